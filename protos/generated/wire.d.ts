@@ -1,0 +1,146 @@
+import * as $protobuf from "protobufjs";
+import Long = require("long");
+
+export namespace p2pnode {
+
+    interface IEndpoint extends p2pnode.Endpoint.$Properties {
+    }
+
+    class Endpoint {
+        constructor(p?: p2pnode.Endpoint.$Properties);
+        $unknowns?: Uint8Array[];
+        ip: Uint8Array;
+        port: number;
+        static create(properties: p2pnode.Endpoint.$Shape): p2pnode.Endpoint & p2pnode.Endpoint.$Shape;
+        static create(properties?: p2pnode.Endpoint.$Properties): p2pnode.Endpoint;
+        static encode(m: p2pnode.Endpoint.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+        static encodeDelimited(message: p2pnode.Endpoint.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): p2pnode.Endpoint & p2pnode.Endpoint.$Shape;
+        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): p2pnode.Endpoint & p2pnode.Endpoint.$Shape;
+        static verify(m: { [k: string]: any }): (string|null);
+        static fromObject(d: { [k: string]: any }): p2pnode.Endpoint;
+        static toObject(m: p2pnode.Endpoint, o?: $protobuf.IConversionOptions): { [k: string]: any };
+        toJSON(): { [k: string]: any };
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace Endpoint {
+        interface $Properties {
+            ip?: (Uint8Array|null);
+            port?: (number|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = p2pnode.Endpoint.$Properties;
+    }
+
+    enum MappingBehavior {
+        MAPPING_UNKNOWN = 0,
+        MAPPING_NONE = 1,
+        MAPPING_PORT_PRESERVING = 2,
+        MAPPING_ENDPOINT_INDEPENDENT = 3,
+        MAPPING_SEQUENTIAL = 4,
+        MAPPING_RANDOM = 5
+    }
+
+    interface INatProfile extends p2pnode.NatProfile.$Properties {
+    }
+
+    class NatProfile {
+        constructor(p?: p2pnode.NatProfile.$Properties);
+        $unknowns?: Uint8Array[];
+        mapping: p2pnode.MappingBehavior;
+        publicIp: Uint8Array;
+        portPreserving: boolean;
+        delta: number;
+        static create(properties: p2pnode.NatProfile.$Shape): p2pnode.NatProfile & p2pnode.NatProfile.$Shape;
+        static create(properties?: p2pnode.NatProfile.$Properties): p2pnode.NatProfile;
+        static encode(m: p2pnode.NatProfile.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+        static encodeDelimited(message: p2pnode.NatProfile.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): p2pnode.NatProfile & p2pnode.NatProfile.$Shape;
+        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): p2pnode.NatProfile & p2pnode.NatProfile.$Shape;
+        static verify(m: { [k: string]: any }): (string|null);
+        static fromObject(d: { [k: string]: any }): p2pnode.NatProfile;
+        static toObject(m: p2pnode.NatProfile, o?: $protobuf.IConversionOptions): { [k: string]: any };
+        toJSON(): { [k: string]: any };
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace NatProfile {
+        interface $Properties {
+            mapping?: (p2pnode.MappingBehavior|null);
+            publicIp?: (Uint8Array|null);
+            portPreserving?: (boolean|null);
+            delta?: (number|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = p2pnode.NatProfile.$Properties;
+    }
+
+    interface IPeerRecord extends p2pnode.PeerRecord.$Properties {
+    }
+
+    class PeerRecord {
+        constructor(p?: p2pnode.PeerRecord.$Properties);
+        $unknowns?: Uint8Array[];
+        publicKey: Uint8Array;
+        publicEndpoints: p2pnode.Endpoint.$Properties[];
+        lanEndpoints: p2pnode.Endpoint.$Properties[];
+        nat?: (p2pnode.NatProfile.$Properties|null);
+        introducers: p2pnode.Endpoint.$Properties[];
+        issuedAt: number;
+        lifetime: number;
+        static create(properties: p2pnode.PeerRecord.$Shape): p2pnode.PeerRecord & p2pnode.PeerRecord.$Shape;
+        static create(properties?: p2pnode.PeerRecord.$Properties): p2pnode.PeerRecord;
+        static encode(m: p2pnode.PeerRecord.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+        static encodeDelimited(message: p2pnode.PeerRecord.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): p2pnode.PeerRecord & p2pnode.PeerRecord.$Shape;
+        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): p2pnode.PeerRecord & p2pnode.PeerRecord.$Shape;
+        static verify(m: { [k: string]: any }): (string|null);
+        static fromObject(d: { [k: string]: any }): p2pnode.PeerRecord;
+        static toObject(m: p2pnode.PeerRecord, o?: $protobuf.IConversionOptions): { [k: string]: any };
+        toJSON(): { [k: string]: any };
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace PeerRecord {
+        interface $Properties {
+            publicKey?: (Uint8Array|null);
+            publicEndpoints?: (p2pnode.Endpoint.$Properties[]|null);
+            lanEndpoints?: (p2pnode.Endpoint.$Properties[]|null);
+            nat?: (p2pnode.NatProfile.$Properties|null);
+            introducers?: (p2pnode.Endpoint.$Properties[]|null);
+            issuedAt?: (number|null);
+            lifetime?: (number|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = p2pnode.PeerRecord.$Properties;
+    }
+
+    interface IReflectorReply extends p2pnode.ReflectorReply.$Properties {
+    }
+
+    class ReflectorReply {
+        constructor(p?: p2pnode.ReflectorReply.$Properties);
+        $unknowns?: Uint8Array[];
+        observed?: (p2pnode.Endpoint.$Properties|null);
+        static create(properties: p2pnode.ReflectorReply.$Shape): p2pnode.ReflectorReply & p2pnode.ReflectorReply.$Shape;
+        static create(properties?: p2pnode.ReflectorReply.$Properties): p2pnode.ReflectorReply;
+        static encode(m: p2pnode.ReflectorReply.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+        static encodeDelimited(message: p2pnode.ReflectorReply.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): p2pnode.ReflectorReply & p2pnode.ReflectorReply.$Shape;
+        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): p2pnode.ReflectorReply & p2pnode.ReflectorReply.$Shape;
+        static verify(m: { [k: string]: any }): (string|null);
+        static fromObject(d: { [k: string]: any }): p2pnode.ReflectorReply;
+        static toObject(m: p2pnode.ReflectorReply, o?: $protobuf.IConversionOptions): { [k: string]: any };
+        toJSON(): { [k: string]: any };
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ReflectorReply {
+        interface $Properties {
+            observed?: (p2pnode.Endpoint.$Properties|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = p2pnode.ReflectorReply.$Properties;
+    }
+}

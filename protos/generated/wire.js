@@ -1,0 +1,1603 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
+import $protobuf from "protobufjs/minimal.js";
+
+// Common aliases
+const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $Number = $util.global.Number, $String = $util.global.String, $Array = $util.global.Array, $Boolean = $util.global.Boolean;
+
+// Exported root namespace
+const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
+
+export const p2pnode = $root.p2pnode = (() => {
+
+    /**
+     * Namespace p2pnode.
+     * @exports p2pnode
+     * @namespace
+     */
+    const p2pnode = {};
+
+    p2pnode.Endpoint = (function() {
+
+        /**
+         * Properties of an Endpoint.
+         * @typedef {Object} p2pnode.Endpoint.$Properties
+         * @property {Uint8Array|null} [ip] Endpoint ip
+         * @property {number|null} [port] Endpoint port
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an Endpoint.
+         * @memberof p2pnode
+         * @interface IEndpoint
+         * @augments p2pnode.Endpoint.$Properties
+         * @deprecated Use p2pnode.Endpoint.$Properties instead.
+         */
+
+        /**
+         * Shape of an Endpoint.
+         * @typedef {p2pnode.Endpoint.$Properties} p2pnode.Endpoint.$Shape
+         */
+
+        /**
+         * Constructs a new Endpoint.
+         * @memberof p2pnode
+         * @classdesc Represents an Endpoint.
+         * @constructor
+         * @param {p2pnode.Endpoint.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const Endpoint = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * Endpoint ip.
+         * @member {Uint8Array} ip
+         * @memberof p2pnode.Endpoint
+         * @instance
+         */
+        Endpoint.prototype.ip = $util.newBuffer([]);
+
+        /**
+         * Endpoint port.
+         * @member {number} port
+         * @memberof p2pnode.Endpoint
+         * @instance
+         */
+        Endpoint.prototype.port = 0;
+
+        /**
+         * Creates a new Endpoint instance using the specified properties.
+         * @function create
+         * @memberof p2pnode.Endpoint
+         * @static
+         * @param {p2pnode.Endpoint.$Properties=} [properties] Properties to set
+         * @returns {p2pnode.Endpoint} Endpoint instance
+         * @type {{
+         *   (properties: p2pnode.Endpoint.$Shape): p2pnode.Endpoint & p2pnode.Endpoint.$Shape;
+         *   (properties?: p2pnode.Endpoint.$Properties): p2pnode.Endpoint;
+         * }}
+         */
+        Endpoint.create = function(properties) {
+            return new Endpoint(properties);
+        };
+
+        /**
+         * Encodes the specified Endpoint message. Does not implicitly {@link p2pnode.Endpoint.verify|verify} messages.
+         * @function encode
+         * @memberof p2pnode.Endpoint
+         * @static
+         * @param {p2pnode.Endpoint.$Properties} m Endpoint message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Endpoint.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.ip != null && $Object.hasOwnProperty.call(m, "ip") && m.ip.length)
+                w.uint32(/* id 1, wireType 2 =*/10).bytes(m.ip);
+            if (m.port != null && $Object.hasOwnProperty.call(m, "port") && m.port !== 0)
+                w.uint32(/* id 2, wireType 0 =*/16).uint32(m.port);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Encodes the specified Endpoint message, length delimited. Does not implicitly {@link p2pnode.Endpoint.verify|verify} messages.
+         * @function encodeDelimited
+         * @memberof p2pnode.Endpoint
+         * @static
+         * @param {p2pnode.Endpoint.$Properties} message Endpoint message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Endpoint.encodeDelimited = function(message, writer) {
+            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+        };
+
+        /**
+         * Decodes an Endpoint message from the specified reader or buffer.
+         * @function decode
+         * @memberof p2pnode.Endpoint
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {p2pnode.Endpoint & p2pnode.Endpoint.$Shape} Endpoint
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Endpoint.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.p2pnode.Endpoint();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.ip = v;
+                        else
+                            delete m.ip;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.port = v;
+                        else
+                            delete m.port;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Decodes an Endpoint message from the specified reader or buffer, length delimited.
+         * @function decodeDelimited
+         * @memberof p2pnode.Endpoint
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @returns {p2pnode.Endpoint & p2pnode.Endpoint.$Shape} Endpoint
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Endpoint.decodeDelimited = function(reader) {
+            if (!(reader instanceof $Reader))
+                reader = new $Reader(reader);
+            return this.decode(reader, reader.size());
+        };
+
+        /**
+         * Verifies an Endpoint message.
+         * @function verify
+         * @memberof p2pnode.Endpoint
+         * @static
+         * @param {Object.<string,*>} m Plain object to verify
+         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+         */
+        Endpoint.verify = function (m, q) {
+            if (typeof m !== "object" || m === null)
+                return "object expected";
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                return "max depth exceeded";
+            if (m.ip != null && $Object.hasOwnProperty.call(m, "ip")) {
+                if (!(m.ip && typeof m.ip.length === "number" || $util.isString(m.ip)))
+                    return "ip: buffer expected";
+            }
+            if (m.port != null && $Object.hasOwnProperty.call(m, "port")) {
+                if (!$util.isInteger(m.port))
+                    return "port: integer expected";
+            }
+            return null;
+        };
+
+        /**
+         * Creates an Endpoint message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof p2pnode.Endpoint
+         * @static
+         * @param {Object.<string,*>} d Plain object
+         * @returns {p2pnode.Endpoint} Endpoint
+         */
+        Endpoint.fromObject = function (d, q) {
+            if (d instanceof $root.p2pnode.Endpoint)
+                return d;
+            if (!$util.isObject(d))
+                throw $TypeError(".p2pnode.Endpoint: object expected");
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var m = new $root.p2pnode.Endpoint();
+            if (d.ip != null) {
+                if (d.ip.length) {
+                    if (typeof d.ip === "string")
+                        $util.base64.decode(d.ip, m.ip = $util.newBuffer($util.base64.length(d.ip)), 0);
+                    else if (d.ip.length >= 0)
+                        m.ip = d.ip;
+                }
+            }
+            if (d.port != null) {
+                if ($Number(d.port) !== 0) {
+                    m.port = d.port >>> 0;
+                }
+            }
+            return m;
+        };
+
+        /**
+         * Creates a plain object from an Endpoint message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof p2pnode.Endpoint
+         * @static
+         * @param {p2pnode.Endpoint} m Endpoint
+         * @param {$protobuf.IConversionOptions} [o] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Endpoint.toObject = function (m, o, q) {
+            if (!o)
+                o = {};
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var d = {};
+            if (o.defaults) {
+                if (o.bytes === $String)
+                    d.ip = "";
+                else {
+                    d.ip = [];
+                    if (o.bytes !== $Array)
+                        d.ip = $util.newBuffer(d.ip);
+                }
+                d.port = 0;
+            }
+            if (m.ip != null && $Object.hasOwnProperty.call(m, "ip")) {
+                d.ip = o.bytes === $String ? $util.base64.encode(m.ip, 0, m.ip.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.ip) : m.ip;
+            }
+            if (m.port != null && $Object.hasOwnProperty.call(m, "port")) {
+                d.port = m.port;
+            }
+            return d;
+        };
+
+        /**
+         * Converts this Endpoint to JSON.
+         * @function toJSON
+         * @memberof p2pnode.Endpoint
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Endpoint.prototype.toJSON = function() {
+            return Endpoint.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the type url for Endpoint
+         * @function getTypeUrl
+         * @memberof p2pnode.Endpoint
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        Endpoint.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/p2pnode.Endpoint";
+        };
+
+        return Endpoint;
+    })();
+
+    /**
+     * MappingBehavior enum.
+     * @name p2pnode.MappingBehavior
+     * @enum {number}
+     * @property {number} MAPPING_UNKNOWN=0 MAPPING_UNKNOWN value
+     * @property {number} MAPPING_NONE=1 MAPPING_NONE value
+     * @property {number} MAPPING_PORT_PRESERVING=2 MAPPING_PORT_PRESERVING value
+     * @property {number} MAPPING_ENDPOINT_INDEPENDENT=3 MAPPING_ENDPOINT_INDEPENDENT value
+     * @property {number} MAPPING_SEQUENTIAL=4 MAPPING_SEQUENTIAL value
+     * @property {number} MAPPING_RANDOM=5 MAPPING_RANDOM value
+     */
+    p2pnode.MappingBehavior = (function() {
+        const valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "MAPPING_UNKNOWN"] = 0;
+        values[valuesById[1] = "MAPPING_NONE"] = 1;
+        values[valuesById[2] = "MAPPING_PORT_PRESERVING"] = 2;
+        values[valuesById[3] = "MAPPING_ENDPOINT_INDEPENDENT"] = 3;
+        values[valuesById[4] = "MAPPING_SEQUENTIAL"] = 4;
+        values[valuesById[5] = "MAPPING_RANDOM"] = 5;
+        return values;
+    })();
+
+    p2pnode.NatProfile = (function() {
+
+        /**
+         * Properties of a NatProfile.
+         * @typedef {Object} p2pnode.NatProfile.$Properties
+         * @property {p2pnode.MappingBehavior|null} [mapping] NatProfile mapping
+         * @property {Uint8Array|null} [publicIp] NatProfile publicIp
+         * @property {boolean|null} [portPreserving] NatProfile portPreserving
+         * @property {number|null} [delta] NatProfile delta
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a NatProfile.
+         * @memberof p2pnode
+         * @interface INatProfile
+         * @augments p2pnode.NatProfile.$Properties
+         * @deprecated Use p2pnode.NatProfile.$Properties instead.
+         */
+
+        /**
+         * Shape of a NatProfile.
+         * @typedef {p2pnode.NatProfile.$Properties} p2pnode.NatProfile.$Shape
+         */
+
+        /**
+         * Constructs a new NatProfile.
+         * @memberof p2pnode
+         * @classdesc Represents a NatProfile.
+         * @constructor
+         * @param {p2pnode.NatProfile.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const NatProfile = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * NatProfile mapping.
+         * @member {p2pnode.MappingBehavior} mapping
+         * @memberof p2pnode.NatProfile
+         * @instance
+         */
+        NatProfile.prototype.mapping = 0;
+
+        /**
+         * NatProfile publicIp.
+         * @member {Uint8Array} publicIp
+         * @memberof p2pnode.NatProfile
+         * @instance
+         */
+        NatProfile.prototype.publicIp = $util.newBuffer([]);
+
+        /**
+         * NatProfile portPreserving.
+         * @member {boolean} portPreserving
+         * @memberof p2pnode.NatProfile
+         * @instance
+         */
+        NatProfile.prototype.portPreserving = false;
+
+        /**
+         * NatProfile delta.
+         * @member {number} delta
+         * @memberof p2pnode.NatProfile
+         * @instance
+         */
+        NatProfile.prototype.delta = 0;
+
+        /**
+         * Creates a new NatProfile instance using the specified properties.
+         * @function create
+         * @memberof p2pnode.NatProfile
+         * @static
+         * @param {p2pnode.NatProfile.$Properties=} [properties] Properties to set
+         * @returns {p2pnode.NatProfile} NatProfile instance
+         * @type {{
+         *   (properties: p2pnode.NatProfile.$Shape): p2pnode.NatProfile & p2pnode.NatProfile.$Shape;
+         *   (properties?: p2pnode.NatProfile.$Properties): p2pnode.NatProfile;
+         * }}
+         */
+        NatProfile.create = function(properties) {
+            return new NatProfile(properties);
+        };
+
+        /**
+         * Encodes the specified NatProfile message. Does not implicitly {@link p2pnode.NatProfile.verify|verify} messages.
+         * @function encode
+         * @memberof p2pnode.NatProfile
+         * @static
+         * @param {p2pnode.NatProfile.$Properties} m NatProfile message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        NatProfile.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.mapping != null && $Object.hasOwnProperty.call(m, "mapping") && m.mapping !== 0)
+                w.uint32(/* id 1, wireType 0 =*/8).int32(m.mapping);
+            if (m.publicIp != null && $Object.hasOwnProperty.call(m, "publicIp") && m.publicIp.length)
+                w.uint32(/* id 2, wireType 2 =*/18).bytes(m.publicIp);
+            if (m.portPreserving != null && $Object.hasOwnProperty.call(m, "portPreserving") && m.portPreserving !== false)
+                w.uint32(/* id 3, wireType 0 =*/24).bool(m.portPreserving);
+            if (m.delta != null && $Object.hasOwnProperty.call(m, "delta") && m.delta !== 0)
+                w.uint32(/* id 4, wireType 0 =*/32).sint32(m.delta);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Encodes the specified NatProfile message, length delimited. Does not implicitly {@link p2pnode.NatProfile.verify|verify} messages.
+         * @function encodeDelimited
+         * @memberof p2pnode.NatProfile
+         * @static
+         * @param {p2pnode.NatProfile.$Properties} message NatProfile message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        NatProfile.encodeDelimited = function(message, writer) {
+            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+        };
+
+        /**
+         * Decodes a NatProfile message from the specified reader or buffer.
+         * @function decode
+         * @memberof p2pnode.NatProfile
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {p2pnode.NatProfile & p2pnode.NatProfile.$Shape} NatProfile
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        NatProfile.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.p2pnode.NatProfile();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.int32())
+                            m.mapping = v;
+                        else
+                            delete m.mapping;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.publicIp = v;
+                        else
+                            delete m.publicIp;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.portPreserving = v;
+                        else
+                            delete m.portPreserving;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.sint32())
+                            m.delta = v;
+                        else
+                            delete m.delta;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Decodes a NatProfile message from the specified reader or buffer, length delimited.
+         * @function decodeDelimited
+         * @memberof p2pnode.NatProfile
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @returns {p2pnode.NatProfile & p2pnode.NatProfile.$Shape} NatProfile
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        NatProfile.decodeDelimited = function(reader) {
+            if (!(reader instanceof $Reader))
+                reader = new $Reader(reader);
+            return this.decode(reader, reader.size());
+        };
+
+        /**
+         * Verifies a NatProfile message.
+         * @function verify
+         * @memberof p2pnode.NatProfile
+         * @static
+         * @param {Object.<string,*>} m Plain object to verify
+         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+         */
+        NatProfile.verify = function (m, q) {
+            if (typeof m !== "object" || m === null)
+                return "object expected";
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                return "max depth exceeded";
+            if (m.mapping != null && $Object.hasOwnProperty.call(m, "mapping")) {
+                if (typeof m.mapping !== "number" || (m.mapping | 0) !== m.mapping)
+                    return "mapping: enum value expected";
+            }
+            if (m.publicIp != null && $Object.hasOwnProperty.call(m, "publicIp")) {
+                if (!(m.publicIp && typeof m.publicIp.length === "number" || $util.isString(m.publicIp)))
+                    return "publicIp: buffer expected";
+            }
+            if (m.portPreserving != null && $Object.hasOwnProperty.call(m, "portPreserving")) {
+                if (typeof m.portPreserving !== "boolean")
+                    return "portPreserving: boolean expected";
+            }
+            if (m.delta != null && $Object.hasOwnProperty.call(m, "delta")) {
+                if (!$util.isInteger(m.delta))
+                    return "delta: integer expected";
+            }
+            return null;
+        };
+
+        /**
+         * Creates a NatProfile message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof p2pnode.NatProfile
+         * @static
+         * @param {Object.<string,*>} d Plain object
+         * @returns {p2pnode.NatProfile} NatProfile
+         */
+        NatProfile.fromObject = function (d, q) {
+            if (d instanceof $root.p2pnode.NatProfile)
+                return d;
+            if (!$util.isObject(d))
+                throw $TypeError(".p2pnode.NatProfile: object expected");
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var m = new $root.p2pnode.NatProfile();
+            if (d.mapping !== 0 && (typeof d.mapping !== "string" || $root.p2pnode.MappingBehavior[d.mapping] !== 0)) {
+                switch (d.mapping) {
+                case "MAPPING_UNKNOWN":
+                case 0:
+                    m.mapping = 0;
+                    break;
+                case "MAPPING_NONE":
+                case 1:
+                    m.mapping = 1;
+                    break;
+                case "MAPPING_PORT_PRESERVING":
+                case 2:
+                    m.mapping = 2;
+                    break;
+                case "MAPPING_ENDPOINT_INDEPENDENT":
+                case 3:
+                    m.mapping = 3;
+                    break;
+                case "MAPPING_SEQUENTIAL":
+                case 4:
+                    m.mapping = 4;
+                    break;
+                case "MAPPING_RANDOM":
+                case 5:
+                    m.mapping = 5;
+                    break;
+                default:
+                    if (typeof d.mapping === "number" && (d.mapping | 0) === d.mapping)
+                        m.mapping = d.mapping;
+                }
+            }
+            if (d.publicIp != null) {
+                if (d.publicIp.length) {
+                    if (typeof d.publicIp === "string")
+                        $util.base64.decode(d.publicIp, m.publicIp = $util.newBuffer($util.base64.length(d.publicIp)), 0);
+                    else if (d.publicIp.length >= 0)
+                        m.publicIp = d.publicIp;
+                }
+            }
+            if (d.portPreserving != null) {
+                if (d.portPreserving) {
+                    m.portPreserving = $Boolean(d.portPreserving);
+                }
+            }
+            if (d.delta != null) {
+                if ($Number(d.delta) !== 0) {
+                    m.delta = d.delta | 0;
+                }
+            }
+            return m;
+        };
+
+        /**
+         * Creates a plain object from a NatProfile message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof p2pnode.NatProfile
+         * @static
+         * @param {p2pnode.NatProfile} m NatProfile
+         * @param {$protobuf.IConversionOptions} [o] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        NatProfile.toObject = function (m, o, q) {
+            if (!o)
+                o = {};
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var d = {};
+            if (o.defaults) {
+                d.mapping = o.enums === $String ? "MAPPING_UNKNOWN" : 0;
+                if (o.bytes === $String)
+                    d.publicIp = "";
+                else {
+                    d.publicIp = [];
+                    if (o.bytes !== $Array)
+                        d.publicIp = $util.newBuffer(d.publicIp);
+                }
+                d.portPreserving = false;
+                d.delta = 0;
+            }
+            if (m.mapping != null && $Object.hasOwnProperty.call(m, "mapping")) {
+                d.mapping = o.enums === $String ? $root.p2pnode.MappingBehavior[m.mapping] === $undefined ? m.mapping : $root.p2pnode.MappingBehavior[m.mapping] : m.mapping;
+            }
+            if (m.publicIp != null && $Object.hasOwnProperty.call(m, "publicIp")) {
+                d.publicIp = o.bytes === $String ? $util.base64.encode(m.publicIp, 0, m.publicIp.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.publicIp) : m.publicIp;
+            }
+            if (m.portPreserving != null && $Object.hasOwnProperty.call(m, "portPreserving")) {
+                d.portPreserving = m.portPreserving;
+            }
+            if (m.delta != null && $Object.hasOwnProperty.call(m, "delta")) {
+                d.delta = m.delta;
+            }
+            return d;
+        };
+
+        /**
+         * Converts this NatProfile to JSON.
+         * @function toJSON
+         * @memberof p2pnode.NatProfile
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        NatProfile.prototype.toJSON = function() {
+            return NatProfile.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the type url for NatProfile
+         * @function getTypeUrl
+         * @memberof p2pnode.NatProfile
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        NatProfile.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/p2pnode.NatProfile";
+        };
+
+        return NatProfile;
+    })();
+
+    p2pnode.PeerRecord = (function() {
+
+        /**
+         * Properties of a PeerRecord.
+         * @typedef {Object} p2pnode.PeerRecord.$Properties
+         * @property {Uint8Array|null} [publicKey] PeerRecord publicKey
+         * @property {Array.<p2pnode.Endpoint.$Properties>|null} [publicEndpoints] PeerRecord publicEndpoints
+         * @property {Array.<p2pnode.Endpoint.$Properties>|null} [lanEndpoints] PeerRecord lanEndpoints
+         * @property {p2pnode.NatProfile.$Properties|null} [nat] PeerRecord nat
+         * @property {Array.<p2pnode.Endpoint.$Properties>|null} [introducers] PeerRecord introducers
+         * @property {number|null} [issuedAt] PeerRecord issuedAt
+         * @property {number|null} [lifetime] PeerRecord lifetime
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a PeerRecord.
+         * @memberof p2pnode
+         * @interface IPeerRecord
+         * @augments p2pnode.PeerRecord.$Properties
+         * @deprecated Use p2pnode.PeerRecord.$Properties instead.
+         */
+
+        /**
+         * Shape of a PeerRecord.
+         * @typedef {p2pnode.PeerRecord.$Properties} p2pnode.PeerRecord.$Shape
+         */
+
+        /**
+         * Constructs a new PeerRecord.
+         * @memberof p2pnode
+         * @classdesc Represents a PeerRecord.
+         * @constructor
+         * @param {p2pnode.PeerRecord.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const PeerRecord = function (p) {
+            this.publicEndpoints = [];
+            this.lanEndpoints = [];
+            this.introducers = [];
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * PeerRecord publicKey.
+         * @member {Uint8Array} publicKey
+         * @memberof p2pnode.PeerRecord
+         * @instance
+         */
+        PeerRecord.prototype.publicKey = $util.newBuffer([]);
+
+        /**
+         * PeerRecord publicEndpoints.
+         * @member {Array.<p2pnode.Endpoint.$Properties>} publicEndpoints
+         * @memberof p2pnode.PeerRecord
+         * @instance
+         */
+        PeerRecord.prototype.publicEndpoints = $util.emptyArray;
+
+        /**
+         * PeerRecord lanEndpoints.
+         * @member {Array.<p2pnode.Endpoint.$Properties>} lanEndpoints
+         * @memberof p2pnode.PeerRecord
+         * @instance
+         */
+        PeerRecord.prototype.lanEndpoints = $util.emptyArray;
+
+        /**
+         * PeerRecord nat.
+         * @member {p2pnode.NatProfile.$Properties|null|undefined} nat
+         * @memberof p2pnode.PeerRecord
+         * @instance
+         */
+        PeerRecord.prototype.nat = null;
+
+        /**
+         * PeerRecord introducers.
+         * @member {Array.<p2pnode.Endpoint.$Properties>} introducers
+         * @memberof p2pnode.PeerRecord
+         * @instance
+         */
+        PeerRecord.prototype.introducers = $util.emptyArray;
+
+        /**
+         * PeerRecord issuedAt.
+         * @member {number} issuedAt
+         * @memberof p2pnode.PeerRecord
+         * @instance
+         */
+        PeerRecord.prototype.issuedAt = 0;
+
+        /**
+         * PeerRecord lifetime.
+         * @member {number} lifetime
+         * @memberof p2pnode.PeerRecord
+         * @instance
+         */
+        PeerRecord.prototype.lifetime = 0;
+
+        /**
+         * Creates a new PeerRecord instance using the specified properties.
+         * @function create
+         * @memberof p2pnode.PeerRecord
+         * @static
+         * @param {p2pnode.PeerRecord.$Properties=} [properties] Properties to set
+         * @returns {p2pnode.PeerRecord} PeerRecord instance
+         * @type {{
+         *   (properties: p2pnode.PeerRecord.$Shape): p2pnode.PeerRecord & p2pnode.PeerRecord.$Shape;
+         *   (properties?: p2pnode.PeerRecord.$Properties): p2pnode.PeerRecord;
+         * }}
+         */
+        PeerRecord.create = function(properties) {
+            return new PeerRecord(properties);
+        };
+
+        /**
+         * Encodes the specified PeerRecord message. Does not implicitly {@link p2pnode.PeerRecord.verify|verify} messages.
+         * @function encode
+         * @memberof p2pnode.PeerRecord
+         * @static
+         * @param {p2pnode.PeerRecord.$Properties} m PeerRecord message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        PeerRecord.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.publicKey != null && $Object.hasOwnProperty.call(m, "publicKey") && m.publicKey.length)
+                w.uint32(/* id 1, wireType 2 =*/10).bytes(m.publicKey);
+            if (m.publicEndpoints != null && m.publicEndpoints.length) {
+                for (var i = 0; i < m.publicEndpoints.length; ++i)
+                    $root.p2pnode.Endpoint.encode(m.publicEndpoints[i], w.uint32(/* id 2, wireType 2 =*/18).fork(), q + 1).ldelim();
+            }
+            if (m.lanEndpoints != null && m.lanEndpoints.length) {
+                for (var i = 0; i < m.lanEndpoints.length; ++i)
+                    $root.p2pnode.Endpoint.encode(m.lanEndpoints[i], w.uint32(/* id 3, wireType 2 =*/26).fork(), q + 1).ldelim();
+            }
+            if (m.nat != null && $Object.hasOwnProperty.call(m, "nat"))
+                $root.p2pnode.NatProfile.encode(m.nat, w.uint32(/* id 4, wireType 2 =*/34).fork(), q + 1).ldelim();
+            if (m.introducers != null && m.introducers.length) {
+                for (var i = 0; i < m.introducers.length; ++i)
+                    $root.p2pnode.Endpoint.encode(m.introducers[i], w.uint32(/* id 5, wireType 2 =*/42).fork(), q + 1).ldelim();
+            }
+            if (m.issuedAt != null && $Object.hasOwnProperty.call(m, "issuedAt") && m.issuedAt !== 0)
+                w.uint32(/* id 6, wireType 0 =*/48).uint32(m.issuedAt);
+            if (m.lifetime != null && $Object.hasOwnProperty.call(m, "lifetime") && m.lifetime !== 0)
+                w.uint32(/* id 7, wireType 0 =*/56).uint32(m.lifetime);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Encodes the specified PeerRecord message, length delimited. Does not implicitly {@link p2pnode.PeerRecord.verify|verify} messages.
+         * @function encodeDelimited
+         * @memberof p2pnode.PeerRecord
+         * @static
+         * @param {p2pnode.PeerRecord.$Properties} message PeerRecord message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        PeerRecord.encodeDelimited = function(message, writer) {
+            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+        };
+
+        /**
+         * Decodes a PeerRecord message from the specified reader or buffer.
+         * @function decode
+         * @memberof p2pnode.PeerRecord
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {p2pnode.PeerRecord & p2pnode.PeerRecord.$Shape} PeerRecord
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        PeerRecord.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.p2pnode.PeerRecord();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.publicKey = v;
+                        else
+                            delete m.publicKey;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.publicEndpoints && m.publicEndpoints.length))
+                            m.publicEndpoints = [];
+                        m.publicEndpoints.push($root.p2pnode.Endpoint.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.lanEndpoints && m.lanEndpoints.length))
+                            m.lanEndpoints = [];
+                        m.lanEndpoints.push($root.p2pnode.Endpoint.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 2)
+                            break;
+                        m.nat = $root.p2pnode.NatProfile.decode(r, r.size(), $undefined, q + 1, m.nat);
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.introducers && m.introducers.length))
+                            m.introducers = [];
+                        m.introducers.push($root.p2pnode.Endpoint.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                case 6: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.issuedAt = v;
+                        else
+                            delete m.issuedAt;
+                        continue;
+                    }
+                case 7: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.lifetime = v;
+                        else
+                            delete m.lifetime;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Decodes a PeerRecord message from the specified reader or buffer, length delimited.
+         * @function decodeDelimited
+         * @memberof p2pnode.PeerRecord
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @returns {p2pnode.PeerRecord & p2pnode.PeerRecord.$Shape} PeerRecord
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        PeerRecord.decodeDelimited = function(reader) {
+            if (!(reader instanceof $Reader))
+                reader = new $Reader(reader);
+            return this.decode(reader, reader.size());
+        };
+
+        /**
+         * Verifies a PeerRecord message.
+         * @function verify
+         * @memberof p2pnode.PeerRecord
+         * @static
+         * @param {Object.<string,*>} m Plain object to verify
+         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+         */
+        PeerRecord.verify = function (m, q) {
+            if (typeof m !== "object" || m === null)
+                return "object expected";
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                return "max depth exceeded";
+            if (m.publicKey != null && $Object.hasOwnProperty.call(m, "publicKey")) {
+                if (!(m.publicKey && typeof m.publicKey.length === "number" || $util.isString(m.publicKey)))
+                    return "publicKey: buffer expected";
+            }
+            if (m.publicEndpoints != null && $Object.hasOwnProperty.call(m, "publicEndpoints")) {
+                if (!$Array.isArray(m.publicEndpoints))
+                    return "publicEndpoints: array expected";
+                for (var i = 0; i < m.publicEndpoints.length; ++i) {
+                    {
+                        var e = $root.p2pnode.Endpoint.verify(m.publicEndpoints[i], q + 1);
+                        if (e)
+                            return "publicEndpoints." + e;
+                    }
+                }
+            }
+            if (m.lanEndpoints != null && $Object.hasOwnProperty.call(m, "lanEndpoints")) {
+                if (!$Array.isArray(m.lanEndpoints))
+                    return "lanEndpoints: array expected";
+                for (var i = 0; i < m.lanEndpoints.length; ++i) {
+                    {
+                        var e = $root.p2pnode.Endpoint.verify(m.lanEndpoints[i], q + 1);
+                        if (e)
+                            return "lanEndpoints." + e;
+                    }
+                }
+            }
+            if (m.nat != null && $Object.hasOwnProperty.call(m, "nat")) {
+                {
+                    var e = $root.p2pnode.NatProfile.verify(m.nat, q + 1);
+                    if (e)
+                        return "nat." + e;
+                }
+            }
+            if (m.introducers != null && $Object.hasOwnProperty.call(m, "introducers")) {
+                if (!$Array.isArray(m.introducers))
+                    return "introducers: array expected";
+                for (var i = 0; i < m.introducers.length; ++i) {
+                    {
+                        var e = $root.p2pnode.Endpoint.verify(m.introducers[i], q + 1);
+                        if (e)
+                            return "introducers." + e;
+                    }
+                }
+            }
+            if (m.issuedAt != null && $Object.hasOwnProperty.call(m, "issuedAt")) {
+                if (!$util.isInteger(m.issuedAt))
+                    return "issuedAt: integer expected";
+            }
+            if (m.lifetime != null && $Object.hasOwnProperty.call(m, "lifetime")) {
+                if (!$util.isInteger(m.lifetime))
+                    return "lifetime: integer expected";
+            }
+            return null;
+        };
+
+        /**
+         * Creates a PeerRecord message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof p2pnode.PeerRecord
+         * @static
+         * @param {Object.<string,*>} d Plain object
+         * @returns {p2pnode.PeerRecord} PeerRecord
+         */
+        PeerRecord.fromObject = function (d, q) {
+            if (d instanceof $root.p2pnode.PeerRecord)
+                return d;
+            if (!$util.isObject(d))
+                throw $TypeError(".p2pnode.PeerRecord: object expected");
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var m = new $root.p2pnode.PeerRecord();
+            if (d.publicKey != null) {
+                if (d.publicKey.length) {
+                    if (typeof d.publicKey === "string")
+                        $util.base64.decode(d.publicKey, m.publicKey = $util.newBuffer($util.base64.length(d.publicKey)), 0);
+                    else if (d.publicKey.length >= 0)
+                        m.publicKey = d.publicKey;
+                }
+            }
+            if (d.publicEndpoints) {
+                if (!$Array.isArray(d.publicEndpoints))
+                    throw $TypeError(".p2pnode.PeerRecord.publicEndpoints: array expected");
+                m.publicEndpoints = $Array(d.publicEndpoints.length);
+                for (var i = 0; i < d.publicEndpoints.length; ++i) {
+                    if (!$util.isObject(d.publicEndpoints[i]))
+                        throw $TypeError(".p2pnode.PeerRecord.publicEndpoints: object expected");
+                    m.publicEndpoints[i] = $root.p2pnode.Endpoint.fromObject(d.publicEndpoints[i], q + 1);
+                }
+            }
+            if (d.lanEndpoints) {
+                if (!$Array.isArray(d.lanEndpoints))
+                    throw $TypeError(".p2pnode.PeerRecord.lanEndpoints: array expected");
+                m.lanEndpoints = $Array(d.lanEndpoints.length);
+                for (var i = 0; i < d.lanEndpoints.length; ++i) {
+                    if (!$util.isObject(d.lanEndpoints[i]))
+                        throw $TypeError(".p2pnode.PeerRecord.lanEndpoints: object expected");
+                    m.lanEndpoints[i] = $root.p2pnode.Endpoint.fromObject(d.lanEndpoints[i], q + 1);
+                }
+            }
+            if (d.nat != null) {
+                if (!$util.isObject(d.nat))
+                    throw $TypeError(".p2pnode.PeerRecord.nat: object expected");
+                m.nat = $root.p2pnode.NatProfile.fromObject(d.nat, q + 1);
+            }
+            if (d.introducers) {
+                if (!$Array.isArray(d.introducers))
+                    throw $TypeError(".p2pnode.PeerRecord.introducers: array expected");
+                m.introducers = $Array(d.introducers.length);
+                for (var i = 0; i < d.introducers.length; ++i) {
+                    if (!$util.isObject(d.introducers[i]))
+                        throw $TypeError(".p2pnode.PeerRecord.introducers: object expected");
+                    m.introducers[i] = $root.p2pnode.Endpoint.fromObject(d.introducers[i], q + 1);
+                }
+            }
+            if (d.issuedAt != null) {
+                if ($Number(d.issuedAt) !== 0) {
+                    m.issuedAt = d.issuedAt >>> 0;
+                }
+            }
+            if (d.lifetime != null) {
+                if ($Number(d.lifetime) !== 0) {
+                    m.lifetime = d.lifetime >>> 0;
+                }
+            }
+            return m;
+        };
+
+        /**
+         * Creates a plain object from a PeerRecord message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof p2pnode.PeerRecord
+         * @static
+         * @param {p2pnode.PeerRecord} m PeerRecord
+         * @param {$protobuf.IConversionOptions} [o] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        PeerRecord.toObject = function (m, o, q) {
+            if (!o)
+                o = {};
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var d = {};
+            if (o.arrays || o.defaults) {
+                d.publicEndpoints = [];
+                d.lanEndpoints = [];
+                d.introducers = [];
+            }
+            if (o.defaults) {
+                if (o.bytes === $String)
+                    d.publicKey = "";
+                else {
+                    d.publicKey = [];
+                    if (o.bytes !== $Array)
+                        d.publicKey = $util.newBuffer(d.publicKey);
+                }
+                d.nat = null;
+                d.issuedAt = 0;
+                d.lifetime = 0;
+            }
+            if (m.publicKey != null && $Object.hasOwnProperty.call(m, "publicKey")) {
+                d.publicKey = o.bytes === $String ? $util.base64.encode(m.publicKey, 0, m.publicKey.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.publicKey) : m.publicKey;
+            }
+            if (m.publicEndpoints && m.publicEndpoints.length) {
+                d.publicEndpoints = $Array(m.publicEndpoints.length);
+                for (var j = 0; j < m.publicEndpoints.length; ++j) {
+                    d.publicEndpoints[j] = $root.p2pnode.Endpoint.toObject(m.publicEndpoints[j], o, q + 1);
+                }
+            }
+            if (m.lanEndpoints && m.lanEndpoints.length) {
+                d.lanEndpoints = $Array(m.lanEndpoints.length);
+                for (var j = 0; j < m.lanEndpoints.length; ++j) {
+                    d.lanEndpoints[j] = $root.p2pnode.Endpoint.toObject(m.lanEndpoints[j], o, q + 1);
+                }
+            }
+            if (m.nat != null && $Object.hasOwnProperty.call(m, "nat")) {
+                d.nat = $root.p2pnode.NatProfile.toObject(m.nat, o, q + 1);
+            }
+            if (m.introducers && m.introducers.length) {
+                d.introducers = $Array(m.introducers.length);
+                for (var j = 0; j < m.introducers.length; ++j) {
+                    d.introducers[j] = $root.p2pnode.Endpoint.toObject(m.introducers[j], o, q + 1);
+                }
+            }
+            if (m.issuedAt != null && $Object.hasOwnProperty.call(m, "issuedAt")) {
+                d.issuedAt = m.issuedAt;
+            }
+            if (m.lifetime != null && $Object.hasOwnProperty.call(m, "lifetime")) {
+                d.lifetime = m.lifetime;
+            }
+            return d;
+        };
+
+        /**
+         * Converts this PeerRecord to JSON.
+         * @function toJSON
+         * @memberof p2pnode.PeerRecord
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        PeerRecord.prototype.toJSON = function() {
+            return PeerRecord.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the type url for PeerRecord
+         * @function getTypeUrl
+         * @memberof p2pnode.PeerRecord
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        PeerRecord.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/p2pnode.PeerRecord";
+        };
+
+        return PeerRecord;
+    })();
+
+    p2pnode.ReflectorReply = (function() {
+
+        /**
+         * Properties of a ReflectorReply.
+         * @typedef {Object} p2pnode.ReflectorReply.$Properties
+         * @property {p2pnode.Endpoint.$Properties|null} [observed] ReflectorReply observed
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ReflectorReply.
+         * @memberof p2pnode
+         * @interface IReflectorReply
+         * @augments p2pnode.ReflectorReply.$Properties
+         * @deprecated Use p2pnode.ReflectorReply.$Properties instead.
+         */
+
+        /**
+         * Shape of a ReflectorReply.
+         * @typedef {p2pnode.ReflectorReply.$Properties} p2pnode.ReflectorReply.$Shape
+         */
+
+        /**
+         * Constructs a new ReflectorReply.
+         * @memberof p2pnode
+         * @classdesc Represents a ReflectorReply.
+         * @constructor
+         * @param {p2pnode.ReflectorReply.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const ReflectorReply = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * ReflectorReply observed.
+         * @member {p2pnode.Endpoint.$Properties|null|undefined} observed
+         * @memberof p2pnode.ReflectorReply
+         * @instance
+         */
+        ReflectorReply.prototype.observed = null;
+
+        /**
+         * Creates a new ReflectorReply instance using the specified properties.
+         * @function create
+         * @memberof p2pnode.ReflectorReply
+         * @static
+         * @param {p2pnode.ReflectorReply.$Properties=} [properties] Properties to set
+         * @returns {p2pnode.ReflectorReply} ReflectorReply instance
+         * @type {{
+         *   (properties: p2pnode.ReflectorReply.$Shape): p2pnode.ReflectorReply & p2pnode.ReflectorReply.$Shape;
+         *   (properties?: p2pnode.ReflectorReply.$Properties): p2pnode.ReflectorReply;
+         * }}
+         */
+        ReflectorReply.create = function(properties) {
+            return new ReflectorReply(properties);
+        };
+
+        /**
+         * Encodes the specified ReflectorReply message. Does not implicitly {@link p2pnode.ReflectorReply.verify|verify} messages.
+         * @function encode
+         * @memberof p2pnode.ReflectorReply
+         * @static
+         * @param {p2pnode.ReflectorReply.$Properties} m ReflectorReply message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ReflectorReply.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.observed != null && $Object.hasOwnProperty.call(m, "observed"))
+                $root.p2pnode.Endpoint.encode(m.observed, w.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Encodes the specified ReflectorReply message, length delimited. Does not implicitly {@link p2pnode.ReflectorReply.verify|verify} messages.
+         * @function encodeDelimited
+         * @memberof p2pnode.ReflectorReply
+         * @static
+         * @param {p2pnode.ReflectorReply.$Properties} message ReflectorReply message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ReflectorReply.encodeDelimited = function(message, writer) {
+            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+        };
+
+        /**
+         * Decodes a ReflectorReply message from the specified reader or buffer.
+         * @function decode
+         * @memberof p2pnode.ReflectorReply
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {p2pnode.ReflectorReply & p2pnode.ReflectorReply.$Shape} ReflectorReply
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ReflectorReply.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.p2pnode.ReflectorReply();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        m.observed = $root.p2pnode.Endpoint.decode(r, r.size(), $undefined, q + 1, m.observed);
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Decodes a ReflectorReply message from the specified reader or buffer, length delimited.
+         * @function decodeDelimited
+         * @memberof p2pnode.ReflectorReply
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @returns {p2pnode.ReflectorReply & p2pnode.ReflectorReply.$Shape} ReflectorReply
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ReflectorReply.decodeDelimited = function(reader) {
+            if (!(reader instanceof $Reader))
+                reader = new $Reader(reader);
+            return this.decode(reader, reader.size());
+        };
+
+        /**
+         * Verifies a ReflectorReply message.
+         * @function verify
+         * @memberof p2pnode.ReflectorReply
+         * @static
+         * @param {Object.<string,*>} m Plain object to verify
+         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+         */
+        ReflectorReply.verify = function (m, q) {
+            if (typeof m !== "object" || m === null)
+                return "object expected";
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                return "max depth exceeded";
+            if (m.observed != null && $Object.hasOwnProperty.call(m, "observed")) {
+                {
+                    var e = $root.p2pnode.Endpoint.verify(m.observed, q + 1);
+                    if (e)
+                        return "observed." + e;
+                }
+            }
+            return null;
+        };
+
+        /**
+         * Creates a ReflectorReply message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof p2pnode.ReflectorReply
+         * @static
+         * @param {Object.<string,*>} d Plain object
+         * @returns {p2pnode.ReflectorReply} ReflectorReply
+         */
+        ReflectorReply.fromObject = function (d, q) {
+            if (d instanceof $root.p2pnode.ReflectorReply)
+                return d;
+            if (!$util.isObject(d))
+                throw $TypeError(".p2pnode.ReflectorReply: object expected");
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var m = new $root.p2pnode.ReflectorReply();
+            if (d.observed != null) {
+                if (!$util.isObject(d.observed))
+                    throw $TypeError(".p2pnode.ReflectorReply.observed: object expected");
+                m.observed = $root.p2pnode.Endpoint.fromObject(d.observed, q + 1);
+            }
+            return m;
+        };
+
+        /**
+         * Creates a plain object from a ReflectorReply message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof p2pnode.ReflectorReply
+         * @static
+         * @param {p2pnode.ReflectorReply} m ReflectorReply
+         * @param {$protobuf.IConversionOptions} [o] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        ReflectorReply.toObject = function (m, o, q) {
+            if (!o)
+                o = {};
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var d = {};
+            if (o.defaults) {
+                d.observed = null;
+            }
+            if (m.observed != null && $Object.hasOwnProperty.call(m, "observed")) {
+                d.observed = $root.p2pnode.Endpoint.toObject(m.observed, o, q + 1);
+            }
+            return d;
+        };
+
+        /**
+         * Converts this ReflectorReply to JSON.
+         * @function toJSON
+         * @memberof p2pnode.ReflectorReply
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        ReflectorReply.prototype.toJSON = function() {
+            return ReflectorReply.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the type url for ReflectorReply
+         * @function getTypeUrl
+         * @memberof p2pnode.ReflectorReply
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        ReflectorReply.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/p2pnode.ReflectorReply";
+        };
+
+        return ReflectorReply;
+    })();
+
+    return p2pnode;
+})();
+
+export {
+  $root as default
+};

@@ -1,0 +1,3 @@
+export { p2pnode } from '../generated/wire.js';
+export { decodeBounded, WireDecodeError, type DecodeLimits, type MessageCodec } from './decode-bounded.js';
+export { endpointToString, endpointFromHostPort, ipToBytes, bytesToIp } from './endpoint.js';
