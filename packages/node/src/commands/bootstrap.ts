@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { DhtNode } from '@p2p-node/dht-signal';
+import { parsePort, resolveBootstrap } from '../cli-args.js';
+import { untilSignal } from '../until-signal.js';
+
+export function registerBootstrap(program: Command): void {
+  program
+    .command('bootstrap')
+    .description('run a long-lived DHT node that others can bootstrap from')
+    .option('--host <ip>', 'address to bind (UDP)', '0.0.0.0')
+    .option('--port <n>', 'UDP port to bind', '6881')
+    .option('--bootstrap <list>', 'other nodes to join, HOST:PORT,... (default: $P2P_NODE_BOOTSTRAP, else start a new DHT)')
+    .addHelpText('after', '\nPrints one line "ready HOST:PORT" on stdout when it serves; stops cleanly on SIGINT/SIGTERM.')
+    .action(async (opts: { host: string; port: string; bootstrap?: string }) => {
+      const bootstrap = resolveBootstrap(opts.bootstrap, { required: false });
+      const node = await DhtNode.start({ host: opts.host, port: parsePort(opts.port, '--port'), bootstrap });
+      const addr = node.address();
+      process.stdout.write(`ready ${addr.host}:${addr.port} (udp dht, ${node.tableSize()} peers known)\n`);
+      const sig = await untilSignal();
+      process.stderr.write(`${sig}: stopping\n`);
+      await node.stop();
+    });
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { DhtNode, RecordResolver } from '@p2p-node/dht-signal';
+import { parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { parsePublicKey } from '../key-file.js';
+import { recordToJson, recordToText } from '../format-record.js';
+
+interface LookupOptions {
+  bootstrap?: string;
+  json: boolean;
+  timeout: string;
+}
+
+export function registerLookup(program: Command): void {
+  program
+    .command('lookup')
+    .description("find a peer's record by public key and print it once verified")
+    .argument('<pubkey>', 'the peer to look up: 64 hex characters')
+    .option('--bootstrap <list>', 'DHT nodes to join, HOST:PORT,... (default: $P2P_NODE_BOOTSTRAP)')
+    .option('--json', 'print one JSON object on stdout', false)
+    .option('--timeout <ms>', 'give up after this long', '10000')
+    .addHelpText('after', '\nExit codes: 0 found, 3 not found, 4 invalid record (forged, malformed or replayed), 5 expired.')
+    .action(async (pubkey: string, opts: LookupOptions) => {
+      const key = parsePublicKey(pubkey);
+      const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
+      const timeoutMs = parsePositiveInt(opts.timeout, '--timeout');
+      const node = await DhtNode.start({ host: '0.0.0.0', port: 0, bootstrap });
+      try {
+        const record = await new RecordResolver(node, { timeoutMs }).lookup(key);
+        process.stdout.write(opts.json ? JSON.stringify(recordToJson(record)) + '\n' : recordToText(record));
+      } finally {
+        await node.stop();
+      }
+    });
+}

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { DhtNode, RecordPublisher, type HostPort } from '@p2p-node/dht-signal';
+import { parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { defaultKeyPath, readKeyFile, toHex } from '../key-file.js';
+import { lanAddresses } from '../lan-addresses.js';
+import { untilSignal } from '../until-signal.js';
+
+interface PublishOptions {
+  key: string;
+  bootstrap?: string;
+  host: string;
+  port: string;
+  tcpPort?: string;
+  lifetime: string;
+  republish: string;
+}
+
+export function registerPublish(program: Command): void {
+  program
+    .command('publish')
+    .description("publish this peer's signed record in the DHT and keep it fresh until stopped")
+    .option('--key <file>', 'key file from `p2p-node keygen`', defaultKeyPath())
+    .option('--bootstrap <list>', 'DHT nodes to join, HOST:PORT,... (default: $P2P_NODE_BOOTSTRAP)')
+    .option('--host <ip>', 'address to bind the DHT node (UDP)', '0.0.0.0')
+    .option('--port <n>', 'UDP port for the DHT node (0: any)', '0')
+    .option('--tcp-port <n>', 'TCP port to advertise (default: the UDP port)')
+    .option('--lifetime <seconds>', 'how long a published record stays valid', '1200')
+    .option('--republish <seconds>', 'how often to republish (records live on churning nodes)', '300')
+    .action(async (opts: PublishOptions) => {
+      const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
+      const id = await readKeyFile(opts.key);
+      const lifetimeSec = parsePositiveInt(opts.lifetime, '--lifetime');
+      const republishSec = parsePositiveInt(opts.republish, '--republish');
+      const node = await DhtNode.start({ host: opts.host, port: parsePort(opts.port, '--port'), bootstrap });
+      const tcpPort = opts.tcpPort === undefined ? node.address().port : parsePort(opts.tcpPort, '--tcp-port');
+      const publisher = new RecordPublisher(node, id, { lifetimeSec, republishIntervalMs: republishSec * 1000 });
+      try {
+        const publicEndpoints = await observedEndpoints(node, tcpPort);
+        const lanEndpoints = lanAddresses(opts.host).map((host) => ({ host, port: tcpPort }));
+        const res = await publisher.publish({ publicEndpoints, lanEndpoints, introducers: [] });
+        process.stdout.write(`published ${toHex(id.publicKey)} seq ${res.seq} on ${res.storedOn} nodes\n`);
+        const sig = await untilSignal();
+        process.stderr.write(`${sig}: stopping\n`);
+      } finally {
+        publisher.stop();
+        await node.stop();
+      }
+    });
+}
+
+async function observedEndpoints(node: DhtNode, tcpPort: number): Promise<HostPort[]> {
+  try {
+    const seen = await node.observedAddress();
+    return [{ host: seen.host, port: tcpPort }];
+  } catch (err) {
+    process.stderr.write(`warning: public address unknown (${(err as Error).message}); publishing LAN endpoints only\n`);
+    return [];
+  }
+}
