@@ -1,0 +1,116 @@
+// Types for the untyped CommonJS/ESM dependencies, limited to what this
+// package touches. Internal only: no public signature mentions them, so the
+// emitted declarations never depend on this file.
+
+declare module 'bittorrent-dht' {
+  import type { EventEmitter } from 'node:events';
+
+  export interface KrpcPeer {
+    host: string;
+    port: number;
+    id?: Buffer;
+    token?: Buffer | null;
+  }
+
+  /** rinfo as dgram reports it, or a contact from the routing table. */
+  export interface KrpcRemote {
+    address?: string;
+    host?: string;
+    port: number;
+    id?: Buffer;
+  }
+
+  export interface KrpcMessage {
+    t?: Buffer;
+    y?: Buffer;
+    q?: Buffer | string;
+    a?: Record<string, unknown>;
+    r?: Record<string, unknown>;
+    e?: unknown;
+  }
+
+  export interface KrpcError extends Error {
+    code?: number | string;
+  }
+
+  export type KrpcCallback = (err: KrpcError | null, res: KrpcMessage | null, peer: KrpcRemote) => void;
+
+  export interface KBucketLike {
+    toArray(): KrpcPeer[];
+    count(): number;
+    closest(id: Buffer, n?: number): KrpcPeer[];
+  }
+
+  export interface KrpcSocketLike extends EventEmitter {
+    inflight: number;
+    timeout: number;
+  }
+
+  export interface KRpc extends EventEmitter {
+    id: Buffer;
+    k: number;
+    nodes: KBucketLike;
+    socket: KrpcSocketLike;
+    bootstrap: KrpcPeer[];
+    query(peer: KrpcPeer, message: { q: string; a?: Record<string, unknown> }, cb?: KrpcCallback): void;
+    queryAll(
+      peers: KrpcPeer[],
+      message: { q: string; a?: Record<string, unknown> },
+      visit: ((res: KrpcMessage, peer: KrpcRemote) => boolean | void) | null,
+      cb: (err: KrpcError | null, hits: number) => void,
+    ): void;
+    closest(
+      target: Buffer,
+      message: { q: string; a?: Record<string, unknown> },
+      visit: ((res: KrpcMessage, peer: KrpcRemote) => boolean | void) | null,
+      cb: (err: Error | null, count: number) => void,
+    ): void;
+    response(peer: KrpcRemote, query: KrpcMessage, response: Record<string, unknown>, nodes?: KrpcPeer[] | null): void;
+    error(peer: KrpcRemote, query: KrpcMessage, error: [number, string]): void;
+  }
+
+  export interface DhtOptions {
+    bootstrap?: false | Array<{ host: string; port: number }>;
+    nodeId?: Buffer;
+    host?: string | false;
+    timeout?: number;
+    concurrency?: number;
+    k?: number;
+    verify?: (sig: Buffer, msg: Buffer, pubkey: Buffer) => boolean;
+    socket?: unknown;
+    maxValues?: number;
+  }
+
+  export interface MutablePut {
+    k: Buffer;
+    v: Buffer;
+    seq: number;
+    salt?: Buffer;
+    sig?: Buffer;
+    sign?: (msg: Buffer) => Buffer;
+  }
+
+  export default class DHT extends EventEmitter {
+    constructor(opts?: DhtOptions);
+    nodeId: Buffer;
+    listening: boolean;
+    destroyed: boolean;
+    _rpc: KRpc;
+    _values: { get(keyHex: string): unknown; set(keyHex: string, value: unknown): void };
+    listen(port: number, host: string, cb?: () => void): void;
+    address(): { address: string; port: number; family: string };
+    destroy(cb?: () => void): void;
+    addNode(node: { host: string; port: number; id?: Buffer }): void;
+    put(opts: MutablePut, cb?: (err: Error | null, hash: Buffer, n: number) => void): Buffer;
+    get(key: Buffer, opts: { salt?: Buffer; cache?: boolean }, cb: (err: Error | null, res: unknown) => void): void;
+    toJSON(): { nodes: Array<{ host: string; port: number }> };
+  }
+}
+
+declare module 'bencode' {
+  const bencode: {
+    encode(value: unknown): Buffer;
+    decode(data: Uint8Array, encoding?: string): unknown;
+  };
+  export default bencode;
+}

@@ -1,0 +1,80 @@
+/** Base of every error this package throws on purpose, so callers can tell them from bugs. */
+export class DhtSignalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** No storer answered with an item for the key before the lookup ended. */
+export class RecordNotFoundError extends DhtSignalError {
+  constructor(readonly publicKeyHex: string) {
+    super(`no record found in the DHT for ${publicKeyHex}`);
+  }
+}
+
+/** A correctly signed record exists, but its lifetime is over. */
+export class RecordExpiredError extends DhtSignalError {
+  constructor(
+    readonly publicKeyHex: string,
+    readonly expiredAt: number,
+  ) {
+    super(`the newest record for ${publicKeyHex} expired at ${new Date(expiredAt * 1000).toISOString()}`);
+  }
+}
+
+export type RecordInvalidReason =
+  | 'bad-signature'
+  | 'key-mismatch'
+  | 'too-large'
+  | 'malformed'
+  | 'field-bounds'
+  | 'stale-seq'
+  | 'issued-in-future';
+
+/** Only records that failed verification came back; `reason` says which check failed. */
+export class RecordInvalidError extends DhtSignalError {
+  constructor(
+    readonly reason: RecordInvalidReason,
+    detail: string,
+  ) {
+    super(`record refused (${reason}): ${detail}`);
+  }
+}
+
+/** Publishing refuses a record that storers would drop: BEP 44 caps the bencoded `v` at 1000 bytes. */
+export class RecordTooLargeError extends DhtSignalError {
+  constructor(
+    readonly encodedBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`record is ${encodedBytes} bytes once bencoded, BEP 44 allows at most ${limitBytes}; list fewer endpoints or introducers`);
+  }
+}
+
+/** No DHT node stored the record. */
+export class RecordPublishError extends DhtSignalError {
+  constructor(
+    readonly reason: 'no-nodes' | 'all-refused',
+    detail: string,
+  ) {
+    super(`publish failed (${reason}): ${detail}`);
+  }
+}
+
+/** Our public address could not be established from at least two agreeing peers. */
+export class ObservedAddressError extends DhtSignalError {
+  constructor(
+    readonly reason: 'no-peers' | 'no-agreement',
+    detail: string,
+  ) {
+    super(`observed address unknown (${reason}): ${detail}`);
+  }
+}
+
+/** The DHT node was stopped while an operation was still running. */
+export class DhtStoppedError extends DhtSignalError {
+  constructor(operation: string) {
+    super(`${operation} aborted: the DHT node was stopped`);
+  }
+}

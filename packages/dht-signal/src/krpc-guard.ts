@@ -1,0 +1,145 @@
+import type { Socket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import bencode from 'bencode';
+
+/**
+ * bittorrent-dht trusts the shape of what it decodes: a `get` whose target is
+ * an integer throws from `target.toString('hex')`, a `put` with `sig` but no
+ * `k` throws from Buffer.concat, a reply whose `id` is not a string throws
+ * inside k-rpc-socket after it already freed the transaction (so the lookup
+ * waiting for it never ends). Those throws happen in the socket's 'message'
+ * handler, i.e. they would kill the process.
+ *
+ * KrpcGuardSocket sits between the real UDP socket and k-rpc-socket: it
+ * decodes each datagram with the same bencode version k-rpc-socket uses and
+ * only passes on messages whose fields have the types bittorrent-dht assumes.
+ */
+export class KrpcGuardSocket extends EventEmitter {
+  dropped = 0;
+
+  constructor(
+    private readonly real: Socket,
+    private readonly onDrop: (reason: string) => void,
+    private readonly onSend?: (host: string, port: number) => void,
+  ) {
+    super();
+    real.on('message', (buf: Buffer, rinfo) => {
+      const problem = checkDatagram(buf);
+      if (problem === null) {
+        this.emit('message', buf, rinfo);
+      } else {
+        this.dropped++;
+        this.onDrop(`dropped datagram from ${rinfo.address}:${rinfo.port}: ${problem}`);
+      }
+    });
+    real.on('listening', () => this.emit('listening'));
+    real.on('error', (err) => this.emit('error', err));
+    real.on('close', () => this.emit('close'));
+  }
+
+  // The subset of dgram.Socket that k-rpc-socket calls.
+  bind(...args: unknown[]): void {
+    (this.real.bind as (...a: unknown[]) => void)(...args);
+  }
+  send(...args: unknown[]): void {
+    // k-rpc-socket calls send(buf, offset, length, port, host, cb).
+    if (this.onSend) this.onSend(String(args[4]), Number(args[3]));
+    (this.real.send as (...a: unknown[]) => void)(...args);
+  }
+  close(): void {
+    this.real.close();
+  }
+  address(): ReturnType<Socket['address']> {
+    return this.real.address();
+  }
+}
+
+const NODE_ID_BYTES = 20;
+
+/** Null when the datagram is safe to hand to bittorrent-dht, else why not. */
+export function checkDatagram(buf: Buffer): string | null {
+  let message: unknown;
+  try {
+    message = bencode.decode(buf);
+  } catch {
+    return 'not bencode';
+  }
+  try {
+    return checkMessage(message);
+  } catch {
+    return 'unreadable structure';
+  }
+}
+
+function checkMessage(message: unknown): string | null {
+  if (!isDict(message)) return 'top level is not a dictionary';
+  if (!hasPlainPrototypes(message, 0)) return 'dictionary key "__proto__"';
+  if (!Buffer.isBuffer(message.t) || message.t.length === 0 || message.t.length > 16) return 'bad transaction id';
+  if (!Buffer.isBuffer(message.y)) return 'missing message type';
+  switch (message.y.toString()) {
+    case 'q':
+      return checkQuery(message);
+    case 'r':
+      return checkResponse(message.r);
+    case 'e':
+      return Array.isArray(message.e) ? null : 'error body is not a list';
+    default:
+      return 'unknown message type';
+  }
+}
+
+function checkQuery(message: Record<string, unknown>): string | null {
+  if (!Buffer.isBuffer(message.q)) return 'query name is not a string';
+  const a = message.a;
+  if (!isDict(a)) return 'query arguments are not a dictionary';
+  if (!isBytes(a.id, NODE_ID_BYTES)) return 'query id is not 20 bytes';
+  for (const field of ['target', 'info_hash'] as const) {
+    if (a[field] !== undefined && !isBytes(a[field], NODE_ID_BYTES)) return `${field} is not 20 bytes`;
+  }
+  if (a.token !== undefined && !Buffer.isBuffer(a.token)) return 'token is not a string';
+  for (const field of ['port', 'implied_port', 'seq', 'cas'] as const) {
+    if (a[field] !== undefined && !Number.isSafeInteger(a[field])) return `${field} is not an integer`;
+  }
+  if (a.k !== undefined || a.sig !== undefined) {
+    // bittorrent-dht treats either field as "mutable" and then uses both.
+    if (!isBytes(a.k, 32)) return 'k is not a 32-byte key';
+    if (!isBytes(a.sig, 64)) return 'sig is not 64 bytes';
+    if (a.seq === undefined) return 'mutable put without seq';
+  }
+  if (a.salt !== undefined && !(Buffer.isBuffer(a.salt) && a.salt.length <= 64)) return 'salt is not a string of at most 64 bytes';
+  return null;
+}
+
+function checkResponse(r: unknown): string | null {
+  if (!isDict(r)) return 'response body is not a dictionary';
+  if (!isBytes(r.id, NODE_ID_BYTES)) return 'response id is not 20 bytes';
+  for (const field of ['nodes', 'token', 'ip'] as const) {
+    if (r[field] !== undefined && !Buffer.isBuffer(r[field])) return `${field} is not a string`;
+  }
+  if (r.values !== undefined && !(Array.isArray(r.values) && r.values.every((v) => Buffer.isBuffer(v)))) {
+    return 'values is not a list of strings';
+  }
+  if (r.k !== undefined && !isBytes(r.k, 32)) return 'k is not a 32-byte key';
+  if (r.sig !== undefined && !isBytes(r.sig, 64)) return 'sig is not 64 bytes';
+  if (r.seq !== undefined && !Number.isSafeInteger(r.seq)) return 'seq is not an integer';
+  return null;
+}
+
+function isDict(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+function isBytes(value: unknown, length: number): value is Buffer {
+  return Buffer.isBuffer(value) && value.length === length;
+}
+
+/** bencode's decoder assigns dict[key] = value, so a key "__proto__" swaps the prototype instead. */
+function hasPlainPrototypes(value: unknown, depth: number): boolean {
+  if (depth > 32) return false;
+  if (Array.isArray(value)) return value.every((item) => hasPlainPrototypes(item, depth + 1));
+  if (isDict(value)) {
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+    return Object.values(value).every((item) => hasPlainPrototypes(item, depth + 1));
+  }
+  return true;
+}
