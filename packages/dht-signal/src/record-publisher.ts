@@ -1,0 +1,201 @@
+import { EventEmitter } from 'node:events';
+import type { KrpcPeer } from 'bittorrent-dht';
+import { ipToBytes } from '@p2p-node/protos';
+import { checkItem } from './check-item.js';
+import type { DhtNode } from './dht-node.js';
+import { DhtStoppedError, RecordInvalidError, RecordPublishError, RecordTooLargeError } from './errors.js';
+import { compareDistance, walkGet } from './get-walk.js';
+import type { HostPort } from './host-port.js';
+import { type Identity, sign } from './identity.js';
+import { bencodedLength, MAX_BENCODED_VALUE_BYTES, mutableTarget, signatureData } from './mutable-item.js';
+import { encodePeerRecord, MAX_ENDPOINTS_PER_LIST, MAX_LIFETIME_SEC, RECORD_SALT, type RecordContent, type RecordFields } from './record-codec.js';
+
+export interface PublisherOptions {
+  /** Default: a third of the lifetime, so two republishes can fail before the record expires. */
+  republishIntervalMs?: number;
+  /** Record lifetime when the content does not say; default one hour. */
+  lifetimeSec?: number;
+}
+
+export interface PublishResult {
+  seq: number;
+  /** Nodes that accepted the put. */
+  storedOn: number;
+}
+
+const DEFAULT_LIFETIME_SEC = 3600;
+
+/**
+ * Publishes one peer's record as a BEP 44 mutable item and keeps it fresh.
+ * Emits 'published' (PublishResult) after every successful put and
+ * 'publish-failed' (Error) when a timer republish fails; never 'error', so
+ * an unlucky republish cannot crash a process that did not listen.
+ */
+export class RecordPublisher extends EventEmitter {
+  private content: RecordContent | undefined;
+  private lastSeq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+  private readonly target: Buffer;
+
+  constructor(
+    private readonly dht: DhtNode,
+    private readonly id: Identity,
+    private readonly opts: PublisherOptions = {},
+  ) {
+    super();
+    this.target = mutableTarget(id.publicKey, RECORD_SALT);
+  }
+
+  /** Publishes now (checking size first) and keeps republishing this content on the timer. */
+  publish(content: RecordContent): Promise<PublishResult> {
+    if (this.stopped) return Promise.reject(new Error('publisher is stopped'));
+    try {
+      // Encode once up front so an oversized or malformed record fails now, not on a timer later.
+      this.encode(content, nowSec());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.content = content;
+    return this.enqueue();
+  }
+
+  /** The seq of the last successful put (0 before the first). */
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private enqueue(): Promise<PublishResult> {
+    const run = this.queue.then(() => this.putOnce());
+    // Puts go out one at a time so seq numbers reach storers in order.
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async putOnce(): Promise<PublishResult> {
+    if (this.dht.stopped) throw new DhtStoppedError('publish');
+    const content = this.content!;
+    const issuedAt = nowSec();
+    const v = this.encode(content, issuedAt);
+    const { storers, highestSeqSeen } = await this.findStorers();
+    // Microseconds since the epoch keep seq increasing across restarts;
+    // the network's own highest seq covers a clock that went backwards.
+    const seq = Math.max(Date.now() * 1000, this.lastSeq + 1, highestSeqSeen + 1);
+    const sig = Buffer.from(sign(this.id, signatureData(RECORD_SALT, seq, v)));
+    const storedOn = await this.put(storers, { v: Buffer.from(v), seq, sig });
+    this.lastSeq = seq;
+    this.scheduleRepublish(content);
+    const result = { seq, storedOn };
+    this.emit('published', result);
+    return result;
+  }
+
+  private encode(content: RecordContent, issuedAt: number): Uint8Array {
+    const lifetime = content.lifetimeSec ?? this.opts.lifetimeSec ?? DEFAULT_LIFETIME_SEC;
+    if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_LIFETIME_SEC) {
+      throw new Error(`record lifetime must be 1..${MAX_LIFETIME_SEC} s, got ${lifetime}`);
+    }
+    for (const [name, list] of Object.entries({ publicEndpoints: content.publicEndpoints, lanEndpoints: content.lanEndpoints, introducers: content.introducers })) {
+      // Readers refuse longer lists, so publishing one would only make the record unreadable.
+      if (list.length > MAX_ENDPOINTS_PER_LIST) {
+        throw new RecordInvalidError('field-bounds', `${name} has ${list.length} entries, readers accept at most ${MAX_ENDPOINTS_PER_LIST}`);
+      }
+      list.forEach(checkEndpoint);
+    }
+    const fields: RecordFields = {
+      publicKey: this.id.publicKey,
+      issuedAt,
+      lifetime,
+      publicEndpoints: content.publicEndpoints,
+      lanEndpoints: content.lanEndpoints,
+      introducers: content.introducers,
+      nat: content.nat ?? { mapping: 'unknown' },
+    };
+    const v = encodePeerRecord(fields);
+    if (bencodedLength(v) > MAX_BENCODED_VALUE_BYTES) throw new RecordTooLargeError(bencodedLength(v), MAX_BENCODED_VALUE_BYTES);
+    return v;
+  }
+
+  /** Walks to the nodes closest to our target, collecting their write tokens and any seq of ours they still hold. */
+  private async findStorers(): Promise<{ storers: KrpcPeer[]; highestSeqSeen: number }> {
+    const byAddress = new Map<string, KrpcPeer>();
+    let highestSeqSeen = 0;
+    const walk = walkGet(this.dht.krpc, this.target, ({ r, peer }) => {
+      const host = peer.address ?? peer.host;
+      if (Buffer.isBuffer(r.token) && Buffer.isBuffer(r.id) && r.id.length === 20 && host !== undefined) {
+        byAddress.set(`${host}:${peer.port}`, { id: r.id, host, port: peer.port, token: r.token });
+      }
+      if (r.v !== undefined) {
+        const verdict = checkItem(r, this.id.publicKey, RECORD_SALT, nowSec());
+        // Only our own signature may push seq forward; anything else is noise.
+        if (verdict.kind !== 'invalid' || verdict.reason !== 'bad-signature') {
+          if (verdict.seq !== undefined) highestSeqSeen = Math.max(highestSeqSeen, verdict.seq);
+        }
+      }
+    });
+    await this.untilStopped(walk.finished, 'publish');
+    const storers = [...byAddress.values()]
+      .sort((a, b) => compareDistance(this.target, a.id!, b.id!))
+      .slice(0, this.dht.krpc.k);
+    return { storers, highestSeqSeen };
+  }
+
+  private async put(storers: KrpcPeer[], item: { v: Buffer; seq: number; sig: Buffer }): Promise<number> {
+    if (storers.length === 0) throw new RecordPublishError('no-nodes', 'no DHT node answered; is the bootstrap list right?');
+    const rpc = this.dht.krpc;
+    const message = {
+      q: 'put',
+      a: { id: rpc.id, v: item.v, k: Buffer.from(this.id.publicKey), salt: Buffer.from(RECORD_SALT), seq: item.seq, sig: item.sig },
+    };
+    const hits = await this.untilStopped(
+      new Promise<number>((resolve) => rpc.queryAll(storers, message, null, (_err, n) => resolve(n))),
+      'publish',
+    );
+    if (hits === 0) throw new RecordPublishError('all-refused', `none of ${storers.length} storers accepted seq ${item.seq}`);
+    return hits;
+  }
+
+  private scheduleRepublish(content: RecordContent): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    const lifetime = content.lifetimeSec ?? this.opts.lifetimeSec ?? DEFAULT_LIFETIME_SEC;
+    const interval = this.opts.republishIntervalMs ?? Math.floor((lifetime * 1000) / 3);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.stopped || this.dht.stopped) return;
+      this.enqueue().catch((err: Error) => {
+        this.emit('publish-failed', err);
+        // Retry on the same period: a lost put must not end the record's upkeep.
+        if (this.content) this.scheduleRepublish(this.content);
+      });
+    }, interval);
+    // The DHT socket keeps a daemon alive; this timer alone must not.
+    this.timer.unref();
+  }
+
+  private untilStopped<T>(p: Promise<T>, operation: string): Promise<T> {
+    const signal = this.dht.stopSignal;
+    if (signal.aborted) return Promise.reject(new DhtStoppedError(operation));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(new DhtStoppedError(operation));
+      signal.addEventListener('abort', onAbort, { once: true });
+      p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+}
+
+function checkEndpoint(hp: HostPort): void {
+  ipToBytes(hp.host);
+  if (!Number.isInteger(hp.port) || hp.port < 1 || hp.port > 65535) throw new Error(`endpoint port ${hp.port} is not in 1-65535`);
+}
+
+function nowSec(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,143 @@
+import { type ItemVerdict, checkItem } from './check-item.js';
+import type { DhtNode } from './dht-node.js';
+import { DhtStoppedError, RecordExpiredError, RecordInvalidError, RecordNotFoundError } from './errors.js';
+import { walkGet } from './get-walk.js';
+import type { HostPort } from './host-port.js';
+import { mutableTarget } from './mutable-item.js';
+import { type NatInfo, RECORD_SALT } from './record-codec.js';
+
+export interface VerifiedRecord {
+  publicKey: Uint8Array;
+  seq: number;
+  /** Unix seconds. */
+  issuedAt: number;
+  /** Seconds after issuedAt. */
+  lifetime: number;
+  publicEndpoints: HostPort[];
+  lanEndpoints: HostPort[];
+  nat: NatInfo;
+  introducers: HostPort[];
+  /** Storers that had returned this very seq when the lookup settled. */
+  storedOn?: number;
+}
+
+export interface ResolverOptions {
+  /** Upper bound for one lookup, including not-found; default 10 s. */
+  timeoutMs?: number;
+  /** Settle once this many storers returned the newest valid seq; default 3. */
+  quorum?: number;
+  /** ...or this long after the first valid answer, whichever comes first; default 150 ms. */
+  graceMs?: number;
+  /**
+   * Highest seq accepted per key (hex), shared or persisted by the caller so
+   * replay protection survives the resolver; default: a new, private map.
+   */
+  seenSeqs?: Map<string, number>;
+}
+
+interface SeqCandidate {
+  verdict: Extract<ItemVerdict, { kind: 'valid' | 'expired' }>;
+  storers: Set<string>;
+}
+
+/**
+ * Finds and verifies peer records. Remembers the highest seq it has
+ * accepted per key, so a storer replaying an older signed record is caught.
+ */
+export class RecordResolver {
+  private readonly highestSeq: Map<string, number>;
+  private readonly timeoutMs: number;
+  private readonly quorum: number;
+  private readonly graceMs: number;
+
+  constructor(
+    private readonly dht: DhtNode,
+    opts: ResolverOptions = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.quorum = Math.max(1, opts.quorum ?? 3);
+    this.graceMs = opts.graceMs ?? 150;
+    this.highestSeq = opts.seenSeqs ?? new Map();
+  }
+
+  /** Highest seq accepted so far for a key (0 if none). */
+  seenSeq(publicKey: Uint8Array): number {
+    return this.highestSeq.get(Buffer.from(publicKey).toString('hex')) ?? 0;
+  }
+
+  lookup(publicKey: Uint8Array): Promise<VerifiedRecord> {
+    if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
+      return Promise.reject(new Error('a public key is 32 bytes'));
+    }
+    if (this.dht.stopped) return Promise.reject(new DhtStoppedError('lookup'));
+    const key = Buffer.from(publicKey);
+    const keyHex = key.toString('hex');
+    const floor = this.highestSeq.get(keyHex) ?? 0;
+
+    return new Promise<VerifiedRecord>((resolve, reject) => {
+      const valid = new Map<number, SeqCandidate>();
+      const expired = new Map<number, SeqCandidate>();
+      let invalid: Extract<ItemVerdict, { kind: 'invalid' }> | undefined;
+      let graceTimer: NodeJS.Timeout | undefined;
+      let settled = false;
+
+      const settle = (): void => {
+        if (settled) return;
+        settled = true;
+        walk.stop();
+        clearTimeout(graceTimer);
+        clearTimeout(deadline);
+        this.dht.stopSignal.removeEventListener('abort', onStop);
+
+        const best = newest(valid) ?? newest(expired);
+        if (best) this.highestSeq.set(keyHex, Math.max(floor, best.verdict.seq));
+        if (best?.verdict.kind === 'valid') {
+          const { fields, seq } = best.verdict;
+          return resolve({ ...fields, seq, storedOn: best.storers.size });
+        }
+        if (best?.verdict.kind === 'expired') return reject(new RecordExpiredError(keyHex, best.verdict.expiredAt));
+        if (invalid) return reject(new RecordInvalidError(invalid.reason, invalid.detail));
+        reject(new RecordNotFoundError(keyHex));
+      };
+      const onStop = (): void => {
+        if (settled) return;
+        settled = true;
+        walk.stop();
+        clearTimeout(graceTimer);
+        clearTimeout(deadline);
+        reject(new DhtStoppedError('lookup'));
+      };
+
+      const walk = walkGet(this.dht.krpc, mutableTarget(key, RECORD_SALT), ({ r, peer }) => {
+        if (settled || r.v === undefined) return;
+        const storer = `${peer.address ?? peer.host}:${peer.port}`;
+        let verdict = checkItem(r, key, RECORD_SALT, Math.floor(Date.now() / 1000));
+        if (verdict.kind !== 'invalid' && verdict.seq < floor) {
+          verdict = { kind: 'invalid', reason: 'stale-seq', detail: `seq ${verdict.seq} is older than seq ${floor} seen before`, seq: verdict.seq };
+        }
+        if (verdict.kind === 'invalid') {
+          invalid ??= verdict;
+          return;
+        }
+        const bucket = verdict.kind === 'valid' ? valid : expired;
+        const candidate = bucket.get(verdict.seq) ?? { verdict, storers: new Set<string>() };
+        bucket.set(verdict.seq, candidate);
+        candidate.storers.add(storer);
+        if (verdict.kind !== 'valid') return;
+        // Trust the newest valid seq once enough storers agree on it, or
+        // once a newer one has had a short while to show up.
+        if (newest(valid)!.storers.size >= this.quorum) return settle();
+        graceTimer ??= setTimeout(settle, this.graceMs);
+      });
+      const deadline = setTimeout(settle, this.timeoutMs);
+      this.dht.stopSignal.addEventListener('abort', onStop, { once: true });
+      walk.finished.then(settle, settle);
+    });
+  }
+}
+
+function newest(candidates: Map<number, SeqCandidate>): SeqCandidate | undefined {
+  let best: SeqCandidate | undefined;
+  for (const c of candidates.values()) if (!best || c.verdict.seq > best.verdict.seq) best = c;
+  return best;
+}
