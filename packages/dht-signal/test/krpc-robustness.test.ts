@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import bencode from 'bencode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DhtNode } from '../src/dht-node.js';
+import { RecordNotFoundError } from '../src/errors.js';
+import { generateIdentity } from '../src/identity.js';
+import { checkDatagram } from '../src/krpc-guard.js';
+import { OBSERVED_ADDRESS_QUERY } from '../src/observed-address.js';
+import { RecordResolver } from '../src/records.js';
+import { LOOPBACK, startSwarm, stopAll } from './swarm.js';
+
+const ID = randomBytes(20);
+const KEY = randomBytes(32);
+const SIG = randomBytes(64);
+
+let swarm: DhtNode[];
+let victim: DhtNode;
+let attacker: Socket;
+const uncaught: unknown[] = [];
+const onUncaught = (err: unknown): void => {
+  uncaught.push(err);
+};
+
+beforeAll(async () => {
+  process.on('uncaughtException', onUncaught);
+  swarm = await startSwarm(4);
+  victim = swarm[3]!;
+  attacker = createSocket('udp4');
+  await new Promise<void>((r) => attacker.bind(0, LOOPBACK, () => r()));
+});
+
+afterAll(async () => {
+  attacker.close();
+  await stopAll(swarm);
+  process.off('uncaughtException', onUncaught);
+});
+
+function fire(datagrams: Buffer[]): Promise<void> {
+  const { host, port } = victim.address();
+  for (const d of datagrams) attacker.send(d, port, host);
+  return new Promise((r) => setTimeout(r, 100));
+}
+
+/** Sends a ping from a fresh socket and resolves with the reply, or rejects after 1 s. */
+async function pingVictim(): Promise<Record<string, unknown>> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, LOOPBACK, () => r()));
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no pong')), 1000);
+      s.on('message', (buf) => {
+        clearTimeout(timer);
+        resolve(bencode.decode(buf) as Record<string, unknown>);
+      });
+      const { host, port } = victim.address();
+      s.send(bencode.encode({ t: 'pp', y: 'q', q: 'ping', a: { id: randomBytes(20) } }), port, host);
+    });
+  } finally {
+    s.close();
+  }
+}
+
+const q = (name: unknown, a: unknown, extra: Record<string, unknown> = {}): Buffer =>
+  bencode.encode({ t: Buffer.from('aa'), y: 'q', q: name, a, ...extra });
+
+/** Queries whose fields have the wrong types, for every query name bittorrent-dht knows and some it does not. */
+function badQueries(): Buffer[] {
+  const names = ['ping', 'find_node', 'get_peers', 'announce_peer', 'get', 'put', OBSERVED_ADDRESS_QUERY, 'no_such_query'];
+  const badArgs: unknown[] = [
+    undefined,
+    5,
+    'a string',
+    [1, 2],
+    { id: 5 },
+    { id: Buffer.alloc(3) },
+    { id: { nested: 1 } },
+    { id: ID, target: 5 },
+    { id: ID, target: { x: 1 } },
+    { id: ID, target: [1] },
+    { id: ID, target: Buffer.alloc(3) },
+    { id: ID, info_hash: 7 },
+    { id: ID, info_hash: ID, token: 7, port: 80 },
+    { id: ID, info_hash: ID, token: Buffer.alloc(20), implied_port: 'yes' },
+    { id: ID, token: Buffer.alloc(20), v: 'x', sig: SIG },
+    { id: ID, token: Buffer.alloc(20), v: 'x', k: 5, sig: SIG, seq: 1 },
+    { id: ID, token: Buffer.alloc(20), v: 'x', k: KEY, sig: SIG, seq: 'one' },
+    { id: ID, token: Buffer.alloc(20), v: 'x', k: KEY, sig: SIG, seq: 1, salt: 9 },
+    { id: ID, token: Buffer.alloc(20), v: 'x', k: KEY, sig: SIG, seq: 1, salt: Buffer.alloc(500) },
+    { id: ID, token: Buffer.alloc(20), v: { deep: { er: [1, 2, { x: 'y' }] } }, k: KEY, sig: SIG, seq: 1 },
+    { id: ID, token: Buffer.alloc(20), v: Buffer.alloc(1500) },
+    { id: ID, token: 5, v: 'x' },
+  ];
+  const out: Buffer[] = [];
+  for (const name of names) for (const a of badArgs) out.push(q(name, a));
+  out.push(q(5, { id: ID }), q(['ping'], { id: ID }), q({ x: 1 }, { id: ID }));
+  return out;
+}
+
+function malformedEnvelopes(): Buffer[] {
+  const raw = (s: string) => Buffer.from(s, 'latin1');
+  return [
+    Buffer.alloc(0),
+    raw('d'),
+    raw('d1:t'),
+    raw('i123e'),
+    raw('i99999999999999999999999999999e'),
+    raw('l'.repeat(20000) + 'e'.repeat(20000)),
+    raw('d1:ti5e1:y1:q1:q4:ping1:ad2:id20:aaaaaaaaaaaaaaaaaaaaee'),
+    raw('d1:t2:aa1:yi5e1:q4:ping1:ad2:id20:aaaaaaaaaaaaaaaaaaaaee'),
+    raw('d1:t2:aa1:y1:x1:q4:ping1:ad2:id20:aaaaaaaaaaaaaaaaaaaaee'),
+    raw('d1:t2:aa1:y1:q1:q4:ping1:ad2:id20:aaaaaaaaaaaaaaaaaaaa9:__proto__d1:xi1eeee'),
+    raw('d9:__proto__d1:y1:qe1:t2:aa1:q4:ping1:ad2:id20:aaaaaaaaaaaaaaaaaaaaee'),
+    raw('d1:t2:aa1:y1:q1:q4:ping1:ad2:id99999:aee'),
+    raw(`d1:ad2:id20:${'a'.repeat(20)}9:info_hash20:${'a'.repeat(20)}4:porti99999999999999999999999e5:token20:${'a'.repeat(20)}e1:q13:announce_peer1:t2:aa1:y1:qe`),
+    raw(`d1:ad2:id20:${'a'.repeat(20)}3:seqi-99999999999999999999999e6:target20:${'a'.repeat(20)}e1:q3:get1:t2:aa1:y1:qe`),
+    raw('d1:t2:aa1:y1:q1:q4:ping1:ad2:id-5:aee'),
+    bencode.encode({ t: 'aa', y: 'r', r: { id: 5 } }),
+    bencode.encode({ t: 'aa', y: 'r', r: 'not a dict' }),
+    bencode.encode({ t: 'aa', y: 'e', e: 'not a list' }),
+    bencode.encode({ t: 'aa', y: 'e', e: [{ a: 1 }, [2]] }),
+    bencode.encode({ t: 5, y: 'r', r: { id: ID } }),
+    bencode.encode({ t: Buffer.alloc(1), y: 'r', r: { id: ID } }),
+  ];
+}
+
+describe('a node under garbage', () => {
+  it('survives random datagrams, malformed bencode and mistyped KRPC, and still answers', async () => {
+    const random = Array.from({ length: 200 }, () => randomBytes(1 + Math.floor(Math.random() * 1400)));
+    await fire(random);
+    await fire(malformedEnvelopes());
+    await fire(badQueries());
+
+    expect(uncaught).toEqual([]);
+    const pong = await pingVictim();
+    expect((pong.r as { id: Buffer }).id.equals(Buffer.from(victim.nodeId()))).toBe(true);
+    expect(victim.stats().droppedDatagrams).toBeGreaterThan(100);
+    // The rest of the DHT is still usable from the victim.
+    expect(await victim.observedAddress()).toEqual(victim.address());
+  });
+
+  it('survives peers that answer its own queries with mistyped replies, and its lookups still end', async () => {
+    // An evil node: joins the victim's table with a well-formed ping, then
+    // answers every query the victim sends with a reply of the wrong shape.
+    const replies: Array<(t: Buffer) => Buffer> = [
+      (t) => bencode.encode({ t, y: 'r', r: { id: 5 } }),
+      (t) => bencode.encode({ t, y: 'r', r: { id: { x: 1 } } }),
+      (t) => bencode.encode({ t, y: 'r', r: { id: ID, nodes: 5 } }),
+      (t) => bencode.encode({ t, y: 'r', r: { id: ID, token: 5, v: { x: 1 }, k: 1, sig: 2, seq: 'x' } }),
+      (t) => bencode.encode({ t, y: 'r', r: { id: ID, values: [1, { a: 2 }] } }),
+      (t) => bencode.encode({ t, y: 'r', r: { id: ID, nodes: Buffer.alloc(27, 1) } }),
+      (t) => bencode.encode({ t, y: 'e', e: [{ no: 1 }] }),
+    ];
+    const evil: Socket[] = [];
+    for (const reply of replies) {
+      const s = createSocket('udp4');
+      await new Promise<void>((r) => s.bind(0, LOOPBACK, () => r()));
+      const evilId = randomBytes(20);
+      s.on('message', (buf, rinfo) => {
+        try {
+          const msg = bencode.decode(buf) as { t?: Buffer; y?: Buffer };
+          if (Buffer.isBuffer(msg.t) && msg.y?.toString() === 'q') s.send(reply(msg.t), rinfo.port, rinfo.address);
+        } catch {
+          /* ignore */
+        }
+      });
+      s.send(bencode.encode({ t: 'zz', y: 'q', q: 'ping', a: { id: evilId } }), victim.address().port, victim.address().host);
+      evil.push(s);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        await expect(new RecordResolver(victim, { timeoutMs: 5000 }).lookup(generateIdentity().publicKey)).rejects.toBeInstanceOf(RecordNotFoundError);
+        expect(performance.now() - t0).toBeLessThan(3000);
+      }
+      expect((await pingVictim()).y?.toString()).toBe('r');
+      expect(uncaught).toEqual([]);
+    } finally {
+      evil.forEach((s) => s.close());
+    }
+  });
+
+  it('the guard passes well-formed KRPC through unchanged', () => {
+    expect(checkDatagram(bencode.encode({ t: 'aa', y: 'q', q: 'ping', a: { id: ID } }))).toBeNull();
+    expect(checkDatagram(bencode.encode({ t: 'aa', y: 'q', q: 'put', a: { id: ID, token: 'tok', v: 'x', k: KEY, sig: SIG, seq: 3, salt: 's' } }))).toBeNull();
+    expect(checkDatagram(bencode.encode({ t: 'aa', y: 'r', r: { id: ID, nodes: Buffer.alloc(26), token: 'x', ip: Buffer.alloc(6) } }))).toBeNull();
+    expect(checkDatagram(bencode.encode({ t: 'aa', y: 'e', e: [201, 'Generic Error'] }))).toBeNull();
+  });
+});
