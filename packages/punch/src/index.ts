@@ -1,1 +1,11 @@
-export {};
+export { startReflector, queryReflector, type Reflector, type ReflectorAnswer, type QueryOptions } from './reflector.js';
+export { classifyNat, type ClassifyOptions } from './classify.js';
+export { profileNat, type ProfileOptions, type ProfileResult } from './profile.js';
+export { predict, sharesOnePublicPort, type Prediction, type PredictionMethod, type PredictOptions } from './predict.js';
+export { planPunch, type PlanInput, type PunchPlan } from './plan.js';
+export { punch, type PunchOptions, type PunchResult, type PunchRole, type PunchTimings } from './punch.js';
+export type { Candidate, SprayPlan, GuessPlan, BirthdayTiming } from './candidate.js';
+export type { MappingKind, NatProfile, Observation } from './profile-types.js';
+export { toWireProfile, fromWireMapping } from './wire-profile.js';
+export { PunchError, ReflectorError, type PunchErrorCode } from './errors.js';
+export { parseHostPort, formatHostPort, type HostPort } from './host-port.js';

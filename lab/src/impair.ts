@@ -1,0 +1,52 @@
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { nsExec } from './sh.js';
+import { spawnInNs, waitForLine } from './procs.js';
+import type { NatBox } from './topology.js';
+
+/*
+ * Delay and loss on a NAT box, per pass of a packet through it (both
+ * directions, LAN->WAN and WAN->LAN). Both act in the raw table's
+ * PREROUTING, before conntrack and NAT see the packet, so a delayed packet
+ * behaves as if it were still on the wire: the NAT's state only changes when
+ * it "arrives". This kernel has no netem: delay is an NFQUEUE rule plus the
+ * delayq program (lab/delayq/delayq.c); loss is `-m statistic`.
+ */
+export const DELAYQ_BIN = fileURLToPath(new URL('../bin/delayq', import.meta.url));
+const QUEUE = 0;
+
+export interface Impairment {
+  /** Added to each pass through this NAT box, in microseconds. */
+  delayUs: number;
+  /** Chance that a pass drops the packet (0..1). */
+  loss: number;
+}
+
+export class ImpairedBox {
+  private current: Impairment = { delayUs: 0, loss: 0 };
+  private constructor(
+    readonly box: NatBox,
+    private readonly delayq: ChildProcess,
+  ) {}
+
+  static async start(box: NatBox): Promise<ImpairedBox> {
+    const child = spawnInNs(box.ns, DELAYQ_BIN, [String(QUEUE)]);
+    await waitForLine(child, /^ready$/, 5_000);
+    return new ImpairedBox(box, child);
+  }
+
+  async set(imp: Impairment): Promise<void> {
+    if (imp.delayUs === this.current.delayUs && imp.loss === this.current.loss) return;
+    // Rules first out, then the new delay, then rules back in: no packet is
+    // ever queued to a delay it was not meant to get.
+    nsExec(this.box.ns, 'iptables', ['-t', 'raw', '-F', 'PREROUTING']);
+    const us = Math.round(imp.delayUs);
+    this.delayq.stdin?.write(`delay ${us}\n`);
+    await waitForLine(this.delayq, new RegExp(`^delay ${us}$`), 5_000);
+    if (imp.loss > 0) {
+      nsExec(this.box.ns, 'iptables', ['-t', 'raw', '-A', 'PREROUTING', '-m', 'statistic', '--mode', 'random', '--probability', imp.loss.toFixed(5), '-j', 'DROP']);
+    }
+    if (us > 0) nsExec(this.box.ns, 'iptables', ['-t', 'raw', '-A', 'PREROUTING', '-j', 'NFQUEUE', '--queue-num', String(QUEUE)]);
+    this.current = { ...imp };
+  }
+}

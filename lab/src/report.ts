@@ -1,0 +1,39 @@
+import type { CellReport } from './lab.js';
+
+const fmt = (ms: number) => (Number.isFinite(ms) ? `${Math.round(ms)}` : '-');
+
+function winnerText(c: CellReport): string {
+  const w = Object.entries(c.winners).sort((a, b) => b[1] - a[1]);
+  if (!w.length) return c.expect === 'fail-fast' ? 'refused: unpredictable-peer' : '-';
+  return w.map(([m, n]) => (w.length > 1 ? `${m} ${n}` : m)).join(', ');
+}
+
+/** One line per cell, aligned; the verdict says whether the cell met what is expected of it. */
+export function formatCell(c: CellReport): string {
+  const got = c.expect === 'connect' ? `${c.successes}/${c.trials}` : `${c.trials - c.successes}/${c.trials} failed fast`;
+  const bound = c.boundMs !== undefined ? ` (bound ${c.boundMs})` : '';
+  const cols = [
+    c.row.padEnd(10),
+    c.condition.padEnd(32),
+    got.padEnd(18),
+    `${fmt(c.medianMs)}`.padStart(6),
+    `${fmt(c.p95Ms)}`.padStart(6),
+    `${(c.strategy || '-').padEnd(15)}`,
+    winnerText(c).padEnd(34),
+    (c.pass ? 'ok' : 'FAIL') + bound,
+  ];
+  return cols.join(' ');
+}
+
+export function header(): string {
+  return [
+    'row'.padEnd(10),
+    'condition'.padEnd(32),
+    'result'.padEnd(18),
+    'med ms'.padStart(6),
+    'p95 ms'.padStart(6),
+    'strategy'.padEnd(15),
+    'winning method'.padEnd(34),
+    'verdict',
+  ].join(' ');
+}

@@ -1,0 +1,133 @@
+import { ipIn, nsExec, sh } from './sh.js';
+import { natRuleset, type NatKind } from './nat-rules.js';
+import { nsName } from './names.js';
+
+/*
+ * The lab's network, all inside namespaces that have no link to the host's
+ * own namespace (so nothing can leak out to a real network):
+ *
+ *   refl1 203.0.113.10   refl2 203.0.113.11        (public hosts: reflectors)
+ *            \             /
+ *        [inet: bridge "br0", 203.0.113.0/24]      (the "internet")
+ *            /             \
+ *   nat <name> wan 203.0.113.(100+i)   ...          (one namespace per NAT box)
+ *      brl 10.(i+1).0.1/24
+ *        |
+ *   host(s) 10.(i+1).0.2, .3                        (peers; route only 203.0.113.0/24 via the NAT, no default route)
+ */
+export const INTERNET_CIDR = '203.0.113.0/24';
+export const REFLECTOR_PORT = 3478;
+
+export interface PublicHost {
+  name: string;
+  ns: string;
+  ip: string;
+}
+
+export interface LanHost {
+  name: string;
+  ns: string;
+  ip: string;
+  nat: NatBox;
+}
+
+export interface NatBox {
+  name: string;
+  kind: NatKind;
+  ns: string;
+  wanIp: string;
+  lanCidr: string;
+  hosts: LanHost[];
+}
+
+export interface NatSpec {
+  name: string;
+  kind: NatKind;
+  hosts: number;
+}
+
+export interface Topology {
+  run: string;
+  inet: string;
+  reflectors: PublicHost[];
+  nats: Map<string, NatBox>;
+  /** Every namespace created, in creation order (removed in reverse). */
+  namespaces: string[];
+}
+
+function addNs(topo: Topology, role: string): string {
+  const ns = nsName(topo.run, role);
+  sh('ip', ['netns', 'add', ns]);
+  topo.namespaces.push(ns);
+  ipIn(ns, 'link', 'set', 'lo', 'up');
+  return ns;
+}
+
+/** Builds the whole network. On failure the caller still owns `topo.namespaces` and removes them. */
+export function buildTopology(topo: Topology, specs: NatSpec[]): void {
+  topo.inet = addNs(topo, 'inet');
+  ipIn(topo.inet, 'link', 'add', 'br0', 'type', 'bridge');
+  ipIn(topo.inet, 'link', 'set', 'br0', 'up');
+  let port = 0;
+  const plug = (ns: string, ifname: string, cidr: string) => {
+    const side = `p${port++}`;
+    // Created inside inet with its peer sent straight into `ns`: no interface
+    // ever appears in the host's namespace.
+    ipIn(topo.inet, 'link', 'add', side, 'type', 'veth', 'peer', 'name', ifname, 'netns', ns);
+    ipIn(topo.inet, 'link', 'set', side, 'master', 'br0', 'up');
+    ipIn(ns, 'addr', 'add', cidr, 'dev', ifname);
+    ipIn(ns, 'link', 'set', ifname, 'up');
+  };
+
+  ['refl1', 'refl2'].forEach((name, i) => {
+    const ns = addNs(topo, name);
+    const ip = `203.0.113.${10 + i}`;
+    plug(ns, 'eth0', `${ip}/24`);
+    topo.reflectors.push({ name, ns, ip });
+  });
+
+  specs.forEach((spec, i) => {
+    const ns = addNs(topo, spec.name);
+    const wanIp = `203.0.113.${100 + i}`;
+    const lanNet = `10.${i + 1}.0`;
+    const lanCidr = `${lanNet}.0/24`;
+    plug(ns, 'wan', `${wanIp}/24`);
+    ipIn(ns, 'link', 'add', 'brl', 'type', 'bridge');
+    ipIn(ns, 'addr', 'add', `${lanNet}.1/24`, 'dev', 'brl');
+    ipIn(ns, 'link', 'set', 'brl', 'up');
+    nsExec(ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.brl.send_redirects=0', 'net.ipv4.conf.all.rp_filter=0']);
+    nsExec(ns, 'nft', ['-f', '-'], { input: natRuleset(spec.kind, wanIp, lanCidr) });
+    const box: NatBox = { name: spec.name, kind: spec.kind, ns, wanIp, lanCidr, hosts: [] };
+    for (let h = 0; h < spec.hosts; h++) {
+      const hostName = `${spec.name}h${h + 1}`;
+      const hns = addNs(topo, hostName);
+      const ip = `${lanNet}.${h + 2}`;
+      ipIn(ns, 'link', 'add', `l${h}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', hns);
+      ipIn(ns, 'link', 'set', `l${h}`, 'master', 'brl', 'up');
+      ipIn(hns, 'addr', 'add', `${ip}/24`, 'dev', 'eth0');
+      ipIn(hns, 'link', 'set', 'eth0', 'up');
+      // Only the lab's internet goes via the NAT: no default route anywhere.
+      ipIn(hns, 'route', 'add', INTERNET_CIDR, 'via', `${lanNet}.1`);
+      box.hosts.push({ name: hostName, ns: hns, ip, nat: box });
+    }
+    topo.nats.set(spec.name, box);
+  });
+}
+
+/** Deletes namespaces, newest first. Never throws: cleanup must run to the end. */
+export function destroyNamespaces(namespaces: string[]): string[] {
+  const failed: string[] = [];
+  for (const ns of [...namespaces].reverse()) {
+    try {
+      sh('ip', ['netns', 'delete', ns], { timeoutMs: 10_000 });
+    } catch {
+      failed.push(ns);
+    }
+  }
+  return failed;
+}
+
+/** Forgets NAT state between cells, so one cell's leftovers cannot help or hurt the next. */
+export function flushConntrack(box: NatBox): void {
+  nsExec(box.ns, 'conntrack', ['-F'], { allowFail: true });
+}

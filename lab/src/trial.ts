@@ -1,0 +1,78 @@
+import type { AgentClient } from './agent-client.js';
+import type { HostPort } from './punch-lib.js';
+import type { PunchReply } from './protocol.js';
+
+export interface Side {
+  name: string;
+  agent: AgentClient;
+  localPort: number;
+  /** ms this side starts before the common start (early bird). */
+  earlyMs: number;
+}
+
+export interface TrialResult {
+  ok: boolean;
+  /** From the later side's start until both sides hold the agreed socket. */
+  ms: number;
+  winner: string;
+  strategy: string;
+  detail: string;
+  /** For fail-fast rows: the error code both sides gave. */
+  codes: string[];
+}
+
+/**
+ * One punch between two agents: both profile their NAT from the port they
+ * will punch from (so a sequential NAT's counter is fresh), the harness
+ * swaps predictions (standing in for signaling), and both start at the same
+ * wall-clock instant (minus the early bird's head start).
+ */
+export async function runTrial(a: Side, b: Side, reflectors: HostPort[], opts: { window: number; leadMs: number; timeoutMs: number; lan: boolean }): Promise<TrialResult> {
+  const [pa, pb] = await Promise.all([
+    a.agent.prepare({ localPort: a.localPort, reflectors, window: opts.window }),
+    b.agent.prepare({ localPort: b.localPort, reflectors, window: opts.window }),
+  ]);
+  const start = Date.now() + opts.leadMs;
+  const deadline = start + opts.timeoutMs;
+  const rttMs = Math.max(pa.rttMs, pb.rttMs);
+  const call = (me: Side, mine: typeof pa, peer: Side, theirs: typeof pb, role: 'initiator' | 'responder') =>
+    me.agent.punch({
+      name: me.name,
+      expectPeer: peer.name,
+      localPort: me.localPort,
+      local: mine.prediction,
+      remote: theirs.prediction,
+      remoteLan: opts.lan ? [theirs.lan] : [],
+      role,
+      startAt: start - me.earlyMs,
+      deadline,
+      rttMs,
+    });
+  const [ra, rb] = await Promise.all([call(a, pa, b, pb, 'initiator'), call(b, pb, a, pa, 'responder')]);
+  return judge(a, ra, b, rb, start, `${a.name}:${pa.mapping} ${b.name}:${pb.mapping}`);
+}
+
+function judge(a: Side, ra: PunchReply, b: Side, rb: PunchReply, start: number, profiles: string): TrialResult {
+  if (ra.ok && rb.ok) {
+    const endA = start - a.earlyMs + ra.timings.selectedMs;
+    const endB = start - b.earlyMs + rb.timings.selectedMs;
+    const rightPeers = ra.peerName === b.name && rb.peerName === a.name;
+    return {
+      ok: rightPeers,
+      ms: Math.max(endA, endB) - start,
+      winner: ra.winner,
+      strategy: ra.strategy,
+      detail: rightPeers ? `${profiles} via ${ra.winnerEndpoint}` : `WRONG PEER: ${a.name} met ${ra.peerName}, ${b.name} met ${rb.peerName}`,
+      codes: [],
+    };
+  }
+  const why = (r: PunchReply) => (r.ok ? 'ok' : `${r.code}: ${r.message}`);
+  return {
+    ok: false,
+    ms: Math.max(ra.ok ? 0 : ra.elapsedMs, rb.ok ? 0 : rb.elapsedMs),
+    winner: '-',
+    strategy: ra.ok ? ra.strategy : ra.strategy,
+    detail: `${profiles}; ${a.name} ${why(ra)}; ${b.name} ${why(rb)}`,
+    codes: [ra.ok ? 'ok' : ra.code, rb.ok ? 'ok' : rb.code],
+  };
+}
