@@ -38,7 +38,8 @@ declare module 'bittorrent-dht' {
   export interface KBucketLike {
     toArray(): KrpcPeer[];
     count(): number;
-    closest(id: Buffer, n?: number): KrpcPeer[];
+    // Assignable: DhtNode caps how many nodes an answer carries.
+    closest: (id: Buffer, n?: number) => KrpcPeer[];
   }
 
   export interface KrpcSocketLike extends EventEmitter {

@@ -27,6 +27,20 @@ export interface DhtNodeOptions {
 }
 
 const DEFAULT_QUERY_TIMEOUT_MS = 2000;
+/** BEP 5: a node answers with the K = 8 closest nodes it knows. */
+const NODES_PER_ANSWER = 8;
+
+/**
+ * bittorrent-dht answers find_node/get_peers/get with `nodes.closest(target)`
+ * and no count, i.e. its whole routing table (3.7 KB at 1,000 nodes, which
+ * fragments on real links). Its own lookups pass an explicit count, so only
+ * answers change.
+ */
+function limitNodesPerAnswer(dht: DHT): void {
+  const table = dht._rpc.nodes;
+  const closest = table.closest.bind(table);
+  table.closest = (id: Buffer, n?: number) => closest(id, n ?? NODES_PER_ANSWER);
+}
 
 /** A mainline-compatible DHT node (bittorrent-dht) on one UDP socket, with our KRPC extensions. */
 export class DhtNode {
@@ -87,6 +101,7 @@ export class DhtNode {
       });
       dht.listen(opts.port, opts.host);
     });
+    limitNodesPerAnswer(dht);
     serveObservedAddress(dht._rpc);
     await ready;
     return node;

@@ -90,6 +90,28 @@ describe('DhtNode', () => {
   });
 });
 
+describe('answers', () => {
+  it('carry at most the 8 closest nodes (BEP 5), not the whole routing table', async () => {
+    const swarm = await startSwarm(20);
+    started.push(...swarm);
+    const asked = swarm[0]!;
+    expect(asked.tableSize()).toBeGreaterThan(8);
+    const s = createSocket('udp4');
+    await new Promise<void>((r) => s.bind(0, LOOPBACK, () => r()));
+    const bencode = (await import('bencode')).default;
+    try {
+      const reply = await new Promise<{ r: { nodes: Buffer } }>((resolve) => {
+        s.on('message', (buf) => resolve(bencode.decode(buf) as { r: { nodes: Buffer } }));
+        const query = { t: 'fn', y: 'q', q: 'find_node', a: { id: Buffer.alloc(20, 1), target: Buffer.alloc(20, 2) } };
+        s.send(bencode.encode(query), asked.address().port, LOOPBACK);
+      });
+      expect(reply.r.nodes.length).toBe(8 * 26);
+    } finally {
+      s.close();
+    }
+  });
+});
+
 describe('observed address (KRPC extension)', () => {
   it('learns its own address from two agreeing peers', async () => {
     const swarm = await startSwarm(5);
