@@ -96,7 +96,8 @@ export function decodePeerRecord(v: Uint8Array, nowSec: number): RecordFields {
   }
   const nat = msg.nat ?? {};
   return {
-    publicKey: msg.publicKey,
+    // A copy, as a plain Uint8Array: protobufjs hands out a Buffer view into the storer's reply.
+    publicKey: new Uint8Array(msg.publicKey),
     issuedAt: msg.issuedAt,
     lifetime: msg.lifetime,
     publicEndpoints: msg.publicEndpoints.map((e, i) => readEndpoint(e, `public endpoint ${i}`)),

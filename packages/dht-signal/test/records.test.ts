@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DhtNode } from '../src/dht-node.js';
-import { RecordExpiredError, RecordInvalidError, RecordNotFoundError, RecordTooLargeError } from '../src/errors.js';
+import DHT from 'bittorrent-dht';
+import { DhtNode } from '../src/dht-node.js';
+import { DhtStoppedError, RecordPublishError, RecordExpiredError, RecordInvalidError, RecordNotFoundError, RecordTooLargeError } from '../src/errors.js';
 import { generateIdentity, type Identity } from '../src/identity.js';
 import { type RecordContent, RecordPublisher, RecordResolver } from '../src/records.js';
 import { idNear, putDirect, recordBytes, signedItem, startMaliciousStorer, targetOf } from './forge.js';
-import { farthestFrom, startSwarm, stopAll } from './swarm.js';
+import { farthestFrom, LOOPBACK, startSwarm, stopAll, TEST_QUERY_TIMEOUT_MS } from './swarm.js';
+import { verify } from '../src/identity.js';
+import { RECORD_SALT } from '../src/record-codec.js';
 
 const SWARM_SIZE = 32;
 let swarm: DhtNode[];
@@ -99,8 +102,9 @@ describe(`records in a ${SWARM_SIZE}-node DHT on 127.0.0.1`, () => {
     const id = generateIdentity();
     // A seq far in the future, as left by a machine whose clock ran ahead.
     const futureSeq = Date.now() * 1000 + 3_600_000_000;
-    const code = await putDirect(swarm[2]!, swarm[3]!.address(), signedItem(id, id.publicKey, recordBytes({ publicKey: id.publicKey }), futureSeq));
-    expect(code).toBe(0);
+    const item = signedItem(id, id.publicKey, recordBytes({ publicKey: id.publicKey }), futureSeq);
+    const codes = await Promise.all(swarm.slice(3).map((n) => putDirect(swarm[2]!, n.address(), item)));
+    expect(codes.every((c) => c === 0)).toBe(true);
     const restarted = await publisher(swarm[4]!, id).publish(content(6101));
     expect(restarted.seq).toBeGreaterThan(futureSeq);
   });
@@ -116,6 +120,48 @@ describe(`records in a ${SWARM_SIZE}-node DHT on 127.0.0.1`, () => {
     await expect(new RecordResolver(swarm[8]!, { timeoutMs: 3000 }).lookup(id.publicKey)).rejects.toBeInstanceOf(RecordNotFoundError);
     // One list of 17 is small enough in bytes but more than readers accept.
     await expect(pub.publish({ publicEndpoints: Array.from({ length: 17 }, (_, i) => ({ host: '10.0.0.1', port: 1 + i })), lanEndpoints: [], introducers: [] })).rejects.toMatchObject({ reason: 'field-bounds' });
+  });
+
+  it('a plain bittorrent-dht client (mainline BEP 44 get) reads and verifies a published record', async () => {
+    const id = generateIdentity();
+    const { seq } = await publisher(swarm[17]!, id).publish(content(6201));
+    const client = new DHT({
+      bootstrap: [swarm[18]!.address()],
+      timeout: TEST_QUERY_TIMEOUT_MS,
+      verify: (sig: Buffer, msg: Buffer, pk: Buffer) => verify(pk, msg, sig),
+    });
+    client.on('warning', () => {});
+    try {
+      await new Promise<void>((r) => client.once('ready', () => r()));
+      const item = await new Promise<{ seq: number; k: Buffer } | null>((resolve, reject) =>
+        client.get(targetOf(id.publicKey), { salt: Buffer.from(RECORD_SALT), cache: false }, (err, res) =>
+          err ? reject(err) : resolve(res as { seq: number; k: Buffer } | null),
+        ),
+      );
+      expect(item?.seq).toBe(seq);
+      expect(item?.k.equals(Buffer.from(id.publicKey))).toBe(true);
+    } finally {
+      await new Promise<void>((r) => client.destroy(() => r()));
+    }
+  });
+
+  it('publishing from a node that knows no one fails with no-nodes', async () => {
+    const lonely = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [], queryTimeoutMs: TEST_QUERY_TIMEOUT_MS });
+    try {
+      const err = await new RecordPublisher(lonely, generateIdentity()).publish(content(1)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RecordPublishError);
+      expect(err).toMatchObject({ reason: 'no-nodes' });
+    } finally {
+      await lonely.stop();
+    }
+  });
+
+  it('a lookup still running when its node stops fails with DhtStoppedError', async () => {
+    const node = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [swarm[0]!.address()], queryTimeoutMs: TEST_QUERY_TIMEOUT_MS });
+    const pending = new RecordResolver(node).lookup(generateIdentity().publicKey).catch((e: unknown) => e);
+    await node.stop();
+    expect(await pending).toBeInstanceOf(DhtStoppedError);
+    await expect(new RecordResolver(node).lookup(generateIdentity().publicKey)).rejects.toBeInstanceOf(DhtStoppedError);
   });
 
   it('an unknown key ends with not-found within a bounded time', async () => {

@@ -1,0 +1,59 @@
+import bencode from 'bencode';
+import { describe, expect, it } from 'vitest';
+import { RecordInvalidError } from '../src/errors.js';
+import { bencodedLength, signatureData } from '../src/mutable-item.js';
+import { decodePeerRecord, encodePeerRecord, MAX_CLOCK_SKEW_SEC, RECORD_SALT, type RecordFields } from '../src/record-codec.js';
+
+const NOW = 1_800_000_000;
+const fields: RecordFields = {
+  publicKey: new Uint8Array(32).fill(9),
+  issuedAt: NOW,
+  lifetime: 600,
+  publicEndpoints: [{ host: '203.0.113.9', port: 443 }, { host: '2001:db8::1', port: 8443 }],
+  lanEndpoints: [{ host: '10.0.0.2', port: 5000 }],
+  introducers: [{ host: '198.51.100.3', port: 6881 }],
+  nat: { mapping: 'sequential', publicIp: '203.0.113.9', delta: -2 },
+};
+
+function reason(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof RecordInvalidError) return err.reason;
+    throw err;
+  }
+  return undefined;
+}
+
+describe('PeerRecord codec', () => {
+  it('round-trips every field', () => {
+    expect(decodePeerRecord(encodePeerRecord(fields), NOW)).toEqual(fields);
+  });
+
+  it('refuses bytes that are not a PeerRecord, and values out of bounds', () => {
+    expect(reason(() => decodePeerRecord(Buffer.alloc(30, 0xff), NOW))).toBe('malformed');
+    expect(reason(() => decodePeerRecord(Buffer.alloc(1001, 0), NOW))).toBe('too-large');
+    expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, publicKey: new Uint8Array(31) }), NOW))).toBe('malformed');
+    expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, lifetime: 0 }), NOW))).toBe('field-bounds');
+    expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, lifetime: 30 * 86400 }), NOW))).toBe('field-bounds');
+    expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, issuedAt: NOW + MAX_CLOCK_SKEW_SEC + 1 }), NOW))).toBe('issued-in-future');
+    expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, lanEndpoints: [{ host: '10.0.0.1', port: 0 }] }), NOW))).toBe('malformed');
+    const many = Array.from({ length: 17 }, (_, i) => ({ host: '10.0.0.1', port: i + 1 }));
+    expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, introducers: many }), NOW))).toBe('field-bounds');
+  });
+});
+
+describe('BEP 44 helpers', () => {
+  it('signature data equals the bencoded {salt, seq, v} without its outer d...e, as storers compute it', () => {
+    const v = Buffer.from('some value bytes');
+    for (const seq of [0, 1, 1_764_000_000_000_000]) {
+      const expected = bencode.encode({ salt: Buffer.from(RECORD_SALT), seq, v }).subarray(1, -1);
+      expect(signatureData(RECORD_SALT, seq, v).equals(expected)).toBe(true);
+    }
+    expect(signatureData(new Uint8Array(), 5, v).equals(bencode.encode({ seq: 5, v }).subarray(1, -1))).toBe(true);
+  });
+
+  it('measures a byte string the way bencode writes it', () => {
+    for (const n of [0, 9, 10, 995, 996, 1000]) expect(bencodedLength(new Uint8Array(n))).toBe(bencode.encode(Buffer.alloc(n)).length);
+  });
+});
