@@ -53,7 +53,7 @@ async function handle(req: AgentRequest): Promise<unknown> {
       return { listening: req.port };
     }
     case 'prepare': {
-      const profile = await profileNat({ reflectors: req.reflectors, localPort: req.localPort, timeoutMs: 3_000 });
+      const profile = await profileNat({ reflectors: req.reflectors, localPort: req.localPort, timeoutMs: 2_500 });
       const prediction = predict(profile, { window: req.window });
       const lanHost = profile.observations.find((o) => o.local.port === req.localPort)?.local.host ?? '';
       const reply: PrepareReply = {
@@ -76,7 +76,7 @@ async function handle(req: AgentRequest): Promise<unknown> {
           ...(plan.spray ? { spray: plan.spray } : {}),
           ...(plan.guesses ? { guesses: plan.guesses } : {}),
           ...(plan.birthday ? { birthday: plan.birthday } : {}),
-          role: req.role,
+          role: plan.role ?? req.role,
           startAt: req.startAt,
           deadline: req.deadline,
         });

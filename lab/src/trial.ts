@@ -49,7 +49,8 @@ export async function runTrial(a: Side, b: Side, reflectors: HostPort[], opts: {
       rttMs,
     });
   const [ra, rb] = await Promise.all([call(a, pa, b, pb, 'initiator'), call(b, pb, a, pa, 'responder')]);
-  return judge(a, ra, b, rb, start, `${a.name}:${pa.mapping} ${b.name}:${pb.mapping}`);
+  const profile = (n: string, p: typeof pa) => `${n}:${p.mapping}${p.mapping === 'unknown' ? ` (${p.reason})` : ''}`;
+  return judge(a, ra, b, rb, start, `${profile(a.name, pa)} ${profile(b.name, pb)}`);
 }
 
 function judge(a: Side, ra: PunchReply, b: Side, rb: PunchReply, start: number, profiles: string): TrialResult {

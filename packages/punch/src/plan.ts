@@ -2,6 +2,7 @@ import type { BirthdayTiming, Candidate, GuessPlan, SprayPlan } from './candidat
 import { PunchError } from './errors.js';
 import type { HostPort } from './host-port.js';
 import { sharesOnePublicPort, type Prediction } from './predict.js';
+import type { PunchRole } from './punch.js';
 
 export interface PlanInput {
   local: Prediction;
@@ -10,13 +11,24 @@ export interface PlanInput {
   remoteLan?: HostPort[];
   /** Round-trip estimate between the peers, from signaling (used to pace birthday rounds). */
   rttMs?: number;
-  /** Birthday sizes: sockets sprayed by the random side, guesses by the predictable side. */
+  /**
+   * Birthday sizes: sockets sprayed by the random side (default 512), guesses
+   * by the predictable side (default 768). Expected matches are
+   * spray * guesses / 64512 = 6.1, so a round misses with e^-6.1 = 0.2%.
+   */
   sprayCount?: number;
   guessCount?: number;
 }
 
 export interface PunchPlan {
   strategy: 'direct' | 'birthday-guess' | 'birthday-spray';
+  /**
+   * Who sends SELECT, when the plan knows better than the caller: in a
+   * birthday attack the spraying side sees the connection one half round
+   * trip before the guessing side, so it decides (both sides agree on this
+   * from the same two predictions).
+   */
+  role?: PunchRole;
   candidates: Candidate[];
   spray?: SprayPlan;
   guesses?: GuessPlan;
@@ -44,7 +56,11 @@ export function planPunch(input: PlanInput): PunchPlan {
     .filter((e) => e.host !== remote.publicIp)
     .map((e) => ({ host: e.host, port: e.port, method: 'lan' }));
   const rtt = Math.max(1, input.rttMs ?? 100);
-  const birthday: BirthdayTiming = { roundMs: 1200 + 3 * rtt, sprayLagMs: 60 };
+  // The guessing side needs ~50 ms to hand 768 connects to the kernel (Node
+  // 20, measured); the spray must reach its NAT after those mappings exist,
+  // or a NAT that answers with RST kills the spray's own mappings. The
+  // one-way trip already covers part of that.
+  const birthday: BirthdayTiming = { roundMs: 1200 + 3 * rtt, sprayLagMs: Math.max(0, Math.round(50 - rtt / 2)) };
   const localRandom = local.method === 'unpredictable';
   const remoteRandom = remote.method === 'unpredictable';
 
@@ -65,8 +81,9 @@ export function planPunch(input: PlanInput): PunchPlan {
     return {
       strategy: 'birthday-guess',
       candidates: lan,
-      guesses: { host: remote.publicIp, count: input.guessCount ?? 1024 },
+      guesses: { host: remote.publicIp, count: input.guessCount ?? 768 },
       birthday,
+      role: 'responder',
     };
   }
   if (!sharesOnePublicPort(remote)) {
@@ -79,7 +96,8 @@ export function planPunch(input: PlanInput): PunchPlan {
   return {
     strategy: 'birthday-spray',
     candidates: lan,
-    spray: { targets, count: input.sprayCount ?? 256 },
+    spray: { targets, count: input.sprayCount ?? 512 },
     birthday,
+    role: 'initiator',
   };
 }

@@ -34,17 +34,20 @@ export async function profileNat(opts: ProfileOptions): Promise<ProfileResult> {
   const observations: Observation[] = [];
   const rtts: number[] = [];
   const failures: string[] = [];
-  const ask = async (reflector: HostPort, localPort: number | undefined) => {
+  // Each probe is tried up to three times: on a lossy link one lost SYN
+  // costs a 1 s retransmission and two can outlast a timeout.
+  const ask = async (reflector: HostPort, localPort: number | undefined, tries = 3): Promise<void> => {
     try {
       const a = await queryReflector({
         reflector,
         ...(localPort ? { localPort } : {}),
         ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-        timeoutMs: opts.timeoutMs ?? 3_000,
+        timeoutMs: opts.timeoutMs ?? 2_500,
       });
       observations.push({ reflector, local: a.local, observed: a.observed });
       rtts.push(a.rttMs);
     } catch (err) {
+      if (tries > 1) return ask(reflector, localPort, tries - 1);
       failures.push((err as Error).message);
     }
   };

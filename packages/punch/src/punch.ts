@@ -18,8 +18,9 @@ export interface PunchOptions {
   startAt?: number;
   /** Who decides which socket is kept when several connect (see confirm.ts). */
   role: PunchRole;
-  /** Delay before re-sending after a reset (ECONNREFUSED). Default 2 ms plus up to 3 ms jitter:
-   *  a reset NAT forgets our mapping, so the gap must stay short for the peer's SYN to find it. */
+  /** Delay before re-sending after a reset (ECONNREFUSED). Default 0 ms plus up to 1 ms jitter:
+   *  a NAT that resets also forgets our mapping, and the peer's SYN only gets in while the mapping
+   *  exists, so the gap between a reset and our next SYN must stay far below the round trip. */
   refusedRetryMs?: number;
   /** Delay before retrying after other transient errors (EADDRINUSE, EADDRNOTAVAIL, ECONNRESET). Default 50 ms. */
   errorRetryMs?: number;
@@ -75,7 +76,7 @@ export function punch(opts: PunchOptions): Promise<PunchResult> {
     let otherFailures = 0;
     let firstSynMs = -1;
     let rounds = 0;
-    const refusedRetry = () => (opts.refusedRetryMs ?? 2) + Math.random() * 3;
+    const refusedRetry = () => (opts.refusedRetryMs ?? 0) + Math.random();
     const errorRetry = opts.errorRetryMs ?? 50;
 
     const later = (ms: number, fn: () => void) => {
