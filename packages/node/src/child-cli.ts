@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
-/** Path of the built CLI entry point, beside this file in dist/. */
-export const CLI_PATH = fileURLToPath(new URL('./cli.js', import.meta.url));
+/** The built CLI entry point; resolves the same from src/ (tests) and dist/. */
+export const CLI_PATH = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /**
  * A `p2p-node` subcommand running as its own process, with its stdout read

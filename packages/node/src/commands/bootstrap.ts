@@ -13,10 +13,13 @@ export function registerBootstrap(program: Command): void {
     .addHelpText('after', '\nPrints one line "ready HOST:PORT" on stdout when it serves; stops cleanly on SIGINT/SIGTERM.')
     .action(async (opts: { host: string; port: string; bootstrap?: string }) => {
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: false });
+      // Listen for signals before printing any ready line: a supervisor that
+      // stops us as soon as it reads the line must not hit the default action.
+      const stopRequested = untilSignal();
       const node = await DhtNode.start({ host: opts.host, port: parsePort(opts.port, '--port'), bootstrap });
       const addr = node.address();
       process.stdout.write(`ready ${addr.host}:${addr.port} (udp dht, ${node.tableSize()} peers known)\n`);
-      const sig = await untilSignal();
+      const sig = await stopRequested;
       process.stderr.write(`${sig}: stopping\n`);
       await node.stop();
     });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DhtNode, RecordPublisher, type HostPort } from '@p2p-node/dht-signal';
+import { DhtNode, RecordPublisher, type HostPort, type PublishResult } from '@p2p-node/dht-signal';
 import { parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
 import { defaultKeyPath, readKeyFile, toHex } from '../key-file.js';
 import { lanAddresses } from '../lan-addresses.js';
@@ -28,6 +28,9 @@ export function registerPublish(program: Command): void {
     .option('--republish <seconds>', 'how often to republish (records live on churning nodes)', '300')
     .action(async (opts: PublishOptions) => {
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
+      // Listen for signals before printing any ready line: a supervisor that
+      // stops us as soon as it reads the line must not hit the default action.
+      const stopRequested = untilSignal();
       const id = await readKeyFile(opts.key);
       const lifetimeSec = parsePositiveInt(opts.lifetime, '--lifetime');
       const republishSec = parsePositiveInt(opts.republish, '--republish');
@@ -39,7 +42,10 @@ export function registerPublish(program: Command): void {
         const lanEndpoints = lanAddresses(opts.host).map((host) => ({ host, port: tcpPort }));
         const res = await publisher.publish({ publicEndpoints, lanEndpoints, introducers: [] });
         process.stdout.write(`published ${toHex(id.publicKey)} seq ${res.seq} on ${res.storedOn} nodes\n`);
-        const sig = await untilSignal();
+        publisher.on('published', (r: PublishResult) => process.stdout.write(`republished seq ${r.seq} on ${r.storedOn} nodes\n`));
+        // A failed republish is retried on the next tick of the timer; the process keeps serving.
+        publisher.on('publish-failed', (err: Error) => process.stderr.write(`warning: republish failed: ${err.message}\n`));
+        const sig = await stopRequested;
         process.stderr.write(`${sig}: stopping\n`);
       } finally {
         publisher.stop();

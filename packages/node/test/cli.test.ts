@@ -1,0 +1,150 @@
+// The CLI as users run it: every verb is its own process, talking real UDP on
+// 127.0.0.1 to a private DHT of bootstrap processes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildCli } from '../src/child-cli.js';
+import { ExitCode } from '../src/exit-codes.js';
+
+const HOST = '127.0.0.1';
+const DHT_SIZE = 8;
+let dir: string;
+const dht: ChildCli[] = [];
+let bootstrap: string;
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000) {
+  const c = new ChildCli(args, { env });
+  const timer = setTimeout(() => c.child.kill('SIGKILL'), timeoutMs);
+  const code = await c.exited;
+  clearTimeout(timer);
+  return { code, stdout: c.stdoutLines.join('\n'), stderr: c.stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'p2p-node-cli-'));
+  const first = new ChildCli(['bootstrap', '--host', HOST, '--port', '0']);
+  dht.push(first);
+  const addr = (await first.waitForLine(/^ready (\S+)/, 15_000))[1]!;
+  const rest = Array.from({ length: DHT_SIZE - 1 }, () => new ChildCli(['bootstrap', '--host', HOST, '--port', '0', '--bootstrap', addr]));
+  dht.push(...rest);
+  const addrs = await Promise.all(rest.map(async (c) => (await c.waitForLine(/^ready (\S+)/, 15_000))[1]!));
+  bootstrap = [addr, ...addrs.slice(0, 3)].join(',');
+});
+
+afterAll(async () => {
+  const codes = await Promise.all(dht.map((c) => c.stop()));
+  await rm(dir, { recursive: true, force: true });
+  // Every bootstrap node shut down cleanly on SIGTERM (exit 0, not killed).
+  expect(codes).toEqual(codes.map(() => 0));
+});
+
+describe('keygen', () => {
+  it('writes a 0600 key file and prints the public key as 64 lowercase hex characters', async () => {
+    const file = join(dir, 'k1.json');
+    const r = await run(['keygen', '--out', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^[0-9a-f]{64}$/);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(file, 'utf8')).publicKey).toBe(r.stdout);
+  });
+
+  it('refuses to overwrite without --force, and overwrites with it', async () => {
+    const file = join(dir, 'k2.json');
+    const first = await run(['keygen', '--out', file]);
+    const again = await run(['keygen', '--out', file]);
+    expect(again.code).toBe(ExitCode.usage);
+    expect(again.stderr).toMatch(/already exists.*--force/);
+    expect(JSON.parse(await readFile(file, 'utf8')).publicKey).toBe(first.stdout);
+    const forced = await run(['keygen', '--out', file, '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).not.toBe(first.stdout);
+  });
+
+  it('refuses a corrupt key file with a clear error', async () => {
+    const file = join(dir, 'bad.json');
+    await writeFile(file, '{"kind":"p2p-node-ed25519","secretKey":"nothex"}', { mode: 0o600 });
+    const r = await run(['publish', '--key', file, '--bootstrap', bootstrap]);
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toMatch(/not a p2p-node key file/);
+  });
+});
+
+describe('help and usage errors', () => {
+  it.each(['keygen', 'bootstrap', 'publish', 'lookup', 'demo'])('%s --help exits 0 and describes the verb', async (verb) => {
+    const r = await run([verb, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`Usage: p2p-node ${verb}`));
+  });
+
+  it('a malformed public key is a usage error', async () => {
+    const r = await run(['lookup', 'abc', '--bootstrap', bootstrap]);
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toMatch(/64 hex characters/);
+  });
+
+  it('no bootstrap list is a usage error, never a fallback to public hosts', async () => {
+    const r = await run(['lookup', 'ab'.repeat(32)], { P2P_NODE_BOOTSTRAP: '' });
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toMatch(/no bootstrap nodes/);
+  });
+
+  it('a bad bootstrap entry is a usage error', async () => {
+    const r = await run(['lookup', 'ab'.repeat(32), '--bootstrap', 'localhost:notaport']);
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toMatch(/bad bootstrap list/);
+  });
+});
+
+describe('publish and lookup across processes', () => {
+  it('finds and verifies a published record, republishes with a higher seq, and stops cleanly', async () => {
+    const keyFile = join(dir, 'peer.json');
+    const pubkey = (await run(['keygen', '--out', keyFile])).stdout;
+    const publisher = new ChildCli(['publish', '--key', keyFile, '--bootstrap', bootstrap, '--host', HOST, '--tcp-port', '4242', '--republish', '1']);
+    try {
+      const first = await publisher.waitForLine(/^published ([0-9a-f]{64}) seq (\d+) on (\d+) nodes/, 15_000);
+      expect(first[1]).toBe(pubkey);
+      expect(Number(first[3])).toBeGreaterThan(0);
+
+      // The bootstrap list may also come from the environment.
+      const found = await run(['lookup', pubkey, '--json'], { P2P_NODE_BOOTSTRAP: bootstrap });
+      expect(found.code).toBe(0);
+      const rec = JSON.parse(found.stdout);
+      expect(rec.publicKey).toBe(pubkey);
+      expect(rec.lanEndpoints).toContain(`${HOST}:4242`);
+      expect(rec.seq).toBeGreaterThanOrEqual(Number(first[2]));
+
+      // The timer republishes with a strictly higher seq, and lookups see it.
+      const later = await publisher.waitForLine(/^republished seq (\d+)/, 10_000);
+      expect(Number(later[1])).toBeGreaterThan(Number(first[2]));
+      const again = await run(['lookup', pubkey, '--json', '--bootstrap', bootstrap]);
+      expect(JSON.parse(again.stdout).seq).toBeGreaterThanOrEqual(Number(later[1]));
+
+      const text = await run(['lookup', pubkey, '--bootstrap', bootstrap]);
+      expect(text.stdout).toMatch(new RegExp(`public key\\s+${pubkey}`));
+    } finally {
+      expect(await publisher.stop()).toBe(0);
+    }
+  });
+
+  it('an unknown key ends with not-found (exit 3) within the timeout', async () => {
+    const t0 = performance.now();
+    const r = await run(['lookup', 'cd'.repeat(32), '--bootstrap', bootstrap, '--timeout', '5000']);
+    expect(r.code).toBe(ExitCode.notFound);
+    expect(r.stderr).toMatch(/no record found/);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('an expired record is refused with exit 5', async () => {
+    const keyFile = join(dir, 'short.json');
+    const pubkey = (await run(['keygen', '--out', keyFile])).stdout;
+    const publisher = new ChildCli(['publish', '--key', keyFile, '--bootstrap', bootstrap, '--host', HOST, '--lifetime', '1', '--republish', '3600']);
+    await publisher.waitForLine(/^published/, 15_000);
+    const code = await publisher.stop();
+    expect(`exit ${code} signal ${publisher.child.signalCode} stderr: ${publisher.stderr}`).toMatch(/^exit 0 signal null/);
+    await new Promise((r) => setTimeout(r, 2100));
+    const r = await run(['lookup', pubkey, '--bootstrap', bootstrap]);
+    expect(r.code).toBe(ExitCode.expiredRecord);
+    expect(r.stderr).toMatch(/expired/i);
+  });
+});
