@@ -62,6 +62,7 @@ async function handle(req: AgentRequest): Promise<unknown> {
         prediction,
         lan: { host: lanHost, port: req.localPort },
         rttMs: profile.rttMs,
+        observations: profile.observations,
       };
       return reply;
     }

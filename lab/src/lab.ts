@@ -10,6 +10,7 @@ import { sh } from './sh.js';
 import { median, percentile } from './stats.js';
 import { buildTopology, destroyNamespaces, flushConntrack, REFLECTOR_PORT, type Topology } from './topology.js';
 import { runTrial, type TrialResult } from './trial.js';
+import type { PrepareReply } from './protocol.js';
 
 export interface LabOptions {
   trials: number;
@@ -189,6 +190,19 @@ export class Lab {
       pass,
       failures: results.filter((r) => !r.ok).slice(0, 3).map((r) => r.detail),
     };
+  }
+
+  /** Profiles every lab host once, from `localPort` (what `p2p-node nat` would print there). */
+  async profiles(localPort: number): Promise<{ host: string; kind: string; reply: PrepareReply }[]> {
+    const reflectors = this.topo.reflectors.map((r) => ({ host: r.ip, port: REFLECTOR_PORT }));
+    const out = [];
+    for (const box of this.topo.nats.values()) {
+      for (const h of box.hosts) {
+        const reply = await this.agents.get(h.name)!.prepare({ localPort, reflectors, window: 8 });
+        out.push({ host: h.name, kind: box.kind, reply });
+      }
+    }
+    return out;
   }
 
   async runMatrix(onCell: (c: CellReport) => void): Promise<CellReport[]> {

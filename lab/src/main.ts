@@ -4,7 +4,7 @@
  * expectation (connect N/N; fail fast where no prediction can work).
  *
  *   pnpm lab [--trials N] [--early-trials N] [--rows pp-pp,pp-rand] [--conditions none,d25,d25l5]
- *            [--no-early-bird] [--json FILE] [--cleanup]
+ *            [--no-early-bird] [--json FILE] [--cleanup] [--profiles]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     'no-early-bird': { type: 'boolean', default: false },
     json: { type: 'string' },
     cleanup: { type: 'boolean', default: false },
+    profiles: { type: 'boolean', default: false },
   },
 });
 
@@ -71,6 +72,12 @@ async function main(): Promise<number> {
   let cells: CellReport[] = [];
   try {
     await lab.setUp(selectRows(rows));
+    if (values.profiles) {
+      // What each NAT kind looks like to the classifier (also the source of
+      // the recorded observations in packages/punch/test).
+      for (const p of await lab.profiles(12345)) log(JSON.stringify(p));
+      return 0;
+    }
     log(`NAT kinds: ${Object.entries(NAT_KIND_TEXT).map(([k, t]) => `${k} = ${t}`).join('; ')}`);
     log(`delay and loss are end to end between the peers, per direction; ${trials} trials per cell\n`);
     log(header());

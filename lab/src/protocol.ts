@@ -1,4 +1,4 @@
-import type { HostPort, Prediction, PunchErrorCode, PunchTimings, MappingKind } from './punch-lib.js';
+import type { HostPort, Prediction, PunchErrorCode, PunchTimings, MappingKind, Observation } from './punch-lib.js';
 
 /** Messages between the harness and the agents (one JSON object per line). */
 export type AgentRequest =
@@ -25,6 +25,7 @@ export interface PrepareReply {
   prediction: Prediction;
   lan: HostPort;
   rttMs: number;
+  observations: Observation[];
 }
 
 export type PunchReply =

@@ -61,8 +61,10 @@ function judge(a: Side, ra: PunchReply, b: Side, rb: PunchReply, start: number, 
     return {
       ok: rightPeers,
       ms: Math.max(endA, endB) - start,
-      winner: ra.winner,
-      strategy: ra.strategy,
+      // Each side's winning guess of the other: they differ when, say, a
+      // sequential side aimed at a port-preserving one.
+      winner: ra.winner === rb.winner ? ra.winner : `${ra.winner} / ${rb.winner}`,
+      strategy: ra.strategy === rb.strategy ? ra.strategy : `${ra.strategy} / ${rb.strategy}`,
       detail: rightPeers ? `${profiles} via ${ra.winnerEndpoint}` : `WRONG PEER: ${a.name} met ${ra.peerName}, ${b.name} met ${rb.peerName}`,
       codes: [],
     };

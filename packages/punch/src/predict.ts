@@ -36,7 +36,16 @@ export function predict(profile: NatProfile, opts: PredictOptions = {}): Predict
     case 'port-preserving':
       return { method: 'port-preservation', publicIp, ports: [localPort], localPort };
     case 'endpoint-independent':
-      return { method: 'endpoint-independent', publicIp, ports: [profile.mappedPort], localPort };
+      // Also offer the local port: a port-overloading NAT (CGN) that had to
+      // move us off our port for the reflectors (another host behind it held
+      // the same port towards the same reflector) still keeps our port
+      // towards a destination nobody else talks to.
+      return {
+        method: 'endpoint-independent',
+        publicIp,
+        ports: profile.mappedPort === localPort ? [localPort] : [profile.mappedPort, localPort],
+        localPort,
+      };
     case 'sequential': {
       const ports: number[] = [];
       for (let k = 1; k <= window; k++) {

@@ -1,0 +1,39 @@
+import type { Observation } from '../src/profile-types.js';
+
+/*
+ * Observations recorded in the NAT lab (`pnpm lab --profiles`, local port
+ * 12345, reflectors 203.0.113.10 and .11 on port 3478): two probes from the
+ * profiled port, then one from a kernel-chosen port.
+ */
+const R1 = { host: '203.0.113.10', port: 3478 };
+const R2 = { host: '203.0.113.11', port: 3478 };
+const obs = (lan: string, pub: string, rows: [number, number, 1 | 2][]): Observation[] =>
+  rows.map(([local, observed, r]) => ({ reflector: r === 1 ? R1 : R2, local: { host: lan, port: local }, observed: { host: pub, port: observed } }));
+
+/** pp1h1: MASQUERADE keeps the port. */
+export const PORT_PRESERVING = obs('10.1.0.2', '203.0.113.100', [
+  [12345, 12345, 1],
+  [12345, 12345, 2],
+  [54690, 54690, 1],
+]);
+
+/** cgnh2: a second host behind the same NAT with the same local port, moved to 19709 for both reflectors. */
+export const ENDPOINT_INDEPENDENT = obs('10.9.0.3', '203.0.113.108', [
+  [12345, 19709, 1],
+  [12345, 19709, 2],
+  [42512, 42512, 1],
+]);
+
+/** seq1h1: nft numgen map, step 2. */
+export const SEQUENTIAL = obs('10.7.0.2', '203.0.113.106', [
+  [12345, 20000, 1],
+  [12345, 20002, 2],
+  [58530, 20004, 1],
+]);
+
+/** rand1h1: masquerade fully-random. */
+export const RANDOM = obs('10.5.0.2', '203.0.113.104', [
+  [12345, 31510, 1],
+  [12345, 37231, 2],
+  [46606, 8314, 1],
+]);
