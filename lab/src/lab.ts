@@ -101,8 +101,15 @@ export class Lab {
     this.opts.log(`lab ${this.topo.run}: ${this.topo.namespaces.length} namespaces, ${this.agents.size} agents`);
   }
 
-  /** Stops every process the lab started and removes every namespace. Safe to call twice. */
-  async tearDown(): Promise<void> {
+  private down: Promise<void> | undefined;
+
+  /** Stops every process the lab started and removes every namespace. Safe to call twice, also concurrently (SIGINT during a run). */
+  tearDown(): Promise<void> {
+    this.down ??= this.doTearDown();
+    return this.down;
+  }
+
+  private async doTearDown(): Promise<void> {
     await Promise.all([...this.agents.values()].map((a) => a.stop()));
     this.agents.clear();
     await stopAll();

@@ -30,6 +30,7 @@ const { values } = parseArgs({
 });
 
 const log = (line: string) => process.stdout.write(line + '\n');
+let interrupted = false;
 
 async function main(): Promise<number> {
   if (values.cleanup) {
@@ -56,7 +57,6 @@ async function main(): Promise<number> {
     log,
   });
 
-  let interrupted = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
@@ -100,8 +100,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => process.exit(interrupted ? 130 : code),
   (err: Error) => {
+    if (interrupted) process.exit(130);
     console.error(`lab failed: ${err.stack ?? err.message}`);
     process.exit(1);
   },

@@ -18,8 +18,8 @@ export function formatCell(c: CellReport): string {
     got.padEnd(18),
     `${fmt(c.medianMs)}`.padStart(6),
     `${fmt(c.p95Ms)}`.padStart(6),
-    `${(c.strategy || '-').padEnd(15)}`,
-    winnerText(c).padEnd(34),
+    `${(c.strategy || '-').padEnd(31)}`,
+    winnerText(c).padEnd(40),
     (c.pass ? 'ok' : 'FAIL') + bound,
   ];
   return cols.join(' ');
@@ -32,8 +32,8 @@ export function header(): string {
     'result'.padEnd(18),
     'med ms'.padStart(6),
     'p95 ms'.padStart(6),
-    'strategy'.padEnd(15),
-    'winning method'.padEnd(34),
+    'strategy'.padEnd(31),
+    'winning method'.padEnd(40),
     'verdict',
   ].join(' ');
 }

@@ -1,0 +1,137 @@
+/*
+ * The NAT lab as part of the normal test run: it runs `pnpm lab`'s matrix
+ * (real namespaces, real nftables NATs, real sockets) and turns every cell
+ * into a test. Without root or network namespaces the lab tests are SKIPPED
+ * (and say so loudly); under CI=true that is a failure instead, so CI can
+ * never go green without having crossed a NAT.
+ *
+ * LAB_TRIALS (default 20) and LAB_EARLY_TRIALS (default 10) set the trial counts.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { CONDITIONS, EARLY_BIRD_ROWS, ROWS } from '../src/cells.js';
+import type { CellReport } from '../src/lab.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const mainJs = join(root, 'lab/dist/main.js');
+const trials = Number(process.env.LAB_TRIALS ?? 20);
+const earlyTrials = Number(process.env.LAB_EARLY_TRIALS ?? 10);
+
+function whyUnavailable(): string | null {
+  if (process.platform !== 'linux') return 'the NAT lab needs Linux';
+  if (process.getuid?.() !== 0) return 'the NAT lab needs root (network namespaces, nftables)';
+  try {
+    // The same checks `pnpm lab` makes, from the compiled lab.
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'lab')], { stdio: 'pipe', timeout: 120_000 });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `import('${join(root, 'lab/dist/lab.js')}').then(m => process.stdout.write(m.labUnavailable() ?? ''))`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return out.trim() || null;
+  } catch (err) {
+    return `cannot prepare the lab: ${(err as Error).message}`;
+  }
+}
+
+const why = whyUnavailable();
+if (why) {
+  const banner = '!'.repeat(78);
+  console.warn(`\n${banner}\n!!! NAT LAB TESTS SKIPPED: ${why}\n!!! Nothing that crosses a NAT was tested. Run as root on Linux (CI does).\n${banner}\n`);
+}
+
+function netnsList(): string {
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+}
+
+/** Runs the lab CLI; resolves with its exit code and output. Bounded by `timeoutMs`. */
+function runLab(args: string[], timeoutMs: number, onLine?: (line: string, kill: (sig: NodeJS.Signals) => void) => void) {
+  return new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(process.execPath, [mainJs, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const kill = (sig: NodeJS.Signals) => child.kill(sig);
+    const timer = setTimeout(() => kill('SIGINT'), timeoutMs);
+    const onData = (d: Buffer) => {
+      const text = d.toString();
+      out += text;
+      process.stdout.write(text);
+      for (const line of text.split('\n')) onLine?.(line, kill);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+describe('NAT lab', () => {
+  if (why && process.env.CI === 'true') {
+    test('runs in CI', () => {
+      throw new Error(`CI=true but the NAT lab cannot run here: ${why}`);
+    });
+  }
+
+  describe.skipIf(why !== null)(`connection matrix (${trials} trials per cell)`, () => {
+    let cells: CellReport[] = [];
+    let code: number | null = null;
+    let run = '';
+
+    beforeAll(async () => {
+      const json = join(mkdtempSync(join(tmpdir(), 'p2p-lab-')), 'matrix.json');
+      const res = await runLab(['--trials', String(trials), '--early-trials', String(earlyTrials), '--json', json], 20 * 60_000);
+      code = res.code;
+      run = /^lab (\S+):/m.exec(res.out)?.[1] ?? '';
+      try {
+        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: CellReport[] }).cells;
+      } catch {
+        cells = [];
+      }
+    }, 22 * 60_000);
+
+    const cellTest = (rowId: string, condition: string) =>
+      test(`${rowId} / ${condition}`, () => {
+        const c = cells.find((x) => x.row === rowId && x.condition === condition);
+        expect(c, 'the lab produced no result for this cell').toBeDefined();
+        const what =
+          c!.expect === 'connect'
+            ? `${c!.successes}/${c!.trials} connected, median ${Math.round(c!.medianMs)} ms${c!.boundMs ? ` (bound ${c!.boundMs} ms)` : ''}; ${c!.failures.join(' | ')}`
+            : `expected a fast typed failure; ${c!.successes} connected, median ${Math.round(c!.medianMs)} ms`;
+        expect(c!.pass, what).toBe(true);
+        expect(c!.trials).toBe(rowId && c!.condition.includes('early bird') ? earlyTrials : trials);
+      });
+
+    for (const row of ROWS) for (const cond of CONDITIONS) cellTest(row.id, cond.label);
+    for (const id of EARLY_BIRD_ROWS) cellTest(id, '25 ms one-way, early bird 2 s');
+
+    test('pnpm lab exits 0 and leaves no namespace behind', () => {
+      expect(code).toBe(0);
+      expect(run).not.toBe('');
+      expect(netnsList()).not.toContain(`p2plab-${run}-`);
+    });
+  });
+
+  describe.skipIf(why !== null)('cleanup', () => {
+    test('SIGINT in the middle of a run removes every namespace and process', async () => {
+      let run = '';
+      let sent = false;
+      const res = await runLab(['--trials', '500', '--rows', 'pp-pp', '--no-early-bird'], 120_000, (line, kill) => {
+        const m = /^lab (\S+):/.exec(line);
+        if (m) run = m[1]!;
+        // Interrupt once the first cells are running (the header is printed after setup).
+        if (!sent && line.startsWith('row ')) {
+          sent = true;
+          setTimeout(() => kill('SIGINT'), 500);
+        }
+      });
+      expect(sent).toBe(true);
+      expect(res.code).toBe(130);
+      expect(run).not.toBe('');
+      expect(netnsList()).not.toContain(`p2plab-${run}-`);
+    }, 180_000);
+  });
+});
