@@ -5,6 +5,11 @@ import { walkGet } from './get-walk.js';
 import type { HostPort } from './host-port.js';
 import { mutableTarget } from './mutable-item.js';
 import { type NatInfo, RECORD_SALT } from './record-codec.js';
+import { WalkProgress } from './walk-progress.js';
+
+/** Kademlia's K in BEP 5: hearing from the 8 closest nodes ends a search. */
+const CLOSEST_TO_HEAR_FROM = 8;
+const CONVERGENCE_TICK_MS = 20;
 
 export interface VerifiedRecord {
   publicKey: Uint8Array;
@@ -29,6 +34,14 @@ export interface ResolverOptions {
   /** ...or this long after the first valid answer, whichever comes first; default 150 ms. */
   graceMs?: number;
   /**
+   * Settle (also with no record: not-found) once the 8 nodes closest to the
+   * key have answered. Nodes silent for 4x the slowest answer so far count
+   * as dead, but never sooner than `minSilenceMs` (default 50 ms) and
+   * always after `maxSilenceMs` (default: half the query timeout, at most 1 s).
+   */
+  minSilenceMs?: number;
+  maxSilenceMs?: number;
+  /**
    * Highest seq accepted per key (hex), shared or persisted by the caller so
    * replay protection survives the resolver; default: a new, private map.
    */
@@ -49,6 +62,8 @@ export class RecordResolver {
   private readonly timeoutMs: number;
   private readonly quorum: number;
   private readonly graceMs: number;
+  private readonly minSilenceMs: number;
+  private readonly maxSilenceMs: number;
 
   constructor(
     private readonly dht: DhtNode,
@@ -57,6 +72,8 @@ export class RecordResolver {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.quorum = Math.max(1, opts.quorum ?? 3);
     this.graceMs = opts.graceMs ?? 150;
+    this.maxSilenceMs = opts.maxSilenceMs ?? Math.min(1000, dht.queryTimeoutMs / 2);
+    this.minSilenceMs = Math.min(this.maxSilenceMs, opts.minSilenceMs ?? 50);
     this.highestSeq = opts.seenSeqs ?? new Map();
   }
 
@@ -80,6 +97,12 @@ export class RecordResolver {
       let invalid: Extract<ItemVerdict, { kind: 'invalid' }> | undefined;
       let graceTimer: NodeJS.Timeout | undefined;
       let settled = false;
+      const target = mutableTarget(key, RECORD_SALT);
+      const progress = new WalkProgress(target, this.dht.krpc.id, CLOSEST_TO_HEAR_FROM, this.minSilenceMs, this.maxSilenceMs);
+      // Nodes turn "presumed dead" by time passing, not by a reply arriving.
+      const convergenceTick = setInterval(() => {
+        if (progress.converged(Date.now())) settle();
+      }, CONVERGENCE_TICK_MS);
 
       const settle = (): void => {
         if (settled) return;
@@ -87,6 +110,7 @@ export class RecordResolver {
         walk.stop();
         clearTimeout(graceTimer);
         clearTimeout(deadline);
+        clearInterval(convergenceTick);
         this.dht.stopSignal.removeEventListener('abort', onStop);
 
         const best = newest(valid) ?? newest(expired);
@@ -105,12 +129,19 @@ export class RecordResolver {
         walk.stop();
         clearTimeout(graceTimer);
         clearTimeout(deadline);
+        clearInterval(convergenceTick);
         reject(new DhtStoppedError('lookup'));
       };
 
-      const walk = walkGet(this.dht.krpc, mutableTarget(key, RECORD_SALT), ({ r, peer }) => {
-        if (settled || r.v === undefined) return;
+      const walk = walkGet(this.dht.krpc, target, ({ r, peer }) => {
+        if (settled) return;
         const storer = `${peer.address ?? peer.host}:${peer.port}`;
+        progress.onReply(r, { host: peer.address ?? peer.host ?? '', port: peer.port }, Date.now());
+        if (r.v === undefined) {
+          // Once a valid record is in hand, quorum or grace decides instead.
+          if (valid.size === 0 && progress.converged(Date.now())) settle();
+          return;
+        }
         let verdict = checkItem(r, key, RECORD_SALT, Math.floor(Date.now() / 1000));
         if (verdict.kind !== 'invalid' && verdict.seq < floor) {
           verdict = { kind: 'invalid', reason: 'stale-seq', detail: `seq ${verdict.seq} is older than seq ${floor} seen before`, seq: verdict.seq };
