@@ -11,6 +11,7 @@ import { median, percentile } from './stats.js';
 import { buildTopology, destroyNamespaces, flushConntrack, REFLECTOR_PORT, type Topology } from './topology.js';
 import { runTrial, type TrialResult } from './trial.js';
 import type { PrepareReply } from './protocol.js';
+import { checkNatCli, type NatCheck } from './nat-check.js';
 
 export interface LabOptions {
   trials: number;
@@ -197,6 +198,11 @@ export class Lab {
       pass,
       failures: results.filter((r) => !r.ok).slice(0, 3).map((r) => r.detail),
     };
+  }
+
+  /** `p2p-node nat --json` behind every NAT box (see nat-check.ts). */
+  natCli(): NatCheck[] {
+    return checkNatCli(this.topo);
   }
 
   /** Profiles every lab host once, from `localPort` (what `p2p-node nat` would print there). */

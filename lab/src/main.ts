@@ -4,7 +4,7 @@
  * expectation (connect N/N; fail fast where no prediction can work).
  *
  *   pnpm lab [--trials N] [--early-trials N] [--rows pp-pp,pp-rand] [--conditions none,d25,d25l5]
- *            [--no-early-bird] [--json FILE] [--cleanup] [--profiles]
+ *            [--no-early-bird] [--json FILE] [--cleanup] [--profiles] [--nat-cli]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     cleanup: { type: 'boolean', default: false },
     profiles: { type: 'boolean', default: false },
+    'nat-cli': { type: 'boolean', default: false },
   },
 });
 
@@ -72,6 +73,12 @@ async function main(): Promise<number> {
   let cells: CellReport[] = [];
   try {
     await lab.setUp(selectRows(rows));
+    if (values['nat-cli']) {
+      // `p2p-node nat --json` run behind each NAT kind must name that kind.
+      const checks = lab.natCli();
+      for (const c of checks) log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.host} (${c.kind}): ${c.got}`);
+      return checks.every((c) => c.ok) ? 0 : 1;
+    }
     if (values.profiles) {
       // What each NAT kind looks like to the classifier (also the source of
       // the recorded observations in packages/punch/test).

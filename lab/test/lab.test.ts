@@ -115,6 +115,15 @@ describe('NAT lab', () => {
     });
   });
 
+  describe.skipIf(why !== null)('p2p-node nat', () => {
+    test('names the NAT kind behind every lab NAT box (public IP, mapping, port preservation, delta)', async () => {
+      const res = await runLab(['--nat-cli'], 120_000);
+      expect(res.out).not.toMatch(/^FAIL/m);
+      expect(res.out.match(/^ok /gm)?.length ?? 0).toBe(10);
+      expect(res.code).toBe(0);
+    }, 180_000);
+  });
+
   describe.skipIf(why !== null)('cleanup', () => {
     test('SIGINT in the middle of a run removes every namespace and process', async () => {
       let run = '';
