@@ -1,0 +1,28 @@
+// @hyperswarm/secret-stream ships no types; this covers what we use.
+declare module '@hyperswarm/secret-stream' {
+  import type { Duplex as NodeDuplex } from 'node:stream';
+  import { EventEmitter } from 'node:events';
+  interface KeyPair {
+    publicKey: Buffer;
+    secretKey: Buffer;
+  }
+  interface SecretStreamOptions {
+    keyPair?: KeyPair;
+    remotePublicKey?: Buffer;
+    pattern?: 'XX' | 'IK';
+    handshake?: unknown;
+  }
+  export default class SecretStream extends EventEmitter {
+    constructor(isInitiator: boolean, rawStream: NodeDuplex, opts?: SecretStreamOptions);
+    readonly remotePublicKey: Buffer | null;
+    readonly publicKey: Buffer | null;
+    readonly handshakeHash: Buffer | null;
+    write(data: Buffer): boolean;
+    end(data?: Buffer): void;
+    destroy(err?: Error): void;
+    pause(): this;
+    resume(): this;
+    setTimeout(ms: number): void;
+    static keyPair(seed?: Buffer): KeyPair;
+  }
+}
