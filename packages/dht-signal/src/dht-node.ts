@@ -22,6 +22,13 @@ export interface DhtNodeOptions {
   nodeId?: Uint8Array;
   /** Called for whatever bittorrent-dht or the guard found odd (malformed datagrams, socket warnings). */
   onWarning?: (err: Error) => void;
+  /**
+   * Resolve start() only after the whole bootstrap walk (a full routing
+   * table). By default start() resolves as soon as one node has answered:
+   * the walk goes on in the background, and a walk that meets dead nodes
+   * would otherwise hold start() for about two query timeouts.
+   */
+  waitForFullBootstrap?: boolean;
   /** Called for every datagram sent, with its destination: lets tests prove where packets go. */
   onDatagramSent?: (host: string, port: number) => void;
 }
@@ -86,7 +93,10 @@ export class DhtNode {
     node = new DhtNode(dht, guard, queryTimeoutMs);
     dht.on('warning', (err: Error) => warn(err));
 
-    const ready = new Promise<void>((resolve) => dht.once('ready', () => resolve()));
+    const joined = new Promise<void>((resolve) => {
+      dht.once('ready', () => resolve());
+      if (!opts.waitForFullBootstrap) dht.once('node', () => resolve());
+    });
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => {
         dht.destroy();
@@ -103,7 +113,7 @@ export class DhtNode {
     });
     limitNodesPerAnswer(dht);
     serveObservedAddress(dht._rpc);
-    await ready;
+    await joined;
     return node;
   }
 
@@ -138,7 +148,7 @@ export class DhtNode {
   /** Our address as at least two distinct peers see it (KRPC extension); ObservedAddressError otherwise. */
   observedAddress(opts?: ObservedAddressOptions): Promise<HostPort> {
     if (this.stopped) return Promise.reject(new DhtStoppedError('observedAddress'));
-    return queryObservedAddress(this.dht._rpc, opts);
+    return queryObservedAddress(this.dht._rpc, { waitForPeersMs: this.queryTimeoutMs, ...opts });
   }
 
   get stopped(): boolean {

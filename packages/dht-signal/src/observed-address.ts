@@ -34,8 +34,9 @@ export function parseCompactAddress(buf: Buffer): HostPort | null {
 }
 
 export interface ObservedAddressOptions {
-  /** Peers to ask; default: up to `maxPeers` from the routing table. */
+  /** Peers to ask; default: the routing table, plus nodes that join it while we wait. */
   peers?: HostPort[];
+  /** Most peers to ask; default 8. */
   maxPeers?: number;
   /** Distinct peers that must report the same address; at least 2. */
   minAgreeing?: number;
@@ -45,24 +46,40 @@ export interface ObservedAddressOptions {
    * where one host running many nodes must not outvote the rest.
    */
   distinctIps?: boolean;
+  /** How long to keep asking nodes that join the routing table (a node that just started knows few); default 1 s. */
+  waitForPeersMs?: number;
 }
 
 /**
- * @internal Asks several peers in parallel and settles as soon as `minAgreeing`
- * distinct peers report the same address; one peer alone could lie.
+ * @internal Asks several peers in parallel and settles as soon as
+ * `minAgreeing` distinct peers report the same address; one peer alone
+ * could lie.
  */
 export function queryObservedAddress(rpc: KRpc, opts: ObservedAddressOptions = {}): Promise<HostPort> {
   const minAgreeing = Math.max(2, opts.minAgreeing ?? 2);
-  const peers: KrpcPeer[] = opts.peers ?? rpc.nodes.toArray().slice(0, opts.maxPeers ?? 8);
-  if (peers.length < minAgreeing) {
-    return Promise.reject(
-      new ObservedAddressError('no-peers', `${peers.length} peer(s) to ask, ${minAgreeing} must agree`),
-    );
-  }
+  const maxPeers = Math.max(minAgreeing, opts.maxPeers ?? 8);
   return new Promise((resolve, reject) => {
     const votes = new Map<string, { address: HostPort; voters: Set<string> }>();
-    let outstanding = peers.length;
+    const asked = new Set<string>();
+    let outstanding = 0;
     let settled = false;
+    let waitingForPeers = opts.peers === undefined;
+
+    const finish = (result: HostPort | ObservedAddressError): void => {
+      settled = true;
+      stopWaiting();
+      if (result instanceof ObservedAddressError) reject(result);
+      else resolve(result);
+    };
+    const giveUpIfDone = (): void => {
+      if (settled || outstanding > 0 || waitingForPeers) return;
+      const seen = [...votes.values()].map((v) => `${v.address.host}:${v.address.port} (${v.voters.size})`).join(', ');
+      finish(
+        asked.size < minAgreeing
+          ? new ObservedAddressError('no-peers', `${asked.size} peer(s) to ask, ${minAgreeing} must agree`)
+          : new ObservedAddressError('no-agreement', `asked ${asked.size} peer(s); answers: ${seen || 'none'}`),
+      );
+    };
     const onAnswer = (err: Error | null, res: KrpcMessage | null, peer: KrpcRemote): void => {
       outstanding--;
       if (settled) return;
@@ -74,17 +91,33 @@ export function queryObservedAddress(rpc: KRpc, opts: ObservedAddressOptions = {
         votes.set(key, entry);
         const voterHost = peer.address ?? peer.host ?? '';
         entry.voters.add(opts.distinctIps ? voterHost : `${voterHost}:${peer.port}`);
-        if (entry.voters.size >= minAgreeing) {
-          settled = true;
-          return resolve(entry.address);
-        }
+        if (entry.voters.size >= minAgreeing) return finish(entry.address);
       }
-      if (outstanding === 0) {
-        settled = true;
-        const seen = [...votes.values()].map((v) => `${v.address.host}:${v.address.port} (${v.voters.size})`).join(', ');
-        reject(new ObservedAddressError('no-agreement', `asked ${peers.length} peer(s); answers: ${seen || 'none'}`));
-      }
+      giveUpIfDone();
     };
-    for (const peer of peers) rpc.query({ host: peer.host, port: peer.port }, { q: OBSERVED_ADDRESS_QUERY, a: {} }, onAnswer);
+    const ask = (peer: KrpcPeer | HostPort): void => {
+      const key = `${peer.host}:${peer.port}`;
+      if (settled || asked.has(key) || asked.size >= maxPeers) return;
+      asked.add(key);
+      outstanding++;
+      rpc.query({ host: peer.host, port: peer.port }, { q: OBSERVED_ADDRESS_QUERY, a: {} }, onAnswer);
+    };
+
+    const onNode = (node: KrpcPeer): void => ask(node);
+    const waitTimer = waitingForPeers
+      ? setTimeout(() => {
+          stopWaiting();
+          giveUpIfDone();
+        }, opts.waitForPeersMs ?? 1000)
+      : undefined;
+    function stopWaiting(): void {
+      waitingForPeers = false;
+      clearTimeout(waitTimer);
+      rpc.off('node', onNode);
+    }
+
+    if (waitingForPeers) rpc.on('node', onNode);
+    for (const peer of opts.peers ?? rpc.nodes.toArray()) ask(peer);
+    giveUpIfDone();
   });
 }

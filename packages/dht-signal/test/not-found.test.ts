@@ -41,4 +41,29 @@ describe('not-found with dead nodes in every routing table', () => {
     expect(fullWalkMs).toBeGreaterThanOrEqual(SLOW_TIMEOUT_MS);
     expect(ms).toBeLessThan(SLOW_TIMEOUT_MS);
   });
+
+  it('a fresh node, as a one-shot CLI lookup starts, joins and reaches not-found without waiting out dead nodes', async () => {
+    const t0 = performance.now();
+    const fresh = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [alive[0]!.address()], queryTimeoutMs: SLOW_TIMEOUT_MS });
+    const startedMs = performance.now() - t0;
+    try {
+      await expect(new RecordResolver(fresh).lookup(generateIdentity().publicKey)).rejects.toBeInstanceOf(RecordNotFoundError);
+    } finally {
+      await fresh.stop();
+    }
+    const totalMs = performance.now() - t0;
+    console.log(`fresh node: started in ${Math.round(startedMs)} ms, not-found after ${Math.round(totalMs)} ms`);
+    expect(totalMs).toBeLessThan(SLOW_TIMEOUT_MS);
+  });
+
+  it('waitForFullBootstrap holds start() until the bootstrap walk has ended', async () => {
+    const t0 = performance.now();
+    const full = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [alive[0]!.address()], queryTimeoutMs: SLOW_TIMEOUT_MS, waitForFullBootstrap: true });
+    const ms = performance.now() - t0;
+    const known = full.tableSize();
+    await full.stop();
+    // Dead nodes sit in the tables the walk reads, so the full walk waits out their timeouts.
+    expect(ms).toBeGreaterThanOrEqual(SLOW_TIMEOUT_MS);
+    expect(known).toBeGreaterThan(1);
+  });
 });

@@ -6,7 +6,8 @@ export const LOOPBACK = '127.0.0.1';
 export const TEST_QUERY_TIMEOUT_MS = 300;
 
 export async function startSwarm(size: number, extra: Partial<DhtNodeOptions> = {}): Promise<DhtNode[]> {
-  const first = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [], queryTimeoutMs: TEST_QUERY_TIMEOUT_MS, ...extra });
+  const base = { host: LOOPBACK, port: 0, queryTimeoutMs: TEST_QUERY_TIMEOUT_MS, waitForFullBootstrap: true, ...extra };
+  const first = await DhtNode.start({ ...base, bootstrap: [] });
   const rest: DhtNode[] = [];
   // Batches, so later nodes find earlier ones through more than the one bootstrap.
   for (let i = 1; i < size; i += 10) {
@@ -15,7 +16,7 @@ export async function startSwarm(size: number, extra: Partial<DhtNodeOptions> = 
     rest.push(
       ...(await Promise.all(
         Array.from({ length: batch }, () =>
-          DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: seeds, queryTimeoutMs: TEST_QUERY_TIMEOUT_MS, ...extra }),
+          DhtNode.start({ ...base, bootstrap: seeds }),
         ),
       )),
     );
