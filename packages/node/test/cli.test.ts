@@ -71,7 +71,7 @@ describe('keygen', () => {
 });
 
 describe('help and usage errors', () => {
-  it.each(['keygen', 'bootstrap', 'publish', 'lookup', 'demo'])('%s --help exits 0 and describes the verb', async (verb) => {
+  it.each(['keygen', 'bootstrap', 'publish', 'lookup', 'nat', 'demo'])('%s --help exits 0 and describes the verb', async (verb) => {
     const r = await run([verb, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`Usage: p2p-node ${verb}`));
@@ -148,3 +148,27 @@ describe('publish and lookup across processes', () => {
     expect(r.stderr).toMatch(/expired/i);
   });
 });
+
+describe('nat', () => {
+  it('profiles this host against the bootstrap nodes\' TCP reflectors (loopback: no NAT)', async () => {
+    // A second reflector on another loopback IP: profiling needs two IPs.
+    const other = new ChildCli(['bootstrap', '--host', '127.0.0.2', '--port', '0', '--bootstrap', bootstrap.split(',')[0]!]);
+    try {
+      const otherAddr = (await other.waitForLine(/^ready (\S+)/, 15_000))[1]!;
+      const r = await run(['nat', '--json', '--bootstrap', `${bootstrap.split(',')[0]},${otherAddr}`]);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report).toMatchObject({ mapping: 'none', publicIp: HOST, portPreserving: true });
+      expect(report.reflectors.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      expect(await other.stop()).toBe(0);
+    }
+  });
+
+  it('refuses reflectors that all share one IP', async () => {
+    const r = await run(['nat', '--bootstrap', bootstrap]);
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toMatch(/two bootstrap nodes on different IPs/);
+  });
+});
+

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { DhtNode } from '@p2p-node/dht-signal';
+import { startReflector } from '@p2p-node/punch';
 import { parsePort, resolveBootstrap } from '../cli-args.js';
 import { untilSignal } from '../until-signal.js';
 
 export function registerBootstrap(program: Command): void {
   program
     .command('bootstrap')
-    .description('run a long-lived DHT node that others can bootstrap from')
+    .description('run a long-lived DHT node (and TCP reflector on the same port number) that others can bootstrap from')
     .option('--host <ip>', 'address to bind (UDP)', '0.0.0.0')
     .option('--port <n>', 'UDP port to bind', '6881')
     .option('--bootstrap <list>', 'other nodes to join, HOST:PORT,... (default: $P2P_NODE_BOOTSTRAP, else start a new DHT)')
@@ -18,9 +19,14 @@ export function registerBootstrap(program: Command): void {
       const stopRequested = untilSignal();
       const node = await DhtNode.start({ host: opts.host, port: parsePort(opts.port, '--port'), bootstrap });
       const addr = node.address();
-      process.stdout.write(`ready ${addr.host}:${addr.port} (udp dht, ${node.tableSize()} peers known)\n`);
+      // The TCP reflector shares the UDP port's number, so a bootstrap list is also a reflector list.
+      const reflector = await startReflector({ host: opts.host, port: addr.port }).catch(async (err: Error) => {
+        await node.stop();
+        throw new Error(`cannot start the TCP reflector on ${addr.host}:${addr.port}: ${err.message}`);
+      });
+      process.stdout.write(`ready ${addr.host}:${addr.port} (udp dht + tcp reflector, ${node.tableSize()} peers known)\n`);
       const sig = await stopRequested;
       process.stderr.write(`${sig}: stopping\n`);
-      await node.stop();
+      await Promise.all([reflector.close(), node.stop()]);
     });
 }
