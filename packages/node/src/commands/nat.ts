@@ -1,8 +1,8 @@
-import { createServer, type AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { formatHostPort, predict, profileNat, type HostPort, type Prediction, type ProfileResult } from '@p2p-node/punch';
 import { parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { freeTcpPort } from '../free-port.js';
 
 /*
  * `p2p-node nat`: this host's NAT profile, in the spirit of `tailscale
@@ -84,16 +84,4 @@ export function formatNatReport(r: NatReport): string {
     ...r.reflectors.map((o) => `  ${o.local.padEnd(22)} -> ${o.reflector.padEnd(22)} seen as ${o.observed}`),
   ];
   return lines.join('\n') + '\n';
-}
-
-/** A TCP port free right now: the profile must come from a port nothing listens on (Node 20 cannot connect from it otherwise). */
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
