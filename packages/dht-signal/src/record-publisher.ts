@@ -5,6 +5,7 @@ import { checkItem } from './check-item.js';
 import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError, RecordInvalidError, RecordPublishError, RecordTooLargeError } from './errors.js';
 import { compareDistance, walkGet } from './get-walk.js';
+import { WalkProgress } from './walk-progress.js';
 import type { HostPort } from './host-port.js';
 import { type Identity, sign } from './identity.js';
 import { bencodedLength, MAX_BENCODED_VALUE_BYTES, mutableTarget, signatureData } from './mutable-item.js';
@@ -127,8 +128,12 @@ export class RecordPublisher extends EventEmitter {
   private async findStorers(): Promise<{ storers: KrpcPeer[]; highestSeqSeen: number }> {
     const byAddress = new Map<string, KrpcPeer>();
     let highestSeqSeen = 0;
-    const walk = walkGet(this.dht.krpc, this.target, ({ r, peer }) => {
+    const rpc = this.dht.krpc;
+    // Stop once the k closest live nodes have answered: their tokens are all a put needs.
+    const progress = new WalkProgress(this.target, rpc.id, rpc.k, 50, Math.min(1000, this.dht.queryTimeoutMs / 2));
+    const walk = walkGet(rpc, this.target, ({ r, peer }) => {
       const host = peer.address ?? peer.host;
+      progress.onReply(r, { host: host ?? '', port: peer.port }, Date.now());
       if (Buffer.isBuffer(r.token) && Buffer.isBuffer(r.id) && r.id.length === 20 && host !== undefined) {
         byAddress.set(`${host}:${peer.port}`, { id: r.id, host, port: peer.port, token: r.token });
       }
@@ -140,10 +145,19 @@ export class RecordPublisher extends EventEmitter {
         }
       }
     });
-    await this.untilStopped(walk.finished, 'publish');
+    let tick: NodeJS.Timeout | undefined;
+    const converged = new Promise<void>((resolve) => {
+      tick = setInterval(() => progress.converged(Date.now()) && resolve(), 20);
+    });
+    try {
+      await this.untilStopped(Promise.race([walk.finished, converged]), 'publish');
+    } finally {
+      clearInterval(tick);
+      walk.stop();
+    }
     const storers = [...byAddress.values()]
       .sort((a, b) => compareDistance(this.target, a.id!, b.id!))
-      .slice(0, this.dht.krpc.k);
+      .slice(0, rpc.k);
     return { storers, highestSeqSeen };
   }
 
