@@ -92,6 +92,9 @@ export class DhtNode {
     });
     node = new DhtNode(dht, guard, queryTimeoutMs);
     dht.on('warning', (err: Error) => warn(err));
+    // Before the first datagram can arrive (the socket binds below).
+    limitNodesPerAnswer(dht);
+    serveObservedAddress(dht._rpc);
 
     const joined = new Promise<void>((resolve) => {
       dht.once('ready', () => resolve());
@@ -111,8 +114,6 @@ export class DhtNode {
       });
       dht.listen(opts.port, opts.host);
     });
-    limitNodesPerAnswer(dht);
-    serveObservedAddress(dht._rpc);
     await joined;
     return node;
   }

@@ -58,7 +58,8 @@ export class RecordPublisher extends EventEmitter {
     } catch (err) {
       return Promise.reject(err);
     }
-    this.content = content;
+    // A copy: the caller may reuse its object, the timer must republish what was published.
+    this.content = structuredClone(content);
     return this.enqueue();
   }
 
