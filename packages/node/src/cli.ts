@@ -6,6 +6,8 @@ import { registerLookup } from './commands/lookup.js';
 import { registerPublish } from './commands/publish.js';
 import { registerDemo } from './commands/demo.js';
 import { registerNat } from './commands/nat.js';
+import { registerListen } from './commands/listen.js';
+import { registerDial } from './commands/dial.js';
 import { exitCodeFor } from './error-exit.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -14,7 +16,7 @@ const program = new Command('p2p-node')
   .version('0.1.0')
   .showHelpAfterError()
   .exitOverride();
-for (const register of [registerKeygen, registerBootstrap, registerPublish, registerLookup, registerNat, registerDemo]) register(program);
+for (const register of [registerKeygen, registerBootstrap, registerPublish, registerLookup, registerNat, registerListen, registerDial, registerDemo]) register(program);
 
 try {
   await program.parseAsync(process.argv);

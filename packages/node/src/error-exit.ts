@@ -1,8 +1,19 @@
 import { RecordExpiredError, RecordInvalidError, RecordNotFoundError } from '@p2p-node/dht-signal';
 import { CliError, ExitCode } from './exit-codes.js';
+import { DialError, type DialFailure } from './peer-errors.js';
+
+const DIAL_EXIT: Record<DialFailure, ExitCode> = {
+  'not-found': ExitCode.notFound,
+  'signal-failed': ExitCode.signalFailed,
+  'punch-failed': ExitCode.punchFailed,
+  'wrong-key': ExitCode.wrongKey,
+  refused: ExitCode.refused,
+  timeout: ExitCode.punchFailed,
+};
 
 export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof CliError) return err.exitCode;
+  if (err instanceof DialError) return DIAL_EXIT[err.failure];
   if (err instanceof RecordNotFoundError) return ExitCode.notFound;
   if (err instanceof RecordExpiredError) return ExitCode.expiredRecord;
   if (err instanceof RecordInvalidError) return ExitCode.invalidRecord;

@@ -11,6 +11,8 @@ export const ExitCode = {
   expiredRecord: 5,
   punchFailed: 6,
   wrongKey: 7,
+  refused: 8,
+  signalFailed: 9,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

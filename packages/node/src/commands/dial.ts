@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { generateIdentity } from '@p2p-node/dht-signal';
+import { parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { parsePublicKey, readKeyFile, toHex } from '../key-file.js';
+import { PeerNode } from '../peer-node.js';
+
+interface DialOptions {
+  key?: string;
+  bootstrap?: string;
+  host: string;
+  json: boolean;
+  queryTimeout?: string;
+}
+
+export function registerDial(program: Command): void {
+  program
+    .command('dial')
+    .description('connect to a peer by public key and pipe stdin/stdout through the encrypted stream, like netcat')
+    .argument('<pubkey>', 'the peer to dial: 64 hex characters')
+    .option('--key <file>', 'our identity (default: a fresh one for this dial)')
+    .option('--bootstrap <list>', 'DHT nodes to join, HOST:PORT,... (default: $P2P_NODE_BOOTSTRAP)')
+    .option('--host <ip>', 'address to bind the DHT node (UDP)', '0.0.0.0')
+    .option('--json', 'print one JSON stats object on stderr at the end', false)
+    .option('--query-timeout <ms>', 'DHT query timeout')
+    .addHelpText(
+      'after',
+      '\nEOF on stdin half-closes the stream; the peer closing ends the process.\nExit codes: 0 clean close, 3 not found, 6 punch failed, 7 wrong key, 8 refused by the listener, 9 signaling failed.',
+    )
+    .action(async (pubkey: string, opts: DialOptions) => {
+      const target = parsePublicKey(pubkey);
+      const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
+      const identity = opts.key ? await readKeyFile(opts.key) : generateIdentity();
+      const log = (s: string) => process.stderr.write(`${s}\n`);
+      const t0 = performance.now();
+      const node = await PeerNode.create({
+        identity,
+        bootstrap,
+        host: opts.host,
+        ...(opts.queryTimeout ? { queryTimeoutMs: parsePositiveInt(opts.queryTimeout, '--query-timeout') } : {}),
+        onProgress: (phase, detail) => log(`${phase}: ${detail}`),
+      });
+      try {
+        const stream = await node.dial(target);
+        const i = stream.info;
+        log(`connected: ${toHex(target)} via ${i.candidate} (${i.path}, ${i.method}) in ${Math.round(performance.now() - t0)} ms`);
+        let bytesIn = 0;
+        let bytesOut = 0;
+        stream.on('data', (d: Buffer) => (bytesIn += d.length));
+        process.stdin.on('data', (d: Buffer) => (bytesOut += d.length));
+        process.stdin.pipe(stream);
+        stream.pipe(process.stdout, { end: false });
+        await new Promise<void>((resolve, reject) => {
+          stream.once('end', resolve);
+          stream.once('error', reject);
+        });
+        await new Promise<void>((resolve) => (process.stdout.writableNeedDrain ? process.stdout.once('drain', resolve) : resolve()));
+        if (opts.json) {
+          const { remotePublicKey: _key, ...rest } = i;
+          log(JSON.stringify({ remotePublicKey: toHex(target), ...rest, bytesIn, bytesOut, elapsedMs: Math.round(performance.now() - t0) }));
+        }
+      } finally {
+        process.stdin.unpipe();
+        process.stdin.destroy();
+        await node.close();
+      }
+    });
+}

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { pipeline } from 'node:stream/promises';
+import { parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { defaultKeyPath, parsePublicKey, readKeyFile, toHex } from '../key-file.js';
+import { PeerNode, type PeerStream } from '../peer-node.js';
+import { untilSignal } from '../until-signal.js';
+
+interface ListenOptions {
+  key: string;
+  bootstrap?: string;
+  host: string;
+  echo: boolean;
+  allow?: string;
+  queryTimeout?: string;
+}
+
+export function registerListen(program: Command): void {
+  program
+    .command('listen')
+    .description('publish this peer and accept dials: pipe the first connection to stdin/stdout (like nc -l), or echo every connection back')
+    .option('--key <file>', 'key file from `p2p-node keygen`', defaultKeyPath())
+    .option('--bootstrap <list>', 'DHT nodes to join, HOST:PORT,... (default: $P2P_NODE_BOOTSTRAP)')
+    .option('--host <ip>', 'address to bind the DHT node (UDP)', '0.0.0.0')
+    .option('--echo', 'echo every connection back to its dialer, keep serving', false)
+    .option('--allow <pubkeys>', 'accept only these dialers (comma-separated 64-hex keys)')
+    .option('--query-timeout <ms>', 'DHT query timeout')
+    .addHelpText('after', '\nProgress goes to stderr; stdout carries only the connection\'s data. Stops on SIGINT/SIGTERM.')
+    .action(async (opts: ListenOptions) => {
+      const stopRequested = untilSignal();
+      const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
+      const identity = await readKeyFile(opts.key);
+      const allow = opts.allow ? opts.allow.split(',').map((k) => parsePublicKey(k.trim())) : undefined;
+      const log = (s: string) => process.stderr.write(`${s}\n`);
+      const node = await PeerNode.create({
+        identity,
+        bootstrap,
+        host: opts.host,
+        ...(opts.queryTimeout ? { queryTimeoutMs: parsePositiveInt(opts.queryTimeout, '--query-timeout') } : {}),
+        onProgress: (phase, detail) => log(`${phase}: ${detail}`),
+      });
+      let piped: PeerStream | undefined;
+      let done: (() => void) | undefined;
+      const firstClosed = new Promise<void>((resolve) => (done = resolve));
+      const onConnection = (stream: PeerStream) => {
+        const who = toHex(stream.remotePublicKey);
+        log(`connected: ${who} via ${stream.info.candidate} (${stream.info.method}) in ${Math.round(stream.info.timings.totalMs)} ms`);
+        stream.on('error', (err) => log(`connection ${who.slice(0, 8)}: ${err.message}`));
+        if (opts.echo) {
+          stream.pipe(stream);
+          stream.once('close', () => log(`closed: ${who}`));
+          return;
+        }
+        if (piped) {
+          log(`refusing ${who}: already piping a connection to stdin/stdout`);
+          stream.destroy();
+          return;
+        }
+        piped = stream;
+        process.stdin.pipe(stream);
+        void pipeline(stream, process.stdout, { end: false })
+          .catch((err: Error) => log(`connection: ${err.message}`))
+          .finally(() => done?.());
+      };
+      try {
+        await node.listen(onConnection, allow ? { allow } : {});
+        log(`listening as ${toHex(identity.publicKey)}`);
+        const why = await Promise.race([stopRequested, firstClosed.then(() => 'closed' as const)]);
+        log(why === 'closed' ? 'connection closed' : `${why}: stopping`);
+      } finally {
+        process.stdin.unpipe();
+        process.stdin.destroy();
+        await node.close();
+      }
+    });
+}

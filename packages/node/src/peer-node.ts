@@ -1,0 +1,291 @@
+import { DhtNode, RecordPublisher, RecordResolver, RecordNotFoundError, type HostPort, type Identity } from '@p2p-node/dht-signal';
+import { planPunch, predict, profileNat, punch, PunchError, type NatProfile, type PunchResult } from '@p2p-node/punch';
+import { freeTcpPort } from './free-port.js';
+import { lanAddresses } from './lan-addresses.js';
+import { offerFrom, predictionOf, type Offer } from './offer.js';
+import { DialError } from './peer-errors.js';
+import { secureStream, WrongKeyError, type SecureStream } from './secure-stream.js';
+import { dhtSignaling, type Signaling, type SignalRegistration } from './signaling.js';
+import { readVerdict, sendVerdict } from './verdict.js';
+
+export interface PeerNodeOptions {
+  identity: Identity;
+  /** DHT nodes to join; also the TCP reflectors and introducers unless given apart. Never a public default. */
+  bootstrap: HostPort[];
+  /** Address for the UDP DHT socket; default 0.0.0.0. */
+  host?: string;
+  udpPort?: number;
+  reflectors?: HostPort[];
+  introducers?: HostPort[];
+  queryTimeoutMs?: number;
+  /** Progress, for people (the CLI prints it on stderr). */
+  onProgress?: (phase: string, detail: string) => void;
+  /** For tests: another signaling transport. */
+  signaling?: Signaling;
+}
+
+/** How a connection came about: what `dial()` reports and `listen()` hands over. */
+export interface ConnectionInfo {
+  remotePublicKey: Uint8Array;
+  path: 'direct' | 'lan';
+  /** host:port of the candidate that connected, and how it was predicted. */
+  candidate: string;
+  method: string;
+  strategy: string;
+  /** Milliseconds per phase; total from dial() to the stream. */
+  timings: { lookupMs: number; profileMs: number; signalMs: number; punchMs: number; handshakeMs: number; totalMs: number };
+  punch: { attempts: number; refused: number; rounds: number };
+}
+
+export type PeerStream = SecureStream & { info: ConnectionInfo };
+
+export interface ListenOptions {
+  /** Only these dialers are accepted (others get a clear refusal); default: everyone. */
+  allow?: Uint8Array[];
+}
+
+const PUNCH_TIMEOUT_MS = 10_000;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+const hex = (k: Uint8Array) => Buffer.from(k).toString('hex');
+
+/**
+ * One peer: a DHT node plus the ability to be dialed (listen) and to dial
+ * others by public key, yielding authenticated, encrypted Node Duplex streams.
+ */
+export class PeerNode {
+  private publisher: RecordPublisher | undefined;
+  private registration: SignalRegistration | undefined;
+  private readonly resolver: RecordResolver;
+  private readonly live = new Set<SecureStream>();
+  private closed = false;
+
+  private constructor(
+    readonly dht: DhtNode,
+    private readonly opts: PeerNodeOptions,
+    private readonly signaling: Signaling,
+  ) {
+    this.resolver = new RecordResolver(dht);
+  }
+
+  static async create(opts: PeerNodeOptions): Promise<PeerNode> {
+    const dht = await DhtNode.start({
+      host: opts.host ?? '0.0.0.0',
+      port: opts.udpPort ?? 0,
+      bootstrap: opts.bootstrap,
+      ...(opts.queryTimeoutMs ? { queryTimeoutMs: opts.queryTimeoutMs } : {}),
+    });
+    return new PeerNode(dht, opts, opts.signaling ?? dhtSignaling);
+  }
+
+  get publicKey(): Uint8Array {
+    return this.opts.identity.publicKey;
+  }
+
+  private progress(phase: string, detail: string): void {
+    this.opts.onProgress?.(phase, detail);
+  }
+
+  private reflectors(): HostPort[] {
+    return this.opts.reflectors ?? this.opts.bootstrap;
+  }
+
+  private lanHosts(): string[] {
+    return lanAddresses(this.opts.host ?? '0.0.0.0');
+  }
+
+  /** Profiles our NAT from `localPort` and turns the prediction into an offer. */
+  private async makeOffer(localPort: number): Promise<{ offer: Offer; profile: NatProfile }> {
+    const profile = await profileNat({ reflectors: this.reflectors(), localPort });
+    const prediction = predict(profile);
+    return { offer: offerFrom(profile, prediction, this.lanHosts(), profile.rttMs), profile };
+  }
+
+  /**
+   * Publishes our record, registers with introducers and accepts dials until
+   * close(). Each accepted stream goes to `onConnection` once its dialer has
+   * proved its key (and is allowed).
+   */
+  async listen(onConnection: (stream: PeerStream) => void, opts: ListenOptions = {}): Promise<{ offer: Offer; introducers: HostPort[] }> {
+    const localPort = await freeTcpPort();
+    const { offer, profile } = await this.makeOffer(localPort);
+    this.progress('listen', `NAT ${profile.mapping}, public ${offer.publicEndpoints.map(fmt).join(', ') || '-'}, punch port ${localPort}`);
+    const allow = opts.allow?.map(hex);
+
+    this.registration = await this.signaling.listen(this.dht, this.opts.identity, this.opts.introducers ?? this.opts.bootstrap, async (dialerKey, dialerOffer) => {
+      // A sequential NAT allocates anew per connection: predict again for each dial.
+      const mine = profile.mapping === 'sequential' ? (await this.makeOffer(localPort)).offer : offer;
+      void this.acceptOne(localPort, mine, dialerKey, dialerOffer, allow, onConnection);
+      return mine;
+    });
+    const introducers = this.registration.introducers;
+    this.publisher = new RecordPublisher(this.dht, this.opts.identity);
+    const res = await this.publisher.publish({
+      publicEndpoints: offer.publicEndpoints,
+      lanEndpoints: offer.lanEndpoints,
+      nat: { mapping: profile.mapping, ...(profile.publicIp ? { publicIp: profile.publicIp } : {}), portPreserving: profile.portPreserving, delta: profile.delta },
+      introducers,
+    });
+    this.progress('listen', `record published (seq ${res.seq}) on ${res.storedOn} nodes, introducers ${introducers.map(fmt).join(', ')}`);
+    return { offer, introducers };
+  }
+
+  private async acceptOne(
+    localPort: number,
+    mine: Offer,
+    dialerKey: Uint8Array,
+    dialerOffer: Offer,
+    allow: string[] | undefined,
+    onConnection: (stream: PeerStream) => void,
+  ): Promise<void> {
+    const t0 = performance.now();
+    try {
+      const plan = planPunch({ local: predictionOf(mine), remote: predictionOf(dialerOffer), remoteLan: dialerOffer.lanEndpoints, rttMs: dialerOffer.rttMs + mine.rttMs });
+      // Start when the dialer gets our answer, about half of each side's round trip to the introducer from now.
+      const startAt = Date.now() + Math.round((dialerOffer.rttMs + mine.rttMs) / 2);
+      const result = await punch({
+        localPort,
+        candidates: plan.candidates,
+        deadline: Date.now() + PUNCH_TIMEOUT_MS,
+        startAt,
+        role: plan.role ?? 'responder',
+        ...(plan.spray ? { spray: plan.spray } : {}),
+        ...(plan.guesses ? { guesses: plan.guesses } : {}),
+        ...(plan.birthday ? { birthday: plan.birthday } : {}),
+      });
+      const punchMs = performance.now() - t0;
+      const stream = await secureStream(result.socket, false, { identity: this.opts.identity, handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS });
+      const remote = hex(stream.remotePublicKey);
+      if (remote !== hex(dialerKey)) {
+        // The handshake proved a key other than the one that signed the request: not the dialer we answered.
+        stream.destroy();
+        this.progress('refused', `handshake key ${remote} differs from the signed request's ${hex(dialerKey)}`);
+        return;
+      }
+      const accepted = !allow || allow.includes(remote);
+      sendVerdict(stream, accepted);
+      if (!accepted) {
+        this.progress('refused', `${remote} is not in the allow list`);
+        return;
+      }
+      this.track(stream);
+      onConnection(
+        withInfo(stream, {
+          remotePublicKey: stream.remotePublicKey,
+          ...describe(result),
+          timings: { lookupMs: 0, profileMs: 0, signalMs: 0, punchMs, handshakeMs: performance.now() - t0 - punchMs, totalMs: performance.now() - t0 },
+        }),
+      );
+    } catch (err) {
+      this.progress('accept-failed', `dial from ${hex(dialerKey)}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Dials a peer by public key: lookup, signaling, punch, Noise. */
+  async dial(publicKey: Uint8Array): Promise<PeerStream> {
+    if (this.closed) throw new Error('node is closed');
+    const t0 = performance.now();
+    const since = () => performance.now() - t0;
+    this.progress('lookup', `looking up ${hex(publicKey)}`);
+    const localPort = await freeTcpPort();
+    // Our own prediction does not depend on the record: profile while the lookup runs.
+    const [recordOrErr, own] = await Promise.all([
+      this.resolver.lookup(publicKey).catch((err: unknown) => err as Error),
+      this.makeOffer(localPort).then((o) => ({ ...o, at: since() })),
+    ]);
+    if (recordOrErr instanceof Error) {
+      if (recordOrErr instanceof RecordNotFoundError) throw new DialError('not-found', recordOrErr.message, { cause: recordOrErr });
+      throw recordOrErr;
+    }
+    const record = recordOrErr;
+    const lookupMs = since();
+    const profileMs = own.at;
+    this.progress('signal', `record found (seq ${record.seq}); signaling through ${record.introducers.map(fmt).join(', ') || 'no introducer'}`);
+    if (record.introducers.length === 0) throw new DialError('signal-failed', `the record of ${hex(publicKey)} names no introducer to signal through`);
+
+    const tSignal = performance.now();
+    let answer: { offer: Offer; rttMs: number; introducer: HostPort };
+    try {
+      answer = await this.signaling.request(this.dht, this.opts.identity, publicKey, record.introducers, own.offer);
+    } catch (err) {
+      throw new DialError('signal-failed', `could not signal ${hex(publicKey)}: ${(err as Error).message}`, { cause: err });
+    }
+    const signalMs = performance.now() - tSignal;
+    this.progress('punch', `answer via ${fmt(answer.introducer)} in ${Math.round(answer.rttMs)} ms; peer NAT ${answer.offer.mapping}, predicted ${answer.offer.publicEndpoints.map(fmt).join(', ')}`);
+
+    const tPunch = performance.now();
+    let result: PunchResult;
+    try {
+      const plan = planPunch({ local: predictionOf(own.offer), remote: predictionOf(answer.offer), remoteLan: answer.offer.lanEndpoints, rttMs: answer.rttMs });
+      result = await punch({
+        localPort,
+        candidates: plan.candidates,
+        deadline: Date.now() + PUNCH_TIMEOUT_MS,
+        role: plan.role ?? 'initiator',
+        ...(plan.spray ? { spray: plan.spray } : {}),
+        ...(plan.guesses ? { guesses: plan.guesses } : {}),
+        ...(plan.birthday ? { birthday: plan.birthday } : {}),
+      });
+    } catch (err) {
+      throw new DialError('punch-failed', `punch to ${hex(publicKey)} failed: ${(err as Error).message}`, { cause: err });
+    }
+    const punchMs = performance.now() - tPunch;
+    this.progress('handshake', `connected to ${result.winner.host}:${result.winner.port} (${result.winner.method}); Noise handshake`);
+
+    const tHandshake = performance.now();
+    let stream: SecureStream;
+    try {
+      stream = await secureStream(result.socket, true, { identity: this.opts.identity, remotePublicKey: publicKey, handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS });
+    } catch (err) {
+      if (err instanceof WrongKeyError) throw new DialError('wrong-key', err.message, { cause: err });
+      throw new DialError('punch-failed', (err as Error).message, { cause: err });
+    }
+    const accepted = await readVerdict(stream, HANDSHAKE_TIMEOUT_MS).catch((err: Error) => {
+      stream.destroy();
+      throw new DialError('refused', err.message, { cause: err });
+    });
+    if (!accepted) {
+      stream.destroy();
+      throw new DialError('refused', `${hex(publicKey)} refused the connection: this key is not in its allow list`);
+    }
+    const handshakeMs = performance.now() - tHandshake;
+    this.track(stream);
+    return withInfo(stream, {
+      remotePublicKey: stream.remotePublicKey,
+      ...describe(result),
+      timings: { lookupMs, profileMs, signalMs, punchMs, handshakeMs, totalMs: since() },
+    });
+  }
+
+  private track(stream: SecureStream): void {
+    this.live.add(stream);
+    stream.once('close', () => this.live.delete(stream));
+  }
+
+  /** Stops publishing and listening, closes open streams, and stops the DHT node. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.publisher?.stop();
+    await this.registration?.stop();
+    for (const s of this.live) s.destroy();
+    await this.dht.stop();
+  }
+}
+
+function describe(r: PunchResult): Pick<ConnectionInfo, 'path' | 'candidate' | 'method' | 'strategy' | 'punch'> {
+  return {
+    path: r.winner.method === 'lan' ? 'lan' : 'direct',
+    candidate: `${r.winner.host}:${r.winner.port}`,
+    method: r.winner.method,
+    strategy: r.winner.method === 'birthday' ? 'birthday' : 'direct',
+    punch: { attempts: r.attempts, refused: r.refused, rounds: r.rounds },
+  };
+}
+
+function withInfo(stream: SecureStream, info: ConnectionInfo): PeerStream {
+  Object.defineProperty(stream, 'info', { value: info, enumerable: true });
+  return stream as PeerStream;
+}
+
+const fmt = (e: HostPort) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
+export { PunchError };
