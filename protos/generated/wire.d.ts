@@ -143,4 +143,117 @@ export namespace p2pnode {
         }
         type $Shape = p2pnode.ReflectorReply.$Properties;
     }
+
+    interface IPunchOffer extends p2pnode.PunchOffer.$Properties {
+    }
+
+    class PunchOffer {
+        constructor(p?: p2pnode.PunchOffer.$Properties);
+        $unknowns?: Uint8Array[];
+        publicEndpoints: p2pnode.Endpoint.$Properties[];
+        lanEndpoints: p2pnode.Endpoint.$Properties[];
+        nat?: (p2pnode.NatProfile.$Properties|null);
+        localPort: number;
+        rttMs: number;
+        static create(properties: p2pnode.PunchOffer.$Shape): p2pnode.PunchOffer & p2pnode.PunchOffer.$Shape;
+        static create(properties?: p2pnode.PunchOffer.$Properties): p2pnode.PunchOffer;
+        static encode(m: p2pnode.PunchOffer.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+        static encodeDelimited(message: p2pnode.PunchOffer.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): p2pnode.PunchOffer & p2pnode.PunchOffer.$Shape;
+        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): p2pnode.PunchOffer & p2pnode.PunchOffer.$Shape;
+        static verify(m: { [k: string]: any }): (string|null);
+        static fromObject(d: { [k: string]: any }): p2pnode.PunchOffer;
+        static toObject(m: p2pnode.PunchOffer, o?: $protobuf.IConversionOptions): { [k: string]: any };
+        toJSON(): { [k: string]: any };
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace PunchOffer {
+        interface $Properties {
+            publicEndpoints?: (p2pnode.Endpoint.$Properties[]|null);
+            lanEndpoints?: (p2pnode.Endpoint.$Properties[]|null);
+            nat?: (p2pnode.NatProfile.$Properties|null);
+            localPort?: (number|null);
+            rttMs?: (number|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = p2pnode.PunchOffer.$Properties;
+    }
+
+    enum SignalKind {
+        SIGNAL_UNKNOWN = 0,
+        SIGNAL_REGISTER = 1,
+        SIGNAL_REQUEST = 2,
+        SIGNAL_ANSWER = 3
+    }
+
+    interface ISignalBody extends p2pnode.SignalBody.$Properties {
+    }
+
+    class SignalBody {
+        constructor(p?: p2pnode.SignalBody.$Properties);
+        $unknowns?: Uint8Array[];
+        kind: p2pnode.SignalKind;
+        senderKey: Uint8Array;
+        targetKey: Uint8Array;
+        nonce: Uint8Array;
+        issuedAtMs: number;
+        offer: Uint8Array;
+        replyTo: Uint8Array;
+        static create(properties: p2pnode.SignalBody.$Shape): p2pnode.SignalBody & p2pnode.SignalBody.$Shape;
+        static create(properties?: p2pnode.SignalBody.$Properties): p2pnode.SignalBody;
+        static encode(m: p2pnode.SignalBody.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+        static encodeDelimited(message: p2pnode.SignalBody.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): p2pnode.SignalBody & p2pnode.SignalBody.$Shape;
+        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): p2pnode.SignalBody & p2pnode.SignalBody.$Shape;
+        static verify(m: { [k: string]: any }): (string|null);
+        static fromObject(d: { [k: string]: any }): p2pnode.SignalBody;
+        static toObject(m: p2pnode.SignalBody, o?: $protobuf.IConversionOptions): { [k: string]: any };
+        toJSON(): { [k: string]: any };
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace SignalBody {
+        interface $Properties {
+            kind?: (p2pnode.SignalKind|null);
+            senderKey?: (Uint8Array|null);
+            targetKey?: (Uint8Array|null);
+            nonce?: (Uint8Array|null);
+            issuedAtMs?: (number|null);
+            offer?: (Uint8Array|null);
+            replyTo?: (Uint8Array|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = p2pnode.SignalBody.$Properties;
+    }
+
+    interface ISignedSignal extends p2pnode.SignedSignal.$Properties {
+    }
+
+    class SignedSignal {
+        constructor(p?: p2pnode.SignedSignal.$Properties);
+        $unknowns?: Uint8Array[];
+        body: Uint8Array;
+        signature: Uint8Array;
+        static create(properties: p2pnode.SignedSignal.$Shape): p2pnode.SignedSignal & p2pnode.SignedSignal.$Shape;
+        static create(properties?: p2pnode.SignedSignal.$Properties): p2pnode.SignedSignal;
+        static encode(m: p2pnode.SignedSignal.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+        static encodeDelimited(message: p2pnode.SignedSignal.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): p2pnode.SignedSignal & p2pnode.SignedSignal.$Shape;
+        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): p2pnode.SignedSignal & p2pnode.SignedSignal.$Shape;
+        static verify(m: { [k: string]: any }): (string|null);
+        static fromObject(d: { [k: string]: any }): p2pnode.SignedSignal;
+        static toObject(m: p2pnode.SignedSignal, o?: $protobuf.IConversionOptions): { [k: string]: any };
+        toJSON(): { [k: string]: any };
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace SignedSignal {
+        interface $Properties {
+            body?: (Uint8Array|null);
+            signature?: (Uint8Array|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = p2pnode.SignedSignal.$Properties;
+    }
 }

@@ -3,7 +3,7 @@ import $protobuf from "protobufjs/minimal.js";
 
 // Common aliases
 const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
-const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $Number = $util.global.Number, $String = $util.global.String, $Array = $util.global.Array, $Boolean = $util.global.Boolean;
+const $Object = $util.global.Object, $undefined = $util.global.undefined, $Error = $util.global.Error, $RangeError = $util.global.RangeError, $TypeError = $util.global.TypeError, $Number = $util.global.Number, $String = $util.global.String, $Array = $util.global.Array, $Boolean = $util.global.Boolean, $isFinite = $util.global.isFinite;
 
 // Exported root namespace
 const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
@@ -1593,6 +1593,1344 @@ export const p2pnode = $root.p2pnode = (() => {
         };
 
         return ReflectorReply;
+    })();
+
+    p2pnode.PunchOffer = (function() {
+
+        /**
+         * Properties of a PunchOffer.
+         * @typedef {Object} p2pnode.PunchOffer.$Properties
+         * @property {Array.<p2pnode.Endpoint.$Properties>|null} [publicEndpoints] PunchOffer publicEndpoints
+         * @property {Array.<p2pnode.Endpoint.$Properties>|null} [lanEndpoints] PunchOffer lanEndpoints
+         * @property {p2pnode.NatProfile.$Properties|null} [nat] PunchOffer nat
+         * @property {number|null} [localPort] PunchOffer localPort
+         * @property {number|null} [rttMs] PunchOffer rttMs
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a PunchOffer.
+         * @memberof p2pnode
+         * @interface IPunchOffer
+         * @augments p2pnode.PunchOffer.$Properties
+         * @deprecated Use p2pnode.PunchOffer.$Properties instead.
+         */
+
+        /**
+         * Shape of a PunchOffer.
+         * @typedef {p2pnode.PunchOffer.$Properties} p2pnode.PunchOffer.$Shape
+         */
+
+        /**
+         * Constructs a new PunchOffer.
+         * @memberof p2pnode
+         * @classdesc Represents a PunchOffer.
+         * @constructor
+         * @param {p2pnode.PunchOffer.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const PunchOffer = function (p) {
+            this.publicEndpoints = [];
+            this.lanEndpoints = [];
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * PunchOffer publicEndpoints.
+         * @member {Array.<p2pnode.Endpoint.$Properties>} publicEndpoints
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         */
+        PunchOffer.prototype.publicEndpoints = $util.emptyArray;
+
+        /**
+         * PunchOffer lanEndpoints.
+         * @member {Array.<p2pnode.Endpoint.$Properties>} lanEndpoints
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         */
+        PunchOffer.prototype.lanEndpoints = $util.emptyArray;
+
+        /**
+         * PunchOffer nat.
+         * @member {p2pnode.NatProfile.$Properties|null|undefined} nat
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         */
+        PunchOffer.prototype.nat = null;
+
+        /**
+         * PunchOffer localPort.
+         * @member {number} localPort
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         */
+        PunchOffer.prototype.localPort = 0;
+
+        /**
+         * PunchOffer rttMs.
+         * @member {number} rttMs
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         */
+        PunchOffer.prototype.rttMs = 0;
+
+        /**
+         * Creates a new PunchOffer instance using the specified properties.
+         * @function create
+         * @memberof p2pnode.PunchOffer
+         * @static
+         * @param {p2pnode.PunchOffer.$Properties=} [properties] Properties to set
+         * @returns {p2pnode.PunchOffer} PunchOffer instance
+         * @type {{
+         *   (properties: p2pnode.PunchOffer.$Shape): p2pnode.PunchOffer & p2pnode.PunchOffer.$Shape;
+         *   (properties?: p2pnode.PunchOffer.$Properties): p2pnode.PunchOffer;
+         * }}
+         */
+        PunchOffer.create = function(properties) {
+            return new PunchOffer(properties);
+        };
+
+        /**
+         * Encodes the specified PunchOffer message. Does not implicitly {@link p2pnode.PunchOffer.verify|verify} messages.
+         * @function encode
+         * @memberof p2pnode.PunchOffer
+         * @static
+         * @param {p2pnode.PunchOffer.$Properties} m PunchOffer message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        PunchOffer.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.publicEndpoints != null && m.publicEndpoints.length) {
+                for (var i = 0; i < m.publicEndpoints.length; ++i)
+                    $root.p2pnode.Endpoint.encode(m.publicEndpoints[i], w.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+            }
+            if (m.lanEndpoints != null && m.lanEndpoints.length) {
+                for (var i = 0; i < m.lanEndpoints.length; ++i)
+                    $root.p2pnode.Endpoint.encode(m.lanEndpoints[i], w.uint32(/* id 2, wireType 2 =*/18).fork(), q + 1).ldelim();
+            }
+            if (m.nat != null && $Object.hasOwnProperty.call(m, "nat"))
+                $root.p2pnode.NatProfile.encode(m.nat, w.uint32(/* id 3, wireType 2 =*/26).fork(), q + 1).ldelim();
+            if (m.localPort != null && $Object.hasOwnProperty.call(m, "localPort") && m.localPort !== 0)
+                w.uint32(/* id 4, wireType 0 =*/32).uint32(m.localPort);
+            if (m.rttMs != null && $Object.hasOwnProperty.call(m, "rttMs") && m.rttMs !== 0)
+                w.uint32(/* id 5, wireType 0 =*/40).uint32(m.rttMs);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Encodes the specified PunchOffer message, length delimited. Does not implicitly {@link p2pnode.PunchOffer.verify|verify} messages.
+         * @function encodeDelimited
+         * @memberof p2pnode.PunchOffer
+         * @static
+         * @param {p2pnode.PunchOffer.$Properties} message PunchOffer message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        PunchOffer.encodeDelimited = function(message, writer) {
+            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+        };
+
+        /**
+         * Decodes a PunchOffer message from the specified reader or buffer.
+         * @function decode
+         * @memberof p2pnode.PunchOffer
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {p2pnode.PunchOffer & p2pnode.PunchOffer.$Shape} PunchOffer
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        PunchOffer.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.p2pnode.PunchOffer();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.publicEndpoints && m.publicEndpoints.length))
+                            m.publicEndpoints = [];
+                        m.publicEndpoints.push($root.p2pnode.Endpoint.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.lanEndpoints && m.lanEndpoints.length))
+                            m.lanEndpoints = [];
+                        m.lanEndpoints.push($root.p2pnode.Endpoint.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        m.nat = $root.p2pnode.NatProfile.decode(r, r.size(), $undefined, q + 1, m.nat);
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.localPort = v;
+                        else
+                            delete m.localPort;
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.uint32())
+                            m.rttMs = v;
+                        else
+                            delete m.rttMs;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Decodes a PunchOffer message from the specified reader or buffer, length delimited.
+         * @function decodeDelimited
+         * @memberof p2pnode.PunchOffer
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @returns {p2pnode.PunchOffer & p2pnode.PunchOffer.$Shape} PunchOffer
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        PunchOffer.decodeDelimited = function(reader) {
+            if (!(reader instanceof $Reader))
+                reader = new $Reader(reader);
+            return this.decode(reader, reader.size());
+        };
+
+        /**
+         * Verifies a PunchOffer message.
+         * @function verify
+         * @memberof p2pnode.PunchOffer
+         * @static
+         * @param {Object.<string,*>} m Plain object to verify
+         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+         */
+        PunchOffer.verify = function (m, q) {
+            if (typeof m !== "object" || m === null)
+                return "object expected";
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                return "max depth exceeded";
+            if (m.publicEndpoints != null && $Object.hasOwnProperty.call(m, "publicEndpoints")) {
+                if (!$Array.isArray(m.publicEndpoints))
+                    return "publicEndpoints: array expected";
+                for (var i = 0; i < m.publicEndpoints.length; ++i) {
+                    {
+                        var e = $root.p2pnode.Endpoint.verify(m.publicEndpoints[i], q + 1);
+                        if (e)
+                            return "publicEndpoints." + e;
+                    }
+                }
+            }
+            if (m.lanEndpoints != null && $Object.hasOwnProperty.call(m, "lanEndpoints")) {
+                if (!$Array.isArray(m.lanEndpoints))
+                    return "lanEndpoints: array expected";
+                for (var i = 0; i < m.lanEndpoints.length; ++i) {
+                    {
+                        var e = $root.p2pnode.Endpoint.verify(m.lanEndpoints[i], q + 1);
+                        if (e)
+                            return "lanEndpoints." + e;
+                    }
+                }
+            }
+            if (m.nat != null && $Object.hasOwnProperty.call(m, "nat")) {
+                {
+                    var e = $root.p2pnode.NatProfile.verify(m.nat, q + 1);
+                    if (e)
+                        return "nat." + e;
+                }
+            }
+            if (m.localPort != null && $Object.hasOwnProperty.call(m, "localPort")) {
+                if (!$util.isInteger(m.localPort))
+                    return "localPort: integer expected";
+            }
+            if (m.rttMs != null && $Object.hasOwnProperty.call(m, "rttMs")) {
+                if (!$util.isInteger(m.rttMs))
+                    return "rttMs: integer expected";
+            }
+            return null;
+        };
+
+        /**
+         * Creates a PunchOffer message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof p2pnode.PunchOffer
+         * @static
+         * @param {Object.<string,*>} d Plain object
+         * @returns {p2pnode.PunchOffer} PunchOffer
+         */
+        PunchOffer.fromObject = function (d, q) {
+            if (d instanceof $root.p2pnode.PunchOffer)
+                return d;
+            if (!$util.isObject(d))
+                throw $TypeError(".p2pnode.PunchOffer: object expected");
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var m = new $root.p2pnode.PunchOffer();
+            if (d.publicEndpoints) {
+                if (!$Array.isArray(d.publicEndpoints))
+                    throw $TypeError(".p2pnode.PunchOffer.publicEndpoints: array expected");
+                m.publicEndpoints = $Array(d.publicEndpoints.length);
+                for (var i = 0; i < d.publicEndpoints.length; ++i) {
+                    if (!$util.isObject(d.publicEndpoints[i]))
+                        throw $TypeError(".p2pnode.PunchOffer.publicEndpoints: object expected");
+                    m.publicEndpoints[i] = $root.p2pnode.Endpoint.fromObject(d.publicEndpoints[i], q + 1);
+                }
+            }
+            if (d.lanEndpoints) {
+                if (!$Array.isArray(d.lanEndpoints))
+                    throw $TypeError(".p2pnode.PunchOffer.lanEndpoints: array expected");
+                m.lanEndpoints = $Array(d.lanEndpoints.length);
+                for (var i = 0; i < d.lanEndpoints.length; ++i) {
+                    if (!$util.isObject(d.lanEndpoints[i]))
+                        throw $TypeError(".p2pnode.PunchOffer.lanEndpoints: object expected");
+                    m.lanEndpoints[i] = $root.p2pnode.Endpoint.fromObject(d.lanEndpoints[i], q + 1);
+                }
+            }
+            if (d.nat != null) {
+                if (!$util.isObject(d.nat))
+                    throw $TypeError(".p2pnode.PunchOffer.nat: object expected");
+                m.nat = $root.p2pnode.NatProfile.fromObject(d.nat, q + 1);
+            }
+            if (d.localPort != null) {
+                if ($Number(d.localPort) !== 0) {
+                    m.localPort = d.localPort >>> 0;
+                }
+            }
+            if (d.rttMs != null) {
+                if ($Number(d.rttMs) !== 0) {
+                    m.rttMs = d.rttMs >>> 0;
+                }
+            }
+            return m;
+        };
+
+        /**
+         * Creates a plain object from a PunchOffer message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof p2pnode.PunchOffer
+         * @static
+         * @param {p2pnode.PunchOffer} m PunchOffer
+         * @param {$protobuf.IConversionOptions} [o] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        PunchOffer.toObject = function (m, o, q) {
+            if (!o)
+                o = {};
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var d = {};
+            if (o.arrays || o.defaults) {
+                d.publicEndpoints = [];
+                d.lanEndpoints = [];
+            }
+            if (o.defaults) {
+                d.nat = null;
+                d.localPort = 0;
+                d.rttMs = 0;
+            }
+            if (m.publicEndpoints && m.publicEndpoints.length) {
+                d.publicEndpoints = $Array(m.publicEndpoints.length);
+                for (var j = 0; j < m.publicEndpoints.length; ++j) {
+                    d.publicEndpoints[j] = $root.p2pnode.Endpoint.toObject(m.publicEndpoints[j], o, q + 1);
+                }
+            }
+            if (m.lanEndpoints && m.lanEndpoints.length) {
+                d.lanEndpoints = $Array(m.lanEndpoints.length);
+                for (var j = 0; j < m.lanEndpoints.length; ++j) {
+                    d.lanEndpoints[j] = $root.p2pnode.Endpoint.toObject(m.lanEndpoints[j], o, q + 1);
+                }
+            }
+            if (m.nat != null && $Object.hasOwnProperty.call(m, "nat")) {
+                d.nat = $root.p2pnode.NatProfile.toObject(m.nat, o, q + 1);
+            }
+            if (m.localPort != null && $Object.hasOwnProperty.call(m, "localPort")) {
+                d.localPort = m.localPort;
+            }
+            if (m.rttMs != null && $Object.hasOwnProperty.call(m, "rttMs")) {
+                d.rttMs = m.rttMs;
+            }
+            return d;
+        };
+
+        /**
+         * Converts this PunchOffer to JSON.
+         * @function toJSON
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        PunchOffer.prototype.toJSON = function() {
+            return PunchOffer.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the type url for PunchOffer
+         * @function getTypeUrl
+         * @memberof p2pnode.PunchOffer
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        PunchOffer.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/p2pnode.PunchOffer";
+        };
+
+        return PunchOffer;
+    })();
+
+    /**
+     * SignalKind enum.
+     * @name p2pnode.SignalKind
+     * @enum {number}
+     * @property {number} SIGNAL_UNKNOWN=0 SIGNAL_UNKNOWN value
+     * @property {number} SIGNAL_REGISTER=1 SIGNAL_REGISTER value
+     * @property {number} SIGNAL_REQUEST=2 SIGNAL_REQUEST value
+     * @property {number} SIGNAL_ANSWER=3 SIGNAL_ANSWER value
+     */
+    p2pnode.SignalKind = (function() {
+        const valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "SIGNAL_UNKNOWN"] = 0;
+        values[valuesById[1] = "SIGNAL_REGISTER"] = 1;
+        values[valuesById[2] = "SIGNAL_REQUEST"] = 2;
+        values[valuesById[3] = "SIGNAL_ANSWER"] = 3;
+        return values;
+    })();
+
+    p2pnode.SignalBody = (function() {
+
+        /**
+         * Properties of a SignalBody.
+         * @typedef {Object} p2pnode.SignalBody.$Properties
+         * @property {p2pnode.SignalKind|null} [kind] SignalBody kind
+         * @property {Uint8Array|null} [senderKey] SignalBody senderKey
+         * @property {Uint8Array|null} [targetKey] SignalBody targetKey
+         * @property {Uint8Array|null} [nonce] SignalBody nonce
+         * @property {number|null} [issuedAtMs] SignalBody issuedAtMs
+         * @property {Uint8Array|null} [offer] SignalBody offer
+         * @property {Uint8Array|null} [replyTo] SignalBody replyTo
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a SignalBody.
+         * @memberof p2pnode
+         * @interface ISignalBody
+         * @augments p2pnode.SignalBody.$Properties
+         * @deprecated Use p2pnode.SignalBody.$Properties instead.
+         */
+
+        /**
+         * Shape of a SignalBody.
+         * @typedef {p2pnode.SignalBody.$Properties} p2pnode.SignalBody.$Shape
+         */
+
+        /**
+         * Constructs a new SignalBody.
+         * @memberof p2pnode
+         * @classdesc Represents a SignalBody.
+         * @constructor
+         * @param {p2pnode.SignalBody.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const SignalBody = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * SignalBody kind.
+         * @member {p2pnode.SignalKind} kind
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.kind = 0;
+
+        /**
+         * SignalBody senderKey.
+         * @member {Uint8Array} senderKey
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.senderKey = $util.newBuffer([]);
+
+        /**
+         * SignalBody targetKey.
+         * @member {Uint8Array} targetKey
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.targetKey = $util.newBuffer([]);
+
+        /**
+         * SignalBody nonce.
+         * @member {Uint8Array} nonce
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.nonce = $util.newBuffer([]);
+
+        /**
+         * SignalBody issuedAtMs.
+         * @member {number} issuedAtMs
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.issuedAtMs = 0;
+
+        /**
+         * SignalBody offer.
+         * @member {Uint8Array} offer
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.offer = $util.newBuffer([]);
+
+        /**
+         * SignalBody replyTo.
+         * @member {Uint8Array} replyTo
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.replyTo = $util.newBuffer([]);
+
+        /**
+         * Creates a new SignalBody instance using the specified properties.
+         * @function create
+         * @memberof p2pnode.SignalBody
+         * @static
+         * @param {p2pnode.SignalBody.$Properties=} [properties] Properties to set
+         * @returns {p2pnode.SignalBody} SignalBody instance
+         * @type {{
+         *   (properties: p2pnode.SignalBody.$Shape): p2pnode.SignalBody & p2pnode.SignalBody.$Shape;
+         *   (properties?: p2pnode.SignalBody.$Properties): p2pnode.SignalBody;
+         * }}
+         */
+        SignalBody.create = function(properties) {
+            return new SignalBody(properties);
+        };
+
+        /**
+         * Encodes the specified SignalBody message. Does not implicitly {@link p2pnode.SignalBody.verify|verify} messages.
+         * @function encode
+         * @memberof p2pnode.SignalBody
+         * @static
+         * @param {p2pnode.SignalBody.$Properties} m SignalBody message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SignalBody.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.kind != null && $Object.hasOwnProperty.call(m, "kind") && m.kind !== 0)
+                w.uint32(/* id 1, wireType 0 =*/8).int32(m.kind);
+            if (m.senderKey != null && $Object.hasOwnProperty.call(m, "senderKey") && m.senderKey.length)
+                w.uint32(/* id 2, wireType 2 =*/18).bytes(m.senderKey);
+            if (m.targetKey != null && $Object.hasOwnProperty.call(m, "targetKey") && m.targetKey.length)
+                w.uint32(/* id 3, wireType 2 =*/26).bytes(m.targetKey);
+            if (m.nonce != null && $Object.hasOwnProperty.call(m, "nonce") && m.nonce.length)
+                w.uint32(/* id 4, wireType 2 =*/34).bytes(m.nonce);
+            if (m.issuedAtMs != null && $Object.hasOwnProperty.call(m, "issuedAtMs") && !$Object.is(m.issuedAtMs, 0))
+                w.uint32(/* id 5, wireType 1 =*/41).double(m.issuedAtMs);
+            if (m.offer != null && $Object.hasOwnProperty.call(m, "offer") && m.offer.length)
+                w.uint32(/* id 6, wireType 2 =*/50).bytes(m.offer);
+            if (m.replyTo != null && $Object.hasOwnProperty.call(m, "replyTo") && m.replyTo.length)
+                w.uint32(/* id 7, wireType 2 =*/58).bytes(m.replyTo);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Encodes the specified SignalBody message, length delimited. Does not implicitly {@link p2pnode.SignalBody.verify|verify} messages.
+         * @function encodeDelimited
+         * @memberof p2pnode.SignalBody
+         * @static
+         * @param {p2pnode.SignalBody.$Properties} message SignalBody message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SignalBody.encodeDelimited = function(message, writer) {
+            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+        };
+
+        /**
+         * Decodes a SignalBody message from the specified reader or buffer.
+         * @function decode
+         * @memberof p2pnode.SignalBody
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {p2pnode.SignalBody & p2pnode.SignalBody.$Shape} SignalBody
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SignalBody.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.p2pnode.SignalBody();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.int32())
+                            m.kind = v;
+                        else
+                            delete m.kind;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.senderKey = v;
+                        else
+                            delete m.senderKey;
+                        continue;
+                    }
+                case 3: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.targetKey = v;
+                        else
+                            delete m.targetKey;
+                        continue;
+                    }
+                case 4: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.nonce = v;
+                        else
+                            delete m.nonce;
+                        continue;
+                    }
+                case 5: {
+                        if (u !== 1)
+                            break;
+                        if (!$Object.is(v = r.double(), 0))
+                            m.issuedAtMs = v;
+                        else
+                            delete m.issuedAtMs;
+                        continue;
+                    }
+                case 6: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.offer = v;
+                        else
+                            delete m.offer;
+                        continue;
+                    }
+                case 7: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.replyTo = v;
+                        else
+                            delete m.replyTo;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Decodes a SignalBody message from the specified reader or buffer, length delimited.
+         * @function decodeDelimited
+         * @memberof p2pnode.SignalBody
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @returns {p2pnode.SignalBody & p2pnode.SignalBody.$Shape} SignalBody
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SignalBody.decodeDelimited = function(reader) {
+            if (!(reader instanceof $Reader))
+                reader = new $Reader(reader);
+            return this.decode(reader, reader.size());
+        };
+
+        /**
+         * Verifies a SignalBody message.
+         * @function verify
+         * @memberof p2pnode.SignalBody
+         * @static
+         * @param {Object.<string,*>} m Plain object to verify
+         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+         */
+        SignalBody.verify = function (m, q) {
+            if (typeof m !== "object" || m === null)
+                return "object expected";
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                return "max depth exceeded";
+            if (m.kind != null && $Object.hasOwnProperty.call(m, "kind")) {
+                if (typeof m.kind !== "number" || (m.kind | 0) !== m.kind)
+                    return "kind: enum value expected";
+            }
+            if (m.senderKey != null && $Object.hasOwnProperty.call(m, "senderKey")) {
+                if (!(m.senderKey && typeof m.senderKey.length === "number" || $util.isString(m.senderKey)))
+                    return "senderKey: buffer expected";
+            }
+            if (m.targetKey != null && $Object.hasOwnProperty.call(m, "targetKey")) {
+                if (!(m.targetKey && typeof m.targetKey.length === "number" || $util.isString(m.targetKey)))
+                    return "targetKey: buffer expected";
+            }
+            if (m.nonce != null && $Object.hasOwnProperty.call(m, "nonce")) {
+                if (!(m.nonce && typeof m.nonce.length === "number" || $util.isString(m.nonce)))
+                    return "nonce: buffer expected";
+            }
+            if (m.issuedAtMs != null && $Object.hasOwnProperty.call(m, "issuedAtMs")) {
+                if (typeof m.issuedAtMs !== "number")
+                    return "issuedAtMs: number expected";
+            }
+            if (m.offer != null && $Object.hasOwnProperty.call(m, "offer")) {
+                if (!(m.offer && typeof m.offer.length === "number" || $util.isString(m.offer)))
+                    return "offer: buffer expected";
+            }
+            if (m.replyTo != null && $Object.hasOwnProperty.call(m, "replyTo")) {
+                if (!(m.replyTo && typeof m.replyTo.length === "number" || $util.isString(m.replyTo)))
+                    return "replyTo: buffer expected";
+            }
+            return null;
+        };
+
+        /**
+         * Creates a SignalBody message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof p2pnode.SignalBody
+         * @static
+         * @param {Object.<string,*>} d Plain object
+         * @returns {p2pnode.SignalBody} SignalBody
+         */
+        SignalBody.fromObject = function (d, q) {
+            if (d instanceof $root.p2pnode.SignalBody)
+                return d;
+            if (!$util.isObject(d))
+                throw $TypeError(".p2pnode.SignalBody: object expected");
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var m = new $root.p2pnode.SignalBody();
+            if (d.kind !== 0 && (typeof d.kind !== "string" || $root.p2pnode.SignalKind[d.kind] !== 0)) {
+                switch (d.kind) {
+                case "SIGNAL_UNKNOWN":
+                case 0:
+                    m.kind = 0;
+                    break;
+                case "SIGNAL_REGISTER":
+                case 1:
+                    m.kind = 1;
+                    break;
+                case "SIGNAL_REQUEST":
+                case 2:
+                    m.kind = 2;
+                    break;
+                case "SIGNAL_ANSWER":
+                case 3:
+                    m.kind = 3;
+                    break;
+                default:
+                    if (typeof d.kind === "number" && (d.kind | 0) === d.kind)
+                        m.kind = d.kind;
+                }
+            }
+            if (d.senderKey != null) {
+                if (d.senderKey.length) {
+                    if (typeof d.senderKey === "string")
+                        $util.base64.decode(d.senderKey, m.senderKey = $util.newBuffer($util.base64.length(d.senderKey)), 0);
+                    else if (d.senderKey.length >= 0)
+                        m.senderKey = d.senderKey;
+                }
+            }
+            if (d.targetKey != null) {
+                if (d.targetKey.length) {
+                    if (typeof d.targetKey === "string")
+                        $util.base64.decode(d.targetKey, m.targetKey = $util.newBuffer($util.base64.length(d.targetKey)), 0);
+                    else if (d.targetKey.length >= 0)
+                        m.targetKey = d.targetKey;
+                }
+            }
+            if (d.nonce != null) {
+                if (d.nonce.length) {
+                    if (typeof d.nonce === "string")
+                        $util.base64.decode(d.nonce, m.nonce = $util.newBuffer($util.base64.length(d.nonce)), 0);
+                    else if (d.nonce.length >= 0)
+                        m.nonce = d.nonce;
+                }
+            }
+            if (d.issuedAtMs != null) {
+                if (!$Object.is($Number(d.issuedAtMs), 0)) {
+                    m.issuedAtMs = $Number(d.issuedAtMs);
+                }
+            }
+            if (d.offer != null) {
+                if (d.offer.length) {
+                    if (typeof d.offer === "string")
+                        $util.base64.decode(d.offer, m.offer = $util.newBuffer($util.base64.length(d.offer)), 0);
+                    else if (d.offer.length >= 0)
+                        m.offer = d.offer;
+                }
+            }
+            if (d.replyTo != null) {
+                if (d.replyTo.length) {
+                    if (typeof d.replyTo === "string")
+                        $util.base64.decode(d.replyTo, m.replyTo = $util.newBuffer($util.base64.length(d.replyTo)), 0);
+                    else if (d.replyTo.length >= 0)
+                        m.replyTo = d.replyTo;
+                }
+            }
+            return m;
+        };
+
+        /**
+         * Creates a plain object from a SignalBody message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof p2pnode.SignalBody
+         * @static
+         * @param {p2pnode.SignalBody} m SignalBody
+         * @param {$protobuf.IConversionOptions} [o] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        SignalBody.toObject = function (m, o, q) {
+            if (!o)
+                o = {};
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var d = {};
+            if (o.defaults) {
+                d.kind = o.enums === $String ? "SIGNAL_UNKNOWN" : 0;
+                if (o.bytes === $String)
+                    d.senderKey = "";
+                else {
+                    d.senderKey = [];
+                    if (o.bytes !== $Array)
+                        d.senderKey = $util.newBuffer(d.senderKey);
+                }
+                if (o.bytes === $String)
+                    d.targetKey = "";
+                else {
+                    d.targetKey = [];
+                    if (o.bytes !== $Array)
+                        d.targetKey = $util.newBuffer(d.targetKey);
+                }
+                if (o.bytes === $String)
+                    d.nonce = "";
+                else {
+                    d.nonce = [];
+                    if (o.bytes !== $Array)
+                        d.nonce = $util.newBuffer(d.nonce);
+                }
+                d.issuedAtMs = 0;
+                if (o.bytes === $String)
+                    d.offer = "";
+                else {
+                    d.offer = [];
+                    if (o.bytes !== $Array)
+                        d.offer = $util.newBuffer(d.offer);
+                }
+                if (o.bytes === $String)
+                    d.replyTo = "";
+                else {
+                    d.replyTo = [];
+                    if (o.bytes !== $Array)
+                        d.replyTo = $util.newBuffer(d.replyTo);
+                }
+            }
+            if (m.kind != null && $Object.hasOwnProperty.call(m, "kind")) {
+                d.kind = o.enums === $String ? $root.p2pnode.SignalKind[m.kind] === $undefined ? m.kind : $root.p2pnode.SignalKind[m.kind] : m.kind;
+            }
+            if (m.senderKey != null && $Object.hasOwnProperty.call(m, "senderKey")) {
+                d.senderKey = o.bytes === $String ? $util.base64.encode(m.senderKey, 0, m.senderKey.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.senderKey) : m.senderKey;
+            }
+            if (m.targetKey != null && $Object.hasOwnProperty.call(m, "targetKey")) {
+                d.targetKey = o.bytes === $String ? $util.base64.encode(m.targetKey, 0, m.targetKey.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.targetKey) : m.targetKey;
+            }
+            if (m.nonce != null && $Object.hasOwnProperty.call(m, "nonce")) {
+                d.nonce = o.bytes === $String ? $util.base64.encode(m.nonce, 0, m.nonce.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.nonce) : m.nonce;
+            }
+            if (m.issuedAtMs != null && $Object.hasOwnProperty.call(m, "issuedAtMs")) {
+                d.issuedAtMs = o.json && !$isFinite(m.issuedAtMs) ? $String(m.issuedAtMs) : m.issuedAtMs;
+            }
+            if (m.offer != null && $Object.hasOwnProperty.call(m, "offer")) {
+                d.offer = o.bytes === $String ? $util.base64.encode(m.offer, 0, m.offer.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.offer) : m.offer;
+            }
+            if (m.replyTo != null && $Object.hasOwnProperty.call(m, "replyTo")) {
+                d.replyTo = o.bytes === $String ? $util.base64.encode(m.replyTo, 0, m.replyTo.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.replyTo) : m.replyTo;
+            }
+            return d;
+        };
+
+        /**
+         * Converts this SignalBody to JSON.
+         * @function toJSON
+         * @memberof p2pnode.SignalBody
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        SignalBody.prototype.toJSON = function() {
+            return SignalBody.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the type url for SignalBody
+         * @function getTypeUrl
+         * @memberof p2pnode.SignalBody
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        SignalBody.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/p2pnode.SignalBody";
+        };
+
+        return SignalBody;
+    })();
+
+    p2pnode.SignedSignal = (function() {
+
+        /**
+         * Properties of a SignedSignal.
+         * @typedef {Object} p2pnode.SignedSignal.$Properties
+         * @property {Uint8Array|null} [body] SignedSignal body
+         * @property {Uint8Array|null} [signature] SignedSignal signature
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a SignedSignal.
+         * @memberof p2pnode
+         * @interface ISignedSignal
+         * @augments p2pnode.SignedSignal.$Properties
+         * @deprecated Use p2pnode.SignedSignal.$Properties instead.
+         */
+
+        /**
+         * Shape of a SignedSignal.
+         * @typedef {p2pnode.SignedSignal.$Properties} p2pnode.SignedSignal.$Shape
+         */
+
+        /**
+         * Constructs a new SignedSignal.
+         * @memberof p2pnode
+         * @classdesc Represents a SignedSignal.
+         * @constructor
+         * @param {p2pnode.SignedSignal.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const SignedSignal = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * SignedSignal body.
+         * @member {Uint8Array} body
+         * @memberof p2pnode.SignedSignal
+         * @instance
+         */
+        SignedSignal.prototype.body = $util.newBuffer([]);
+
+        /**
+         * SignedSignal signature.
+         * @member {Uint8Array} signature
+         * @memberof p2pnode.SignedSignal
+         * @instance
+         */
+        SignedSignal.prototype.signature = $util.newBuffer([]);
+
+        /**
+         * Creates a new SignedSignal instance using the specified properties.
+         * @function create
+         * @memberof p2pnode.SignedSignal
+         * @static
+         * @param {p2pnode.SignedSignal.$Properties=} [properties] Properties to set
+         * @returns {p2pnode.SignedSignal} SignedSignal instance
+         * @type {{
+         *   (properties: p2pnode.SignedSignal.$Shape): p2pnode.SignedSignal & p2pnode.SignedSignal.$Shape;
+         *   (properties?: p2pnode.SignedSignal.$Properties): p2pnode.SignedSignal;
+         * }}
+         */
+        SignedSignal.create = function(properties) {
+            return new SignedSignal(properties);
+        };
+
+        /**
+         * Encodes the specified SignedSignal message. Does not implicitly {@link p2pnode.SignedSignal.verify|verify} messages.
+         * @function encode
+         * @memberof p2pnode.SignedSignal
+         * @static
+         * @param {p2pnode.SignedSignal.$Properties} m SignedSignal message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SignedSignal.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.body != null && $Object.hasOwnProperty.call(m, "body") && m.body.length)
+                w.uint32(/* id 1, wireType 2 =*/10).bytes(m.body);
+            if (m.signature != null && $Object.hasOwnProperty.call(m, "signature") && m.signature.length)
+                w.uint32(/* id 2, wireType 2 =*/18).bytes(m.signature);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Encodes the specified SignedSignal message, length delimited. Does not implicitly {@link p2pnode.SignedSignal.verify|verify} messages.
+         * @function encodeDelimited
+         * @memberof p2pnode.SignedSignal
+         * @static
+         * @param {p2pnode.SignedSignal.$Properties} message SignedSignal message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SignedSignal.encodeDelimited = function(message, writer) {
+            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+        };
+
+        /**
+         * Decodes a SignedSignal message from the specified reader or buffer.
+         * @function decode
+         * @memberof p2pnode.SignedSignal
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {p2pnode.SignedSignal & p2pnode.SignedSignal.$Shape} SignedSignal
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SignedSignal.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.p2pnode.SignedSignal();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.body = v;
+                        else
+                            delete m.body;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.signature = v;
+                        else
+                            delete m.signature;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Decodes a SignedSignal message from the specified reader or buffer, length delimited.
+         * @function decodeDelimited
+         * @memberof p2pnode.SignedSignal
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @returns {p2pnode.SignedSignal & p2pnode.SignedSignal.$Shape} SignedSignal
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SignedSignal.decodeDelimited = function(reader) {
+            if (!(reader instanceof $Reader))
+                reader = new $Reader(reader);
+            return this.decode(reader, reader.size());
+        };
+
+        /**
+         * Verifies a SignedSignal message.
+         * @function verify
+         * @memberof p2pnode.SignedSignal
+         * @static
+         * @param {Object.<string,*>} m Plain object to verify
+         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+         */
+        SignedSignal.verify = function (m, q) {
+            if (typeof m !== "object" || m === null)
+                return "object expected";
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                return "max depth exceeded";
+            if (m.body != null && $Object.hasOwnProperty.call(m, "body")) {
+                if (!(m.body && typeof m.body.length === "number" || $util.isString(m.body)))
+                    return "body: buffer expected";
+            }
+            if (m.signature != null && $Object.hasOwnProperty.call(m, "signature")) {
+                if (!(m.signature && typeof m.signature.length === "number" || $util.isString(m.signature)))
+                    return "signature: buffer expected";
+            }
+            return null;
+        };
+
+        /**
+         * Creates a SignedSignal message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof p2pnode.SignedSignal
+         * @static
+         * @param {Object.<string,*>} d Plain object
+         * @returns {p2pnode.SignedSignal} SignedSignal
+         */
+        SignedSignal.fromObject = function (d, q) {
+            if (d instanceof $root.p2pnode.SignedSignal)
+                return d;
+            if (!$util.isObject(d))
+                throw $TypeError(".p2pnode.SignedSignal: object expected");
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var m = new $root.p2pnode.SignedSignal();
+            if (d.body != null) {
+                if (d.body.length) {
+                    if (typeof d.body === "string")
+                        $util.base64.decode(d.body, m.body = $util.newBuffer($util.base64.length(d.body)), 0);
+                    else if (d.body.length >= 0)
+                        m.body = d.body;
+                }
+            }
+            if (d.signature != null) {
+                if (d.signature.length) {
+                    if (typeof d.signature === "string")
+                        $util.base64.decode(d.signature, m.signature = $util.newBuffer($util.base64.length(d.signature)), 0);
+                    else if (d.signature.length >= 0)
+                        m.signature = d.signature;
+                }
+            }
+            return m;
+        };
+
+        /**
+         * Creates a plain object from a SignedSignal message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof p2pnode.SignedSignal
+         * @static
+         * @param {p2pnode.SignedSignal} m SignedSignal
+         * @param {$protobuf.IConversionOptions} [o] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        SignedSignal.toObject = function (m, o, q) {
+            if (!o)
+                o = {};
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var d = {};
+            if (o.defaults) {
+                if (o.bytes === $String)
+                    d.body = "";
+                else {
+                    d.body = [];
+                    if (o.bytes !== $Array)
+                        d.body = $util.newBuffer(d.body);
+                }
+                if (o.bytes === $String)
+                    d.signature = "";
+                else {
+                    d.signature = [];
+                    if (o.bytes !== $Array)
+                        d.signature = $util.newBuffer(d.signature);
+                }
+            }
+            if (m.body != null && $Object.hasOwnProperty.call(m, "body")) {
+                d.body = o.bytes === $String ? $util.base64.encode(m.body, 0, m.body.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.body) : m.body;
+            }
+            if (m.signature != null && $Object.hasOwnProperty.call(m, "signature")) {
+                d.signature = o.bytes === $String ? $util.base64.encode(m.signature, 0, m.signature.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.signature) : m.signature;
+            }
+            return d;
+        };
+
+        /**
+         * Converts this SignedSignal to JSON.
+         * @function toJSON
+         * @memberof p2pnode.SignedSignal
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        SignedSignal.prototype.toJSON = function() {
+            return SignedSignal.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the type url for SignedSignal
+         * @function getTypeUrl
+         * @memberof p2pnode.SignedSignal
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        SignedSignal.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/p2pnode.SignedSignal";
+        };
+
+        return SignedSignal;
     })();
 
     return p2pnode;

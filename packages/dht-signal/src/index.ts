@@ -16,3 +16,21 @@ export {
   RecordPublishError,
   RecordTooLargeError,
 } from './errors.js';
+export { serveIntroducer, type Introducer, type IntroducerOptions, type IntroducerStats } from './introducer.js';
+export {
+  SignalListener,
+  type IntroducerRegistration,
+  type PunchRequest,
+  type PunchRequestHandler,
+  type SignalListenerOptions,
+} from './signal-listener.js';
+export { requestPunch, type PunchAnswer, type PunchRequestResult, type RequestPunchOptions } from './signal-dialer.js';
+export { type PunchOffer, SIGNAL_SIGNATURE_DOMAIN, MAX_OFFER_ENDPOINTS } from './signal-codec.js';
+export { SIGNAL_ERROR, SIGNAL_QUERY, type SignalRejectReason } from './signal-protocol.js';
+export {
+  type IntroducerAttempt,
+  type IntroducerOutcome,
+  SignalRejectedError,
+  SignalTimeoutError,
+  SignalUnreachableError,
+} from './signal-errors.js';

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { bytesToIp, decodeBounded, ipToBytes, p2pnode, WireDecodeError } from '@p2p-node/protos';
+import type { HostPort } from './host-port.js';
+import { type Identity, PUBLIC_KEY_BYTES, sign, verify } from './identity.js';
+import type { NatInfo, NatMapping } from './record-codec.js';
+
+/** What each side of a punch tells the other. Nothing in it is secret; the envelope makes it unforgeable. */
+export interface PunchOffer {
+  /** Predicted public TCP endpoints. */
+  publicEndpoints: HostPort[];
+  lanEndpoints: HostPort[];
+  nat: NatInfo;
+  /** The local TCP port the sender punches from. */
+  localPort: number;
+  /** The sender's measured round trip to the introducer, ms. */
+  rttMs: number;
+}
+
+export type SignalKind = 'register' | 'request' | 'answer';
+
+/** A signaling message whose signature, sender and fields have been checked. */
+export interface SignalMessage {
+  kind: SignalKind;
+  senderKey: Uint8Array;
+  /** Empty in a registration. */
+  targetKey: Uint8Array;
+  nonce: Uint8Array;
+  issuedAtMs: number;
+  /** Empty in a registration. */
+  offerBytes: Uint8Array;
+  /** In an answer: the request's nonce. */
+  replyTo: Uint8Array;
+}
+
+/**
+ * Prefix of every signed signaling body. BEP 44 signs bencoded text that
+ * starts with "3:seq" or "4:salt", so a signature made here can never pass
+ * as a record signature, nor the other way round.
+ */
+export const SIGNAL_SIGNATURE_DOMAIN: Uint8Array = new TextEncoder().encode('p2p-node/signal/v1\0');
+
+export const NONCE_BYTES = 16;
+const MAX_NONCE_BYTES = 32;
+/** A random NAT's birthday window can list many ports; 32 keeps one datagram well under 1,200 bytes. */
+export const MAX_OFFER_ENDPOINTS = 32;
+/** Everything that crosses the wire in `m` stays well below a typical 1,280-byte safe UDP payload. */
+export const MAX_SIGNED_SIGNAL_BYTES = 1100;
+const MAX_OFFER_BYTES = 900;
+
+const SIGNED_LIMITS = { maxBytes: MAX_SIGNED_SIGNAL_BYTES, maxRepeated: 1, maxFieldBytes: 1000, maxDepth: 2 };
+const BODY_LIMITS = { maxBytes: 1000, maxRepeated: 1, maxFieldBytes: MAX_OFFER_BYTES, maxDepth: 2 };
+const OFFER_LIMITS = { maxBytes: MAX_OFFER_BYTES, maxRepeated: MAX_OFFER_ENDPOINTS, maxFieldBytes: 16, maxDepth: 3 };
+
+const KIND_TO_WIRE: Record<SignalKind, p2pnode.SignalKind> = {
+  register: p2pnode.SignalKind.SIGNAL_REGISTER,
+  request: p2pnode.SignalKind.SIGNAL_REQUEST,
+  answer: p2pnode.SignalKind.SIGNAL_ANSWER,
+};
+
+// Same table as the record codec's; kept here so neither file reaches into the other.
+const MAPPING_TO_WIRE: Record<NatMapping, p2pnode.MappingBehavior> = {
+  unknown: p2pnode.MappingBehavior.MAPPING_UNKNOWN,
+  none: p2pnode.MappingBehavior.MAPPING_NONE,
+  'port-preserving': p2pnode.MappingBehavior.MAPPING_PORT_PRESERVING,
+  'endpoint-independent': p2pnode.MappingBehavior.MAPPING_ENDPOINT_INDEPENDENT,
+  sequential: p2pnode.MappingBehavior.MAPPING_SEQUENTIAL,
+  random: p2pnode.MappingBehavior.MAPPING_RANDOM,
+};
+
+/** Why bytes were refused before any signature or freshness check. */
+export class SignalDecodeError extends Error {
+  override readonly name = 'SignalDecodeError';
+}
+
+export function newNonce(): Uint8Array {
+  return new Uint8Array(randomBytes(NONCE_BYTES));
+}
+
+export function encodeOffer(offer: PunchOffer): Uint8Array {
+  if (offer.publicEndpoints.length > MAX_OFFER_ENDPOINTS || offer.lanEndpoints.length > MAX_OFFER_ENDPOINTS) {
+    throw new Error(`an offer lists at most ${MAX_OFFER_ENDPOINTS} endpoints per kind`);
+  }
+  const endpoint = (hp: HostPort): p2pnode.Endpoint.$Properties => {
+    if (!Number.isInteger(hp.port) || hp.port < 1 || hp.port > 65535) throw new Error(`offer endpoint ${hp.host}:${hp.port} has no valid port`);
+    return { ip: ipToBytes(hp.host), port: hp.port };
+  };
+  const nat: p2pnode.NatProfile.$Properties = { mapping: MAPPING_TO_WIRE[offer.nat.mapping] };
+  if (offer.nat.publicIp !== undefined) nat.publicIp = ipToBytes(offer.nat.publicIp);
+  if (offer.nat.portPreserving !== undefined) nat.portPreserving = offer.nat.portPreserving;
+  if (offer.nat.delta !== undefined) nat.delta = offer.nat.delta;
+  checkUint(offer.localPort, 65535, 'local port');
+  checkUint(offer.rttMs, 0xffffffff, 'rtt');
+  const bytes = p2pnode.PunchOffer.encode({
+    publicEndpoints: offer.publicEndpoints.map(endpoint),
+    lanEndpoints: offer.lanEndpoints.map(endpoint),
+    nat,
+    localPort: offer.localPort,
+    rttMs: offer.rttMs,
+  }).finish();
+  if (bytes.length > MAX_OFFER_BYTES) throw new Error(`offer is ${bytes.length} bytes, at most ${MAX_OFFER_BYTES}`);
+  return bytes;
+}
+
+/** Decodes a stranger's offer and checks every field; SignalDecodeError otherwise. */
+export function decodeOffer(bytes: Uint8Array): PunchOffer {
+  const msg = bounded(p2pnode.PunchOffer, bytes, OFFER_LIMITS, 'offer');
+  const endpoint = (e: p2pnode.Endpoint.$Properties, what: string): HostPort => {
+    const ip = e.ip ?? new Uint8Array();
+    const port = e.port ?? 0;
+    if (ip.length !== 4 && ip.length !== 16) throw new SignalDecodeError(`${what} has a ${ip.length}-byte IP`);
+    if (port < 1 || port > 65535) throw new SignalDecodeError(`${what} has port ${port}`);
+    return { host: bytesToIp(ip), port };
+  };
+  const natMsg = msg.nat ?? {};
+  const mapping = (Object.keys(MAPPING_TO_WIRE) as NatMapping[]).find((m) => MAPPING_TO_WIRE[m] === natMsg.mapping) ?? 'unknown';
+  const nat: NatInfo = { mapping };
+  const ip = natMsg.publicIp;
+  if (ip && ip.length > 0) {
+    if (ip.length !== 4 && ip.length !== 16) throw new SignalDecodeError(`NAT public IP has ${ip.length} bytes`);
+    nat.publicIp = bytesToIp(ip);
+  }
+  if (natMsg.portPreserving) nat.portPreserving = true;
+  if (natMsg.delta) {
+    if (Math.abs(natMsg.delta) > 65535) throw new SignalDecodeError(`NAT delta ${natMsg.delta} is not a port step`);
+    nat.delta = natMsg.delta;
+  }
+  if (msg.localPort > 65535) throw new SignalDecodeError(`local port ${msg.localPort}`);
+  return {
+    publicEndpoints: msg.publicEndpoints.map((e, i) => endpoint(e, `public endpoint ${i}`)),
+    lanEndpoints: msg.lanEndpoints.map((e, i) => endpoint(e, `LAN endpoint ${i}`)),
+    nat,
+    localPort: msg.localPort,
+    rttMs: msg.rttMs,
+  };
+}
+
+export interface SignalFields {
+  kind: SignalKind;
+  targetKey?: Uint8Array;
+  nonce?: Uint8Array;
+  issuedAtMs?: number;
+  offerBytes?: Uint8Array;
+  replyTo?: Uint8Array;
+}
+
+/** Encodes and signs a SignedSignal (the bytes sent as KRPC argument `m`). */
+export function sealSignal(identity: Identity, fields: SignalFields): Uint8Array {
+  const body = p2pnode.SignalBody.encode({
+    kind: KIND_TO_WIRE[fields.kind],
+    senderKey: identity.publicKey,
+    targetKey: fields.targetKey ?? new Uint8Array(),
+    nonce: fields.nonce ?? newNonce(),
+    issuedAtMs: fields.issuedAtMs ?? Date.now(),
+    offer: fields.offerBytes ?? new Uint8Array(),
+    replyTo: fields.replyTo ?? new Uint8Array(),
+  }).finish();
+  const signature = sign(identity, signedBytes(body));
+  return p2pnode.SignedSignal.encode({ body, signature }).finish();
+}
+
+/** Decodes a SignedSignal and checks its shape, without the signature: what an introducer needs to route it. */
+export function readSignal(bytes: Uint8Array): { message: SignalMessage; body: Uint8Array; signature: Uint8Array } {
+  const signed = bounded(p2pnode.SignedSignal, bytes, SIGNED_LIMITS, 'signed signal');
+  const b = bounded(p2pnode.SignalBody, signed.body, BODY_LIMITS, 'signal body');
+  const kind = (Object.keys(KIND_TO_WIRE) as SignalKind[]).find((k) => KIND_TO_WIRE[k] === b.kind);
+  if (kind === undefined) throw new SignalDecodeError(`unknown signal kind ${b.kind}`);
+  if (b.senderKey.length !== PUBLIC_KEY_BYTES) throw new SignalDecodeError(`sender key is ${b.senderKey.length} bytes`);
+  const wantTarget = kind === 'register' ? 0 : PUBLIC_KEY_BYTES;
+  if (b.targetKey.length !== wantTarget) throw new SignalDecodeError(`target key is ${b.targetKey.length} bytes in a ${kind}`);
+  if (b.nonce.length < NONCE_BYTES || b.nonce.length > MAX_NONCE_BYTES) throw new SignalDecodeError(`nonce is ${b.nonce.length} bytes`);
+  if (!Number.isSafeInteger(b.issuedAtMs) || b.issuedAtMs <= 0) throw new SignalDecodeError('no issue time');
+  if (kind === 'answer' && (b.replyTo.length < NONCE_BYTES || b.replyTo.length > MAX_NONCE_BYTES)) {
+    throw new SignalDecodeError('answer does not name the request it answers');
+  }
+  return {
+    message: {
+      kind,
+      // Copies: protobufjs hands out views into the datagram.
+      senderKey: new Uint8Array(b.senderKey),
+      targetKey: new Uint8Array(b.targetKey),
+      nonce: new Uint8Array(b.nonce),
+      issuedAtMs: b.issuedAtMs,
+      offerBytes: new Uint8Array(b.offer),
+      replyTo: new Uint8Array(b.replyTo),
+    },
+    body: signed.body,
+    signature: signed.signature,
+  };
+}
+
+/** readSignal plus the signature check: the message is what `senderKey` signed, or SignalDecodeError / null for a bad signature. */
+export function openSignal(bytes: Uint8Array): SignalMessage | null {
+  const { message, body, signature } = readSignal(bytes);
+  return verify(message.senderKey, signedBytes(body), signature) ? message : null;
+}
+
+function signedBytes(body: Uint8Array): Uint8Array {
+  return Buffer.concat([SIGNAL_SIGNATURE_DOMAIN, body]);
+}
+
+function bounded<T>(codec: { decode(b: Uint8Array): T }, bytes: Uint8Array, limits: typeof SIGNED_LIMITS, what: string): T {
+  try {
+    return decodeBounded(codec, bytes, limits);
+  } catch (err) {
+    if (err instanceof WireDecodeError) throw new SignalDecodeError(`${what}: ${err.message}`);
+    throw err;
+  }
+}
+
+function checkUint(n: number, max: number, what: string): void {
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${what} ${n} is not an integer in 0..${max}`);
+}

@@ -1,0 +1,176 @@
+import type { DhtNode } from './dht-node.js';
+import { DhtStoppedError } from './errors.js';
+import type { HostPort } from './host-port.js';
+import type { Identity } from './identity.js';
+import { krpcErrorOf, type SentQuery, sendQuery } from './raw-krpc.js';
+import { decodeOffer, encodeOffer, newNonce, openSignal, type PunchOffer, sealSignal, SignalDecodeError } from './signal-codec.js';
+import {
+  type IntroducerAttempt,
+  type IntroducerOutcome,
+  SignalRejectedError,
+  SignalTimeoutError,
+  SignalUnreachableError,
+} from './signal-errors.js';
+import { DEFAULT_FRESHNESS_MS, isListenerVerdict, REJECT_REASON_BY_CODE, SIGNAL_ERROR, SIGNAL_QUERY } from './signal-protocol.js';
+
+export interface RequestPunchOptions {
+  /** The listener's ed25519 public key. */
+  target: Uint8Array;
+  /** The listener's introducers, in the order to try them (from its record). */
+  introducers: HostPort[];
+  /** Our side of the punch. */
+  offer: PunchOffer;
+  /** Overall deadline; default 5,000 ms. */
+  timeoutMs?: number;
+  /** Retransmission delay of the same request to the same introducer; default 250 ms. */
+  retryMs?: number;
+  /** Sends to one introducer before trying the next; default 4. */
+  attemptsPerIntroducer?: number;
+  /** Tolerated distance between the answer's issue time and our clock; default 30 s. */
+  freshnessMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface PunchAnswer {
+  listenerKey: Uint8Array;
+  offer: PunchOffer;
+  issuedAtMs: number;
+}
+
+export interface PunchRequestResult {
+  answer: PunchAnswer;
+  /** The introducer whose relay brought the answer. */
+  introducer: HostPort;
+  /** From sending the datagram that was answered to receiving the answer, ms (fractional). */
+  rttMs: number;
+  /** Introducers given up on before the answer came, and why. */
+  attempts: IntroducerAttempt[];
+}
+
+/**
+ * Sends one signed punch request (one nonce: every retransmission and every
+ * introducer carries the same bytes, so the listener answers it once and
+ * repeats that answer) and resolves with the listener's verified answer.
+ *
+ * Errors from introducers are not signed, so a listener's refusal relayed by
+ * one introducer is confirmed through the others before the dial gives up:
+ * a lying introducer can slow a dial down but not stop it.
+ */
+export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunchOptions): Promise<PunchRequestResult> {
+  if (dht.stopped) return Promise.reject(new DhtStoppedError('requestPunch'));
+  if (!(opts.target instanceof Uint8Array) || opts.target.length !== 32) return Promise.reject(new Error('target must be a 32-byte ed25519 public key'));
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const retryMs = opts.retryMs ?? 250;
+  const attemptsPerIntroducer = Math.max(1, opts.attemptsPerIntroducer ?? 4);
+  const freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
+  const nonce = newNonce();
+  const m = Buffer.from(sealSignal(identity, { kind: 'request', targetKey: opts.target, nonce, offerBytes: encodeOffer(opts.offer) }));
+  const rpc = dht.krpc;
+
+  return new Promise((resolve, reject) => {
+    const attempts: IntroducerAttempt[] = [];
+    const sent: SentQuery[] = [];
+    let rejection: SignalRejectedError | undefined;
+    let index = -1;
+    let tries = 0;
+    let settled = false;
+    let retryTimer: NodeJS.Timeout | undefined;
+
+    const finish = (result: PunchRequestResult | Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(retryTimer);
+      clearTimeout(deadline);
+      dht.stopSignal.removeEventListener('abort', onAbort);
+      opts.signal?.removeEventListener('abort', onAbort);
+      for (const q of sent) q.cancel();
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onAbort = (): void => finish(dht.stopped ? new DhtStoppedError('requestPunch') : new Error('punch request aborted'));
+    const deadline = setTimeout(() => finish(new SignalTimeoutError(timeoutMs, attempts)), timeoutMs);
+    dht.stopSignal.addEventListener('abort', onAbort, { once: true });
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) return onAbort();
+
+    const giveUp = (introducer: HostPort, outcome: IntroducerOutcome, detail: string): void => {
+      if (settled || attempts.some((a) => a.introducer === introducer)) return;
+      attempts.push({ introducer, outcome, detail });
+      // Only the introducer currently being tried moves us on; a late verdict from an earlier one just adds to the record.
+      if (opts.introducers[index] === introducer) next();
+    };
+
+    const next = (): void => {
+      clearTimeout(retryTimer);
+      index++;
+      tries = 0;
+      if (index >= opts.introducers.length) return finish(rejection ?? new SignalUnreachableError(attempts));
+      send();
+    };
+
+    const send = (): void => {
+      if (settled) return;
+      const introducer = opts.introducers[index]!;
+      tries++;
+      const sentAt = performance.now();
+      sent.push(
+        sendQuery(rpc, introducer, SIGNAL_QUERY.request, { m }, (err, res) => {
+          if (settled) return;
+          const rttMs = performance.now() - sentAt;
+          const raw = !err ? res?.r?.m : undefined;
+          if (Buffer.isBuffer(raw)) {
+            const answer = verifyAnswer(raw);
+            if (typeof answer === 'string') return giveUp(introducer, 'bad-answer', answer);
+            return finish({ answer, introducer, rttMs, attempts });
+          }
+          const krpcError = krpcErrorOf(err, res);
+          // Timeouts and cancellations are the retransmission timer's business.
+          if (!krpcError) return;
+          if (isListenerVerdict(krpcError.code)) {
+            const reason = REJECT_REASON_BY_CODE.get(krpcError.code) ?? 'refused';
+            rejection ??= new SignalRejectedError(reason, krpcError.text, introducer);
+            return giveUp(introducer, 'error', `listener refused: ${reason} (${krpcError.text})`);
+          }
+          giveUp(introducer, outcomeOf(krpcError.code), `${krpcError.code} ${krpcError.text}`);
+        }),
+      );
+      retryTimer = setTimeout(() => {
+        if (tries < attemptsPerIntroducer) send();
+        else giveUp(introducer, 'no-response', `${tries} sends, ${retryMs} ms apart`);
+      }, retryMs);
+    };
+
+    const verifyAnswer = (raw: Buffer): PunchAnswer | string => {
+      try {
+        const msg = openSignal(raw);
+        if (msg === null) return 'answer signature does not verify';
+        if (msg.kind !== 'answer') return `expected an answer, got a ${msg.kind}`;
+        if (!Buffer.from(msg.senderKey).equals(Buffer.from(opts.target))) return 'answer is signed by another key than the one dialed';
+        if (!Buffer.from(msg.targetKey).equals(Buffer.from(identity.publicKey))) return 'answer is addressed to another key';
+        if (!Buffer.from(msg.replyTo).equals(Buffer.from(nonce))) return 'answer is for another request';
+        if (Math.abs(Date.now() - msg.issuedAtMs) > freshnessMs) return 'answer is stale';
+        return { listenerKey: msg.senderKey, offer: decodeOffer(msg.offerBytes), issuedAtMs: msg.issuedAtMs };
+      } catch (err) {
+        if (err instanceof SignalDecodeError) return `malformed answer: ${err.message}`;
+        throw err;
+      }
+    };
+
+    next();
+  });
+}
+
+function outcomeOf(code: number): IntroducerOutcome {
+  switch (code) {
+    case SIGNAL_ERROR.unknownKey:
+      return 'unknown-key';
+    case SIGNAL_ERROR.unreachable:
+      return 'unreachable';
+    case SIGNAL_ERROR.rateLimited:
+      return 'rate-limited';
+    case SIGNAL_ERROR.busy:
+      return 'busy';
+    default:
+      return 'error';
+  }
+}

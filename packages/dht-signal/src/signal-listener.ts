@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto';
+import type { KRpc, KrpcMessage, KrpcRemote } from 'bittorrent-dht';
+import type { DhtNode } from './dht-node.js';
+import { DhtStoppedError } from './errors.js';
+import type { HostPort } from './host-port.js';
+import type { Identity } from './identity.js';
+import { parseCompactAddress } from './observed-address.js';
+import { krpcErrorOf, queryName, remoteHost, sendQuery } from './raw-krpc.js';
+import {
+  decodeOffer,
+  encodeOffer,
+  MAX_SIGNED_SIGNAL_BYTES,
+  openSignal,
+  type PunchOffer,
+  readSignal,
+  sealSignal,
+  SignalDecodeError,
+} from './signal-codec.js';
+import { DEFAULT_FRESHNESS_MS, MAX_ERROR_TEXT, SIGNAL_ERROR, SIGNAL_QUERY } from './signal-protocol.js';
+
+/** A dialer's verified punch request, as the listener's handler sees it. */
+export interface PunchRequest {
+  dialerKey: Uint8Array;
+  offer: PunchOffer;
+  nonce: Uint8Array;
+  issuedAtMs: number;
+  /** The introducer that forwarded it (its address as our socket saw it). */
+  introducer: HostPort;
+}
+
+export type PunchRequestHandler = (request: PunchRequest) => Promise<PunchOffer> | PunchOffer;
+
+export interface IntroducerRegistration {
+  introducer: HostPort;
+  /** True when the last registration round was accepted. */
+  accepted: boolean;
+  /** Date.now() of the last accepted registration. */
+  lastAcceptedAt?: number;
+  /** How long the introducer said it keeps us, ms. */
+  ttlMs?: number;
+  /** Our UDP address as the introducer saw it (the NAT mapping it forwards to). */
+  observedAddress?: HostPort;
+  /** Round trip of the last accepted registration, ms. */
+  rttMs?: number;
+  /** Why the last round failed. */
+  error?: string;
+}
+
+export interface SignalListenerOptions {
+  identity: Identity;
+  /** Introducers to register with (DHT nodes running serveIntroducer). */
+  introducers: HostPort[];
+  /**
+   * Re-registration period. NATs drop idle UDP mappings after 30 s or more
+   * (RFC 4787 asks for at least 2 min, many home routers use 30-60 s), so
+   * 20 s keeps the introducer's path to us open.
+   */
+  refreshMs?: number;
+  /** Retransmission delay for a registration that got no answer; default 400 ms, 3 attempts. */
+  retryMs?: number;
+  attempts?: number;
+  /** Tolerated distance between a request's issue time and our clock; default 30 s. */
+  freshnessMs?: number;
+  /** Most requests whose handler runs at once; default 32. */
+  maxHandlersInFlight?: number;
+  /** Remembered nonces (for replay refusal); when full, new requests are refused rather than risking a replay; default 4,096. */
+  maxRememberedNonces?: number;
+  /** Accept forwarded requests from any address, not only our introducers (they are signed either way). */
+  acceptForwardsFromAnyone?: boolean;
+}
+
+interface Seen {
+  bodyHash: string;
+  expiresAt: number;
+  answer: Promise<Buffer>;
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The listener's half of signaling: keeps registrations (and so its NAT's
+ * UDP mappings) alive at a few introducers, and answers the punch requests
+ * they forward, after checking they are addressed to us, signed by the
+ * dialer, fresh and not replayed. A retransmitted request gets the very
+ * same answer without running the handler again.
+ */
+export class SignalListener {
+  private readonly rpc: KRpc;
+  private readonly status = new Map<string, IntroducerRegistration>();
+  private readonly seen = new Map<string, Seen>();
+  private handler: PunchRequestHandler | undefined;
+  private handlersInFlight = 0;
+  private lastIssuedAtMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly freshnessMs: number;
+  private readonly onQuery = (query: KrpcMessage, peer: KrpcRemote): void => this.handleQuery(query, peer);
+  private readonly onNodeStop = (): void => this.stop();
+
+  private constructor(
+    private readonly node: DhtNode,
+    private readonly opts: SignalListenerOptions,
+  ) {
+    this.rpc = node.krpc;
+    this.freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
+    for (const introducer of opts.introducers) this.status.set(key(introducer), { introducer: { ...introducer }, accepted: false });
+  }
+
+  /** Starts answering forwarded requests and resolves after the first registration round (whatever its outcome: see registrations()). */
+  static async start(node: DhtNode, opts: SignalListenerOptions, handler?: PunchRequestHandler): Promise<SignalListener> {
+    if (node.stopped) throw new DhtStoppedError('SignalListener.start');
+    const listener = new SignalListener(node, opts);
+    if (handler) listener.onRequest(handler);
+    listener.rpc.on('query', listener.onQuery);
+    node.stopSignal.addEventListener('abort', listener.onNodeStop, { once: true });
+    await listener.refresh();
+    listener.schedule();
+    return listener;
+  }
+
+  /** Sets the function that answers verified requests with our offer; throwing refuses the request (its message goes to the dialer). */
+  onRequest(handler: PunchRequestHandler): void {
+    this.handler = handler;
+  }
+
+  registrations(): IntroducerRegistration[] {
+    return [...this.status.values()].map((s) => ({ ...s, introducer: { ...s.introducer } }));
+  }
+
+  /** Introducers whose last registration round succeeded: the ones to list in our record. */
+  accepted(): HostPort[] {
+    return this.registrations()
+      .filter((r) => r.accepted)
+      .map((r) => r.introducer);
+  }
+
+  /** Registers with every introducer now (retransmitting on loss); resolves with the outcome. */
+  async refresh(): Promise<IntroducerRegistration[]> {
+    await Promise.all([...this.status.values()].map((s) => this.register(s)));
+    return this.registrations();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.rpc.off('query', this.onQuery);
+    this.node.stopSignal.removeEventListener('abort', this.onNodeStop);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.refresh().finally(() => this.schedule());
+    }, this.opts.refreshMs ?? 20_000);
+    // Registration alone must not keep a process alive.
+    this.timer.unref();
+  }
+
+  private async register(s: IntroducerRegistration): Promise<void> {
+    const attempts = this.opts.attempts ?? 3;
+    const retryMs = this.opts.retryMs ?? 400;
+    let lastError = 'no answer';
+    for (let i = 0; i < attempts && !this.stopped; i++) {
+      // Each attempt is signed anew with a strictly later time: the
+      // introducer keeps only registrations newer than the one it holds.
+      this.lastIssuedAtMs = Math.max(Date.now(), this.lastIssuedAtMs + 1);
+      const m = sealSignal(this.opts.identity, { kind: 'register', issuedAtMs: this.lastIssuedAtMs });
+      const sentAt = performance.now();
+      const result = await new Promise<{ ok: true; r: Record<string, unknown> } | { ok: false; error: string; final: boolean }>((resolve) => {
+        const q = sendQuery(this.rpc, s.introducer, SIGNAL_QUERY.register, { m }, (err, res) => {
+          clearTimeout(timer);
+          if (!err && res?.r) return resolve({ ok: true, r: res.r });
+          const krpcError = krpcErrorOf(err, res);
+          resolve(krpcError ? { ok: false, error: `${krpcError.code} ${krpcError.text}`, final: true } : { ok: false, error: err?.message ?? 'no answer', final: false });
+        });
+        const timer = setTimeout(() => {
+          q.cancel();
+          resolve({ ok: false, error: 'no answer', final: false });
+        }, retryMs);
+      });
+      if (result.ok) {
+        s.accepted = true;
+        s.lastAcceptedAt = Date.now();
+        s.rttMs = Math.round(performance.now() - sentAt);
+        delete s.error;
+        if (typeof result.r.exp === 'number') s.ttlMs = result.r.exp;
+        const observed = Buffer.isBuffer(result.r.ip) ? parseCompactAddress(result.r.ip) : null;
+        if (observed) s.observedAddress = observed;
+        return;
+      }
+      lastError = result.error;
+      if (result.final) break;
+    }
+    s.accepted = false;
+    s.error = lastError;
+  }
+
+  private handleQuery(query: KrpcMessage, peer: KrpcRemote): void {
+    if (queryName(query) !== SIGNAL_QUERY.forward || this.stopped) return;
+    const host = remoteHost(peer);
+    if (host === undefined) return;
+    const from = { host, port: peer.port };
+    if (!this.opts.acceptForwardsFromAnyone && !this.status.has(key(from))) return;
+    this.answer(query.a?.m, from).then(
+      (m) => {
+        if (!this.stopped) this.rpc.response(peer, query, { id: this.rpc.id, m });
+      },
+      (err: unknown) => {
+        if (this.stopped) return;
+        const refusal =
+          err instanceof Refusal
+            ? err
+            : err instanceof SignalDecodeError
+              ? new Refusal(SIGNAL_ERROR.malformed, err.message)
+              : new Refusal(SIGNAL_ERROR.refused, err instanceof Error ? err.message : 'refused');
+        this.rpc.error(peer, query, [refusal.code, refusal.message.slice(0, MAX_ERROR_TEXT)]);
+      },
+    );
+  }
+
+  private async answer(m: unknown, introducer: HostPort): Promise<Buffer> {
+    if (!Buffer.isBuffer(m) || m.length > MAX_SIGNED_SIGNAL_BYTES) throw new Refusal(SIGNAL_ERROR.malformed, '`m` is not a signed signal');
+    // Cheap checks first: a request for someone else is refused before any signature work.
+    const { message: unverified } = readSignal(m);
+    if (unverified.kind !== 'request') throw new Refusal(SIGNAL_ERROR.malformed, `expected a request, got a ${unverified.kind}`);
+    if (!Buffer.from(unverified.targetKey).equals(Buffer.from(this.opts.identity.publicKey))) {
+      throw new Refusal(SIGNAL_ERROR.notForMe, 'request is addressed to another key');
+    }
+    const request = openSignal(m);
+    if (request === null) throw new Refusal(SIGNAL_ERROR.badSignature, 'request signature does not verify for its sender key');
+    const now = Date.now();
+    if (Math.abs(now - request.issuedAtMs) > this.freshnessMs) {
+      throw new Refusal(SIGNAL_ERROR.stale, `request issued ${now - request.issuedAtMs} ms from our clock, limit ${this.freshnessMs}`);
+    }
+    this.forgetExpired(now);
+    const nonceKey = `${hexOf(request.senderKey)}/${hexOf(request.nonce)}`;
+    const bodyHash = createHash('sha256').update(m).digest('hex');
+    const seen = this.seen.get(nonceKey);
+    if (seen) {
+      if (seen.bodyHash !== bodyHash) throw new Refusal(SIGNAL_ERROR.replayed, 'nonce already used by another request');
+      return seen.answer;
+    }
+    if (this.seen.size >= (this.opts.maxRememberedNonces ?? 4096)) throw new Refusal(SIGNAL_ERROR.refused, 'listener busy');
+    if (this.handlersInFlight >= (this.opts.maxHandlersInFlight ?? 32)) throw new Refusal(SIGNAL_ERROR.refused, 'listener busy');
+    const offer = decodeOffer(request.offerBytes);
+    const handler = this.handler;
+    if (!handler) throw new Refusal(SIGNAL_ERROR.refused, 'listener is not accepting requests');
+    const answer = this.runHandler(handler, { dialerKey: request.senderKey, offer, nonce: request.nonce, issuedAtMs: request.issuedAtMs, introducer }, request.nonce);
+    // Remembered until the request could no longer pass the freshness check.
+    this.seen.set(nonceKey, { bodyHash, expiresAt: request.issuedAtMs + this.freshnessMs + 1, answer });
+    // Remembered failures are answered the same way on retransmission; the rejection is handled by every awaiting caller.
+    answer.catch(() => {});
+    return answer;
+  }
+
+  private async runHandler(handler: PunchRequestHandler, request: PunchRequest, nonce: Uint8Array): Promise<Buffer> {
+    this.handlersInFlight++;
+    try {
+      const offer = await handler(request);
+      return Buffer.from(
+        sealSignal(this.opts.identity, { kind: 'answer', targetKey: request.dialerKey, replyTo: nonce, offerBytes: encodeOffer(offer) }),
+      );
+    } finally {
+      this.handlersInFlight--;
+    }
+  }
+
+  private forgetExpired(now: number): void {
+    for (const [k, s] of this.seen) if (s.expiresAt <= now) this.seen.delete(k);
+  }
+}
+
+function key(hp: HostPort): string {
+  return `${hp.host}:${hp.port}`;
+}
+
+function hexOf(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}

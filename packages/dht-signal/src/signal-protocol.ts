@@ -1,0 +1,56 @@
+/**
+ * KRPC extension queries of the signaling relay. bittorrent-dht drops query
+ * names it does not know, so mainline nodes never answer them and nothing else
+ * in the protocol changes. Every one carries the SignedSignal bytes in `a.m`
+ * (never `k`/`sig`/`seq`: the KRPC guard and bittorrent-dht give those BEP 44
+ * meanings).
+ */
+export const SIGNAL_QUERY = {
+  /** Listener -> introducer: signed registration. Answer `r.exp` (ms left) and `r.ip` (compact observed address). */
+  register: 'p2p_node_sig_reg',
+  /** Dialer -> introducer: signed request in `a.m`. Answer `r.m`: the listener's signed answer. */
+  request: 'p2p_node_sig_req',
+  /** Introducer -> listener: the dialer's request, unchanged, in `a.m`. Answer `r.m`. */
+  forward: 'p2p_node_sig_fwd',
+} as const;
+
+/**
+ * KRPC error codes (BEP 5 uses 201-204; 203 is "protocol error"). The 25x
+ * range comes from the listener and introducers relay it verbatim.
+ */
+export const SIGNAL_ERROR = {
+  malformed: 203,
+  unknownKey: 240,
+  rateLimited: 241,
+  unreachable: 242,
+  badRegistration: 243,
+  tableFull: 244,
+  busy: 245,
+  badSignature: 250,
+  notForMe: 251,
+  stale: 252,
+  replayed: 253,
+  refused: 254,
+} as const;
+
+export type SignalRejectReason = 'bad-signature' | 'not-for-me' | 'stale' | 'replayed' | 'refused' | 'malformed';
+
+export const REJECT_REASON_BY_CODE: ReadonlyMap<number, SignalRejectReason> = new Map([
+  [SIGNAL_ERROR.badSignature, 'bad-signature'],
+  [SIGNAL_ERROR.notForMe, 'not-for-me'],
+  [SIGNAL_ERROR.stale, 'stale'],
+  [SIGNAL_ERROR.replayed, 'replayed'],
+  [SIGNAL_ERROR.refused, 'refused'],
+  [SIGNAL_ERROR.malformed, 'malformed'],
+]);
+
+/** Listener error codes an introducer passes back to the dialer as they are. */
+export function isListenerVerdict(code: number): boolean {
+  return code >= 250 && code < 260;
+}
+
+/** How far a signed issue time may lie from the receiver's clock, either way. */
+export const DEFAULT_FRESHNESS_MS = 30_000;
+
+/** Error texts from strangers are cut to this length before anyone logs or relays them. */
+export const MAX_ERROR_TEXT = 200;

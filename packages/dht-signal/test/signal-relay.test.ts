@@ -1,0 +1,260 @@
+// The signaling relay end to end on 127.0.0.1: real UDP between a dialer, introducers and a listener.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DhtNode } from '../src/dht-node.js';
+import { generateIdentity, type Identity } from '../src/identity.js';
+import { type Introducer, serveIntroducer } from '../src/introducer.js';
+import { newNonce, openSignal, sealSignal, encodeOffer } from '../src/signal-codec.js';
+import { requestPunch } from '../src/signal-dialer.js';
+import { SignalRejectedError, SignalUnreachableError } from '../src/signal-errors.js';
+import { type PunchRequest, SignalListener } from '../src/signal-listener.js';
+import { SIGNAL_ERROR, SIGNAL_QUERY } from '../src/signal-protocol.js';
+import { offer, rawQuery, sleep, standaloneNode } from './signal-fixtures.js';
+import { startSwarm, stopAll } from './swarm.js';
+
+let swarm: DhtNode[];
+let introNodes: DhtNode[];
+let introducers: Introducer[];
+let listenerNode: DhtNode;
+let dialerNode: DhtNode;
+let listenerId: Identity;
+let dialerId: Identity;
+let listener: SignalListener;
+const requests: PunchRequest[] = [];
+
+beforeAll(async () => {
+  // Introducers are ordinary members of a small DHT; the listener and dialer join it too.
+  swarm = await startSwarm(5);
+  introNodes = swarm.slice(0, 3);
+  introducers = introNodes.map((n) => serveIntroducer(n));
+  listenerNode = swarm[3]!;
+  dialerNode = swarm[4]!;
+  listenerId = generateIdentity();
+  dialerId = generateIdentity();
+  listener = await SignalListener.start(listenerNode, { identity: listenerId, introducers: introNodes.map((n) => n.address()) }, async (req) => {
+    requests.push(req);
+    return offer(40_000, 3);
+  });
+});
+
+afterAll(async () => {
+  listener.stop();
+  await stopAll(swarm);
+});
+
+describe('signaling relay', () => {
+  it('registers with every introducer, which sees the listener at its socket address', () => {
+    const regs = listener.registrations();
+    expect(regs.map((r) => r.accepted)).toEqual([true, true, true]);
+    expect(listener.accepted()).toEqual(introNodes.map((n) => n.address()));
+    for (const [i, r] of regs.entries()) {
+      expect(r.observedAddress).toEqual(listenerNode.address());
+      expect(r.ttlMs).toBe(60_000);
+      expect(introducers[i]!.registrationOf(listenerId.publicKey)).toEqual(listenerNode.address());
+    }
+  });
+
+  it('relays a request and brings back the verified answer with its round trip', async () => {
+    const before = requests.length;
+    const result = await requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: [introNodes[0]!.address()], offer: offer(50_000, 11) });
+    expect(Buffer.from(result.answer.listenerKey).equals(Buffer.from(listenerId.publicKey))).toBe(true);
+    expect(result.answer.offer).toEqual(offer(40_000, 3));
+    expect(result.introducer).toEqual(introNodes[0]!.address());
+    expect(result.rttMs).toBeGreaterThan(0);
+    expect(result.rttMs).toBeLessThan(200);
+    expect(result.attempts).toEqual([]);
+    // The handler saw the dialer's verified key and offer, and which introducer forwarded it.
+    expect(requests.length).toBe(before + 1);
+    const req = requests.at(-1)!;
+    expect(Buffer.from(req.dialerKey).equals(Buffer.from(dialerId.publicKey))).toBe(true);
+    expect(req.offer).toEqual(offer(50_000, 11));
+    expect(req.introducer).toEqual(introNodes[0]!.address());
+  });
+
+  it('moves on to the next introducer when one is down', async () => {
+    const dead = await standaloneNode();
+    const deadAddress = dead.address();
+    await dead.stop();
+    const started = performance.now();
+    const result = await requestPunch(dialerNode, dialerId, {
+      target: listenerId.publicKey,
+      introducers: [deadAddress, introNodes[1]!.address()],
+      offer: offer(50_001),
+      retryMs: 100,
+      attemptsPerIntroducer: 3,
+    });
+    expect(result.introducer).toEqual(introNodes[1]!.address());
+    expect(result.attempts).toEqual([{ introducer: deadAddress, outcome: 'no-response', detail: '3 sends, 100 ms apart' }]);
+    // Three sends 100 ms apart, then the next introducer: not a 5 s timeout.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('answers an unknown key with a fast, clear error', async () => {
+    const stranger = generateIdentity();
+    const started = performance.now();
+    const err = await requestPunch(dialerNode, dialerId, { target: stranger.publicKey, introducers: [introNodes[0]!.address(), introNodes[1]!.address()], offer: offer(50_002) }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(err).toBeInstanceOf(SignalUnreachableError);
+    expect((err as SignalUnreachableError).attempts.map((a) => a.outcome)).toEqual(['unknown-key', 'unknown-key']);
+    // Two introducers, one round trip each on loopback: far below one retransmission delay.
+    expect(elapsed).toBeLessThan(150);
+    expect(introducers[0]!.stats().unknownKey).toBeGreaterThanOrEqual(1);
+  });
+
+  it('uses the next introducer when the first does not know the key', async () => {
+    const other = await standaloneNode();
+    try {
+      serveIntroducer(other);
+      const result = await requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: [other.address(), introNodes[2]!.address()], offer: offer(50_003) });
+      expect(result.introducer).toEqual(introNodes[2]!.address());
+      expect(result.attempts.map((a) => a.outcome)).toEqual(['unknown-key']);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('refuses a request whose signature is not by the key it claims', async () => {
+    const attacker = generateIdentity();
+    // Claims to be the dialer, signs with the attacker's key.
+    const forger: Identity = { publicKey: dialerId.publicKey, secretKey: attacker.secretKey };
+    const before = requests.length;
+    const err = await requestPunch(dialerNode, forger, { target: listenerId.publicKey, introducers: [introNodes[0]!.address()], offer: offer(50_004) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SignalRejectedError);
+    expect((err as SignalRejectedError).reason).toBe('bad-signature');
+    expect(requests.length).toBe(before);
+  });
+
+  it('refuses a request addressed to another key (a stale registration pointing at the wrong listener)', async () => {
+    const absent = generateIdentity();
+    // The absent peer's registration, sent from the listener's socket: the introducer now maps that key to our listener.
+    const reg = await rawQuery(listenerNode, introNodes[0]!.address(), SIGNAL_QUERY.register, { m: Buffer.from(sealSignal(absent, { kind: 'register' })) });
+    expect(reg.r).toBeDefined();
+    const err = await requestPunch(dialerNode, dialerId, { target: absent.publicKey, introducers: [introNodes[0]!.address()], offer: offer(50_005) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SignalRejectedError);
+    expect((err as SignalRejectedError).reason).toBe('not-for-me');
+  });
+
+  it('refuses a stale request', async () => {
+    const m = sealSignal(dialerId, { kind: 'request', targetKey: listenerId.publicKey, issuedAtMs: Date.now() - 60_000, offerBytes: encodeOffer(offer(50_006)) });
+    const reply = await rawQuery(dialerNode, introNodes[0]!.address(), SIGNAL_QUERY.request, { m: Buffer.from(m) });
+    expect(reply.code).toBe(SIGNAL_ERROR.stale);
+    expect(reply.text).toMatch(/issued 6\d{4} ms from our clock/);
+  });
+
+  it('answers a retransmitted request with the same answer and refuses a reused nonce', async () => {
+    const before = requests.length;
+    const nonce = newNonce();
+    const first = Buffer.from(sealSignal(dialerId, { kind: 'request', targetKey: listenerId.publicKey, nonce, offerBytes: encodeOffer(offer(50_007)) }));
+    const a1 = await rawQuery(dialerNode, introNodes[0]!.address(), SIGNAL_QUERY.request, { m: first });
+    // The same bytes again, through another introducer: a retry, not a new request.
+    const a2 = await rawQuery(dialerNode, introNodes[1]!.address(), SIGNAL_QUERY.request, { m: first });
+    expect(Buffer.isBuffer(a1.r?.m)).toBe(true);
+    expect(Buffer.compare(a1.r!.m as Buffer, a2.r!.m as Buffer)).toBe(0);
+    expect(openSignal(a1.r!.m as Buffer)?.kind).toBe('answer');
+    expect(requests.length).toBe(before + 1);
+    // Same nonce, different content: a replay.
+    const second = Buffer.from(sealSignal(dialerId, { kind: 'request', targetKey: listenerId.publicKey, nonce, offerBytes: encodeOffer(offer(50_008)) }));
+    const a3 = await rawQuery(dialerNode, introNodes[0]!.address(), SIGNAL_QUERY.request, { m: second });
+    expect(a3.code).toBe(SIGNAL_ERROR.replayed);
+    expect(requests.length).toBe(before + 1);
+  });
+
+  it('rejects an answer that a lying introducer made up, and still reaches the listener through the next one', async () => {
+    const liar = await standaloneNode();
+    const impostor = generateIdentity();
+    liar.krpc.on('query', (query, peer) => {
+      // Answers every request with a well-formed answer signed by the wrong key.
+      const fake = sealSignal(impostor, { kind: 'answer', targetKey: dialerId.publicKey, replyTo: newNonce(), offerBytes: encodeOffer(offer(1)) });
+      liar.krpc.response(peer, query, { id: liar.krpc.id, m: Buffer.from(fake) });
+    });
+    try {
+      const result = await requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: [liar.address(), introNodes[1]!.address()], offer: offer(50_009) });
+      expect(result.introducer).toEqual(introNodes[1]!.address());
+      expect(result.attempts).toEqual([{ introducer: liar.address(), outcome: 'bad-answer', detail: 'answer is signed by another key than the one dialed' }]);
+    } finally {
+      await liar.stop();
+    }
+  });
+
+  it('passes a handler refusal back to the dialer', async () => {
+    const node = await standaloneNode();
+    const id = generateIdentity();
+    const l = await SignalListener.start(node, { identity: id, introducers: [introNodes[0]!.address()] }, () => {
+      throw new Error('not on the allow list');
+    });
+    try {
+      const err = await requestPunch(dialerNode, dialerId, { target: id.publicKey, introducers: [introNodes[0]!.address()], offer: offer(50_010) }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SignalRejectedError);
+      expect((err as SignalRejectedError).reason).toBe('refused');
+      expect((err as Error).message).toContain('not on the allow list');
+    } finally {
+      l.stop();
+      await node.stop();
+    }
+  });
+});
+
+describe('registration lifetime', () => {
+  it('keeps a listener reachable across expiries by refreshing, and forgets one that stopped', async () => {
+    const introNode = await standaloneNode();
+    const node = await standaloneNode();
+    const id = generateIdentity();
+    const intro = serveIntroducer(introNode, { registrationTtlMs: 300 });
+    const l = await SignalListener.start(node, { identity: id, introducers: [introNode.address()], refreshMs: 100 }, () => offer(40_001));
+    try {
+      const firstAcceptedAt = l.registrations()[0]!.lastAcceptedAt!;
+      // Three TTLs later the first registration is long gone: only refreshes keep the key known.
+      await sleep(900);
+      expect(l.registrations()[0]!.lastAcceptedAt!).toBeGreaterThan(firstAcceptedAt + 500);
+      const result = await requestPunch(dialerNode, dialerId, { target: id.publicKey, introducers: [introNode.address()], offer: offer(50_011) });
+      expect(result.answer.offer.localPort).toBe(40_001);
+
+      l.stop();
+      await sleep(450);
+      expect(intro.registrationOf(id.publicKey)).toBeUndefined();
+      const err = await requestPunch(dialerNode, dialerId, { target: id.publicKey, introducers: [introNode.address()], offer: offer(50_012) }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SignalUnreachableError);
+      expect((err as SignalUnreachableError).attempts[0]!.outcome).toBe('unknown-key');
+    } finally {
+      l.stop();
+      await Promise.all([introNode.stop(), node.stop()]);
+    }
+  });
+
+  it('reports an introducer that is down as not accepted, and the ones that answered as accepted', async () => {
+    const introNode = await standaloneNode();
+    const dead = await standaloneNode();
+    const deadAddress = dead.address();
+    await dead.stop();
+    const node = await standaloneNode();
+    serveIntroducer(introNode);
+    const l = await SignalListener.start(node, { identity: generateIdentity(), introducers: [deadAddress, introNode.address()], retryMs: 100 });
+    try {
+      expect(l.accepted()).toEqual([introNode.address()]);
+      expect(l.registrations()[0]).toMatchObject({ accepted: false, error: 'no answer' });
+    } finally {
+      l.stop();
+      await Promise.all([introNode.stop(), node.stop()]);
+    }
+  });
+
+  it('refuses a registration replayed from another address', async () => {
+    const introNode = await standaloneNode();
+    const node = await standaloneNode();
+    const thief = await standaloneNode();
+    const id = generateIdentity();
+    const intro = serveIntroducer(introNode);
+    try {
+      const m = Buffer.from(sealSignal(id, { kind: 'register' }));
+      expect((await rawQuery(node, introNode.address(), SIGNAL_QUERY.register, { m })).r).toBeDefined();
+      const replay = await rawQuery(thief, introNode.address(), SIGNAL_QUERY.register, { m });
+      expect(replay.code).toBe(SIGNAL_ERROR.badRegistration);
+      expect(intro.registrationOf(id.publicKey)).toEqual(node.address());
+      // A registration signed by someone else than the key it registers.
+      const forged = Buffer.from(sealSignal({ publicKey: id.publicKey, secretKey: generateIdentity().secretKey }, { kind: 'register' }));
+      expect((await rawQuery(thief, introNode.address(), SIGNAL_QUERY.register, { m: forged })).code).toBe(SIGNAL_ERROR.badRegistration);
+      expect(intro.registrationOf(id.publicKey)).toEqual(node.address());
+    } finally {
+      await Promise.all([introNode.stop(), node.stop(), thief.stop()]);
+    }
+  });
+});
