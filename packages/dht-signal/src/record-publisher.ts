@@ -5,7 +5,7 @@ import { checkItem } from './check-item.js';
 import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError, RecordInvalidError, RecordPublishError, RecordTooLargeError } from './errors.js';
 import { compareDistance, walkGet } from './get-walk.js';
-import { WalkProgress } from './walk-progress.js';
+import { MIN_SILENCE_MS, WalkProgress } from './walk-progress.js';
 import type { HostPort } from './host-port.js';
 import { type Identity, sign } from './identity.js';
 import { bencodedLength, MAX_BENCODED_VALUE_BYTES, mutableTarget, signatureData } from './mutable-item.js';
@@ -68,10 +68,12 @@ export class RecordPublisher extends EventEmitter {
     return this.lastSeq;
   }
 
-  stop(): void {
+  /** No put starts after this; the promise settles once a put already under way has finished. */
+  stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    return this.queue.then(() => undefined);
   }
 
   private enqueue(): Promise<PublishResult> {
@@ -131,7 +133,7 @@ export class RecordPublisher extends EventEmitter {
     let highestSeqSeen = 0;
     const rpc = this.dht.krpc;
     // Stop once the k closest live nodes have answered: their tokens are all a put needs.
-    const progress = new WalkProgress(this.target, rpc.id, rpc.k, 50, Math.min(1000, this.dht.queryTimeoutMs / 2));
+    const progress = new WalkProgress(this.target, rpc.id, rpc.k, MIN_SILENCE_MS, Math.max(MIN_SILENCE_MS, Math.min(1000, this.dht.queryTimeoutMs / 2)));
     const walk = walkGet(rpc, this.target, ({ r, peer }) => {
       const host = peer.address ?? peer.host;
       progress.onReply(r, { host: host ?? '', port: peer.port }, Date.now());

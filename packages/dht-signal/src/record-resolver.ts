@@ -5,7 +5,7 @@ import { walkGet } from './get-walk.js';
 import type { HostPort } from './host-port.js';
 import { mutableTarget } from './mutable-item.js';
 import { type NatInfo, RECORD_SALT } from './record-codec.js';
-import { WalkProgress } from './walk-progress.js';
+import { MIN_SILENCE_MS, WalkProgress } from './walk-progress.js';
 
 /** Kademlia's K in BEP 5: hearing from the 8 closest nodes ends a search. */
 const CLOSEST_TO_HEAR_FROM = 8;
@@ -36,7 +36,7 @@ export interface ResolverOptions {
   /**
    * Settle (also with no record: not-found) once the 8 nodes closest to the
    * key have answered. Nodes silent for 4x the slowest answer so far count
-   * as dead, but never sooner than `minSilenceMs` (default 50 ms) and
+   * as dead, but never sooner than `minSilenceMs` (default 200 ms) and
    * always after `maxSilenceMs` (default: half the query timeout, at most 1 s).
    */
   minSilenceMs?: number;
@@ -72,8 +72,8 @@ export class RecordResolver {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.quorum = Math.max(1, opts.quorum ?? 3);
     this.graceMs = opts.graceMs ?? 150;
-    this.maxSilenceMs = opts.maxSilenceMs ?? Math.min(1000, dht.queryTimeoutMs / 2);
-    this.minSilenceMs = Math.min(this.maxSilenceMs, opts.minSilenceMs ?? 50);
+    this.minSilenceMs = opts.minSilenceMs ?? MIN_SILENCE_MS;
+    this.maxSilenceMs = Math.max(this.minSilenceMs, opts.maxSilenceMs ?? Math.min(1000, dht.queryTimeoutMs / 2));
     this.highestSeq = opts.seenSeqs ?? new Map();
   }
 

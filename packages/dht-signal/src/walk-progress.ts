@@ -19,6 +19,13 @@ interface Candidate {
  * between `minSilenceMs` and `maxSilenceMs`): a node that does not answer
  * cannot serve the record anyway.
  */
+/**
+ * Floor for "presumed dead": a busy event loop (ours or a peer's) can stall
+ * one answer far beyond the round trips seen so far; on a loaded two-core
+ * machine 50 ms was not enough and a lookup called "not found" too early.
+ */
+export const MIN_SILENCE_MS = 200;
+
 export class WalkProgress {
   private readonly candidates = new Map<string, Candidate>();
   private slowestAnswerMs = 0;

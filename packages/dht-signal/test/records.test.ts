@@ -43,7 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  publishers.forEach((p) => p.stop());
+  await Promise.all(publishers.map((p) => p.stop()));
   await stopAll(swarm);
   console.log('dht-signal timings (ms):', JSON.stringify(timings));
 });
@@ -91,7 +91,7 @@ describe(`records in a ${SWARM_SIZE}-node DHT on 127.0.0.1`, () => {
     pub.on('published', (r: { seq: number }) => seqs.push(r.seq));
     await pub.publish(content(6001));
     await new Promise((r) => setTimeout(r, 700));
-    pub.stop();
+    await pub.stop();
     expect(seqs.length).toBeGreaterThanOrEqual(3);
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]!).toBeGreaterThan(seqs[i - 1]!);
     const record = await new RecordResolver(swarm[25]!).lookup(id.publicKey);
