@@ -13,13 +13,13 @@ export interface IntroducerOptions {
   registrationTtlMs?: number;
   /** Most listeners registered at once; default 10,000. */
   maxRegistrations?: number;
-  /** Per source IP, over all signaling queries; default burst 20, 10/s, 4,096 sources remembered. */
+  /** Per source IP, over all signaling queries; default burst 40, 20/s, 4,096 sources remembered. */
   rateLimit?: Partial<RateLimitOptions>;
-  /** How long to wait for the listener after the last forward before telling the dialer "unreachable"; default 1,500 ms. */
+  /** How long to wait for the listener after the first forward before telling the dialer "unreachable"; default 1,000 ms. */
   forwardTimeoutMs?: number;
   /** Most requests being forwarded at once; default 1,024. */
   maxPendingForwards?: number;
-  /** Forwards sent for one request (a dialer's retransmissions trigger the extra ones); default 4. */
+  /** Forwards sent for one request (a dialer's retransmissions trigger the extra ones); default 8. */
   maxForwardsPerRequest?: number;
   /** Tolerated distance between a registration's issue time and our clock; default 30 s. */
   freshnessMs?: number;
@@ -75,11 +75,11 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
   const rpc: KRpc = node.krpc;
   const ttlMs = opts.registrationTtlMs ?? 60_000;
   const maxRegistrations = opts.maxRegistrations ?? 10_000;
-  const forwardTimeoutMs = opts.forwardTimeoutMs ?? 1500;
+  const forwardTimeoutMs = opts.forwardTimeoutMs ?? 1000;
   const maxPending = opts.maxPendingForwards ?? 1024;
-  const maxForwards = opts.maxForwardsPerRequest ?? 4;
+  const maxForwards = opts.maxForwardsPerRequest ?? 8;
   const freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
-  const limiter = new RateLimiter({ capacity: 20, refillPerSec: 10, maxKeys: 4096, ...opts.rateLimit });
+  const limiter = new RateLimiter({ capacity: 40, refillPerSec: 20, maxKeys: 4096, ...opts.rateLimit });
   const registrations = new Map<string, Registration>();
   const pending = new Map<string, PendingForward>();
   // Under a flood, one "rate limited" reply per source per second is enough to explain the silence.
@@ -163,8 +163,8 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
 
   function forward(id: string, entry: PendingForward): void {
     stats.forwarded++;
-    clearTimeout(entry.timer);
-    entry.timer = setTimeout(() => finish(id, { error: [SIGNAL_ERROR.unreachable, 'listener did not answer through its registered mapping'] }), forwardTimeoutMs);
+    // Counted from the first forward: re-forwards must not postpone the verdict past the dialer's patience.
+    entry.timer ??= setTimeout(() => finish(id, { error: [SIGNAL_ERROR.unreachable, 'listener did not answer through its registered mapping'] }), forwardTimeoutMs);
     entry.sent.push(
       sendQuery(rpc, entry.target, SIGNAL_QUERY.forward, { m: entry.m }, (err, res) => {
         if (!pending.has(id)) return;

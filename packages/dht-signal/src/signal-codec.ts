@@ -45,10 +45,12 @@ const MAX_NONCE_BYTES = 32;
 export const MAX_OFFER_ENDPOINTS = 32;
 /** Everything that crosses the wire in `m` stays well below a typical 1,280-byte safe UDP payload. */
 export const MAX_SIGNED_SIGNAL_BYTES = 1100;
-const MAX_OFFER_BYTES = 900;
+/** Leaves room in a 1000-byte body for keys, nonces and times (about 120 bytes). */
+const MAX_OFFER_BYTES = 860;
+const MAX_BODY_BYTES = 1000;
 
 const SIGNED_LIMITS = { maxBytes: MAX_SIGNED_SIGNAL_BYTES, maxRepeated: 1, maxFieldBytes: 1000, maxDepth: 2 };
-const BODY_LIMITS = { maxBytes: 1000, maxRepeated: 1, maxFieldBytes: MAX_OFFER_BYTES, maxDepth: 2 };
+const BODY_LIMITS = { maxBytes: MAX_BODY_BYTES, maxRepeated: 1, maxFieldBytes: MAX_OFFER_BYTES, maxDepth: 2 };
 const OFFER_LIMITS = { maxBytes: MAX_OFFER_BYTES, maxRepeated: MAX_OFFER_ENDPOINTS, maxFieldBytes: 16, maxDepth: 3 };
 
 const KIND_TO_WIRE: Record<SignalKind, p2pnode.SignalKind> = {
@@ -154,6 +156,7 @@ export function sealSignal(identity: Identity, fields: SignalFields): Uint8Array
     offer: fields.offerBytes ?? new Uint8Array(),
     replyTo: fields.replyTo ?? new Uint8Array(),
   }).finish();
+  if (body.length > MAX_BODY_BYTES) throw new Error(`signal body is ${body.length} bytes, at most ${MAX_BODY_BYTES}`);
   const signature = sign(identity, signedBytes(body));
   return p2pnode.SignedSignal.encode({ body, signature }).finish();
 }

@@ -219,7 +219,7 @@ export class SignalListener {
           err instanceof Refusal
             ? err
             : err instanceof SignalDecodeError
-              ? new Refusal(SIGNAL_ERROR.malformed, err.message)
+              ? new Refusal(SIGNAL_ERROR.badRequest, err.message)
               : new Refusal(SIGNAL_ERROR.refused, err instanceof Error ? err.message : 'refused');
         this.rpc.error(peer, query, [refusal.code, refusal.message.slice(0, MAX_ERROR_TEXT)]);
       },
@@ -227,10 +227,10 @@ export class SignalListener {
   }
 
   private async answer(m: unknown, introducer: HostPort): Promise<Buffer> {
-    if (!Buffer.isBuffer(m) || m.length > MAX_SIGNED_SIGNAL_BYTES) throw new Refusal(SIGNAL_ERROR.malformed, '`m` is not a signed signal');
+    if (!Buffer.isBuffer(m) || m.length > MAX_SIGNED_SIGNAL_BYTES) throw new Refusal(SIGNAL_ERROR.badRequest, '`m` is not a signed signal');
     // Cheap checks first: a request for someone else is refused before any signature work.
     const { message: unverified } = readSignal(m);
-    if (unverified.kind !== 'request') throw new Refusal(SIGNAL_ERROR.malformed, `expected a request, got a ${unverified.kind}`);
+    if (unverified.kind !== 'request') throw new Refusal(SIGNAL_ERROR.badRequest, `expected a request, got a ${unverified.kind}`);
     if (!Buffer.from(unverified.targetKey).equals(Buffer.from(this.opts.identity.publicKey))) {
       throw new Refusal(SIGNAL_ERROR.notForMe, 'request is addressed to another key');
     }

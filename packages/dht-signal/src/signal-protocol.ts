@@ -31,6 +31,8 @@ export const SIGNAL_ERROR = {
   stale: 252,
   replayed: 253,
   refused: 254,
+  /** From the listener: the request is signed but what it carries cannot be read. */
+  badRequest: 255,
 } as const;
 
 export type SignalRejectReason = 'bad-signature' | 'not-for-me' | 'stale' | 'replayed' | 'refused' | 'malformed';
@@ -41,7 +43,7 @@ export const REJECT_REASON_BY_CODE: ReadonlyMap<number, SignalRejectReason> = ne
   [SIGNAL_ERROR.stale, 'stale'],
   [SIGNAL_ERROR.replayed, 'replayed'],
   [SIGNAL_ERROR.refused, 'refused'],
-  [SIGNAL_ERROR.malformed, 'malformed'],
+  [SIGNAL_ERROR.badRequest, 'malformed'],
 ]);
 
 /** Listener error codes an introducer passes back to the dialer as they are. */

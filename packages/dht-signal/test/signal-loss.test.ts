@@ -1,0 +1,116 @@
+// Signaling over lossy links and through a NAT-like relay, on 127.0.0.1.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DhtNode } from '../src/dht-node.js';
+import { generateIdentity } from '../src/identity.js';
+import { serveIntroducer } from '../src/introducer.js';
+import { requestPunch } from '../src/signal-dialer.js';
+import { SignalUnreachableError } from '../src/signal-errors.js';
+import { SignalListener } from '../src/signal-listener.js';
+import { LossyRelay, seededRandom } from './lossy-relay.js';
+import { offer, standaloneNode } from './signal-fixtures.js';
+
+let nodes: DhtNode[];
+const relays: LossyRelay[] = [];
+
+beforeAll(async () => {
+  nodes = [];
+});
+
+afterAll(async () => {
+  for (const r of relays) r.close();
+  await Promise.all(nodes.map((n) => n.stop()));
+});
+
+async function setup(lossRate: number, seed: number, forwardTimeoutMs = 1000) {
+  const [introNode, listenerNode, dialerNode] = await Promise.all([standaloneNode(), standaloneNode(), standaloneNode()]);
+  nodes.push(introNode!, listenerNode!, dialerNode!);
+  // Everything here comes from 127.0.0.1 and dials back to back: no rate limit in the way.
+  const introducer = serveIntroducer(introNode!, { forwardTimeoutMs, rateLimit: { capacity: 1000, refillPerSec: 1000 } });
+  // Listener and dialer each reach the introducer through their own lossy "NAT".
+  const listenerSide = await LossyRelay.start(introNode!.address(), lossRate, seededRandom(seed));
+  const dialerSide = await LossyRelay.start(introNode!.address(), lossRate, seededRandom(seed + 1));
+  relays.push(listenerSide, dialerSide);
+  const listenerId = generateIdentity();
+  let handled = 0;
+  const listener = await SignalListener.start(listenerNode!, { identity: listenerId, introducers: [listenerSide.address()], retryMs: 100, attempts: 10 }, () => {
+    handled++;
+    return offer(40_000);
+  });
+  return { introducer, listenerNode: listenerNode!, dialerNode: dialerNode!, listenerSide, dialerSide, listenerId, listener, handled: () => handled };
+}
+
+describe('signaling with loss', () => {
+  it('gets every request answered, exactly once each, with 5% loss on both access links', async () => {
+    const s = await setup(0.05, 1);
+    try {
+      expect(s.listener.accepted()).toEqual([s.listenerSide.address()]);
+      // The introducer sees the listener at its "NAT" mapping, not at its socket.
+      expect(s.introducer.registrationOf(s.listenerId.publicKey)?.port).not.toBe(s.listenerNode.address().port);
+      const dialerId = generateIdentity();
+      const rtts: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const result = await requestPunch(s.dialerNode, dialerId, {
+          target: s.listenerId.publicKey,
+          introducers: [s.dialerSide.address()],
+          offer: offer(50_000 + i),
+          retryMs: 100,
+          attemptsPerIntroducer: 10,
+        });
+        expect(result.answer.offer.localPort).toBe(40_000);
+        rtts.push(result.rttMs);
+      }
+      // Loss really happened on the way, and retransmissions never ran the handler twice.
+      expect(s.listenerSide.dropped.in + s.listenerSide.dropped.out + s.dialerSide.dropped.in + s.dialerSide.dropped.out).toBeGreaterThan(0);
+      expect(s.handled()).toBe(40);
+      rtts.sort((a, b) => a - b);
+      // The round trip reported is the one of the datagram that was answered, not of the whole retry loop.
+      expect(rtts[20]!).toBeLessThan(50);
+    } finally {
+      s.listener.stop();
+    }
+  });
+
+  it('survives 25% loss per link crossing', async () => {
+    const s = await setup(0.25, 7);
+    try {
+      const dialerId = generateIdentity();
+      for (let i = 0; i < 10; i++) {
+        const result = await requestPunch(s.dialerNode, dialerId, {
+          target: s.listenerId.publicKey,
+          introducers: [s.dialerSide.address()],
+          offer: offer(50_000 + i),
+          retryMs: 100,
+          attemptsPerIntroducer: 15,
+        });
+        expect(result.answer.offer.localPort).toBe(40_000);
+      }
+      expect(s.handled()).toBe(10);
+    } finally {
+      s.listener.stop();
+    }
+  });
+
+  it('reports unreachable while the listener NAT mapping is gone, and recovers at the next refresh', async () => {
+    const s = await setup(0, 3, 300);
+    try {
+      const dialerId = generateIdentity();
+      const dial = () =>
+        requestPunch(s.dialerNode, dialerId, { target: s.listenerId.publicKey, introducers: [s.dialerSide.address()], offer: offer(50_100), retryMs: 200, attemptsPerIntroducer: 3 });
+      await dial();
+      // The NAT forgets the listener's mapping: forwards to it go nowhere.
+      s.listenerSide.dropMappings();
+      const started = performance.now();
+      const err = await dial().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SignalUnreachableError);
+      expect((err as SignalUnreachableError).attempts[0]!.outcome).toBe('unreachable');
+      // The introducer's verdict came after its 300 ms forward timeout, before the dialer's 600 ms of retrying.
+      expect(performance.now() - started).toBeLessThan(600);
+      // A refresh opens a new mapping and moves the registration to it.
+      await s.listener.refresh();
+      const result = await dial();
+      expect(result.answer.offer.localPort).toBe(40_000);
+    } finally {
+      s.listener.stop();
+    }
+  });
+});
