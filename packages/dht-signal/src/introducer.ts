@@ -131,6 +131,8 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
     // Only a newer registration may move the entry: replaying a captured one
     // from another address cannot redirect the listener's traffic.
     if (old && old.expiresAt > now && msg.issuedAtMs <= old.issuedAtMs) {
+      // From the address already held it is a late duplicate (a retransmission, an overlapping refresh): confirm, change nothing.
+      if (sameAddress(old.address, address)) return rpc.response(peer, query, { id: rpc.id, exp: old.expiresAt - now, ip: compactAddress(address) });
       return rpc.error(peer, query, [SIGNAL_ERROR.badRegistration, 'registration is not newer than the one held']);
     }
     if (!old && registrations.size >= maxRegistrations) {
@@ -213,6 +215,10 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
     },
     stop,
   };
+}
+
+function sameAddress(a: HostPort, b: HostPort): boolean {
+  return a.host === b.host && a.port === b.port;
 }
 
 function hex(b: Uint8Array): string {

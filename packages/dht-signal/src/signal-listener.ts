@@ -26,6 +26,8 @@ export interface PunchRequest {
   issuedAtMs: number;
   /** The introducer that forwarded it (its address as our socket saw it). */
   introducer: HostPort;
+  /** Our last measured round trip to that introducer, ms: with the dialer's, it times the punch. */
+  introducerRttMs?: number;
 }
 
 export type PunchRequestHandler = (request: PunchRequest) => Promise<PunchOffer> | PunchOffer;
@@ -99,6 +101,7 @@ export class SignalListener {
   private handlersInFlight = 0;
   private lastIssuedAtMs = 0;
   private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<IntroducerRegistration[]> | undefined;
   private stopped = false;
   private readonly freshnessMs: number;
   private readonly onQuery = (query: KrpcMessage, peer: KrpcRemote): void => this.handleQuery(query, peer);
@@ -141,10 +144,14 @@ export class SignalListener {
       .map((r) => r.introducer);
   }
 
-  /** Registers with every introducer now (retransmitting on loss); resolves with the outcome. */
-  async refresh(): Promise<IntroducerRegistration[]> {
-    await Promise.all([...this.status.values()].map((s) => this.register(s)));
-    return this.registrations();
+  /** Registers with every introducer now (retransmitting on loss); resolves with the outcome. A call during a round joins it. */
+  refresh(): Promise<IntroducerRegistration[]> {
+    this.refreshing ??= Promise.all([...this.status.values()].map((s) => this.register(s)))
+      .then(() => this.registrations())
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
   }
 
   stop(): void {
@@ -253,7 +260,9 @@ export class SignalListener {
     const offer = decodeOffer(request.offerBytes);
     const handler = this.handler;
     if (!handler) throw new Refusal(SIGNAL_ERROR.refused, 'listener is not accepting requests');
-    const answer = this.runHandler(handler, { dialerKey: request.senderKey, offer, nonce: request.nonce, issuedAtMs: request.issuedAtMs, introducer }, request.nonce);
+    const rtt = this.status.get(key(introducer))?.rttMs;
+    const req: PunchRequest = { dialerKey: request.senderKey, offer, nonce: request.nonce, issuedAtMs: request.issuedAtMs, introducer, ...(rtt === undefined ? {} : { introducerRttMs: rtt }) };
+    const answer = this.runHandler(handler, req, request.nonce);
     // Remembered until the request could no longer pass the freshness check.
     this.seen.set(nonceKey, { bodyHash, expiresAt: request.issuedAtMs + this.freshnessMs + 1, answer });
     // Remembered failures are answered the same way on retransmission; the rejection is handled by every awaiting caller.

@@ -5,7 +5,7 @@ import { generateIdentity, type Identity } from '../src/identity.js';
 import { type Introducer, serveIntroducer } from '../src/introducer.js';
 import { newNonce, openSignal, sealSignal, encodeOffer } from '../src/signal-codec.js';
 import { requestPunch } from '../src/signal-dialer.js';
-import { SignalRejectedError, SignalUnreachableError } from '../src/signal-errors.js';
+import { SignalRejectedError, SignalTimeoutError, SignalUnreachableError } from '../src/signal-errors.js';
 import { type PunchRequest, SignalListener } from '../src/signal-listener.js';
 import { SIGNAL_ERROR, SIGNAL_QUERY } from '../src/signal-protocol.js';
 import { offer, rawQuery, sleep, standaloneNode } from './signal-fixtures.js';
@@ -68,6 +68,20 @@ describe('signaling relay', () => {
     expect(Buffer.from(req.dialerKey).equals(Buffer.from(dialerId.publicKey))).toBe(true);
     expect(req.offer).toEqual(offer(50_000, 11));
     expect(req.introducer).toEqual(introNodes[0]!.address());
+    expect(req.introducerRttMs).toBe(listener.registrations()[0]!.rttMs);
+    expect(req.introducerRttMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('ends with SignalTimeoutError at the overall deadline', async () => {
+    const dead = await Promise.all([standaloneNode(), standaloneNode()]);
+    const addresses = dead.map((n) => n.address());
+    await Promise.all(dead.map((n) => n.stop()));
+    const started = performance.now();
+    const err = await requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: addresses, offer: offer(50_013), timeoutMs: 250, retryMs: 100 }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(err).toBeInstanceOf(SignalTimeoutError);
+    expect(elapsed).toBeGreaterThanOrEqual(240);
+    expect(elapsed).toBeLessThan(400);
   });
 
   it('moves on to the next introducer when one is down', async () => {
@@ -202,6 +216,10 @@ describe('registration lifetime', () => {
     const l = await SignalListener.start(node, { identity: id, introducers: [introNode.address()], refreshMs: 100 }, () => offer(40_001));
     try {
       const firstAcceptedAt = l.registrations()[0]!.lastAcceptedAt!;
+      // Overlapping refreshes share one round.
+      const [r1, r2] = [l.refresh(), l.refresh()];
+      expect(r1).toBe(r2);
+      expect((await r1)[0]!.accepted).toBe(true);
       // Three TTLs later the first registration is long gone: only refreshes keep the key known.
       await sleep(900);
       expect(l.registrations()[0]!.lastAcceptedAt!).toBeGreaterThan(firstAcceptedAt + 500);
@@ -245,6 +263,8 @@ describe('registration lifetime', () => {
     const intro = serveIntroducer(introNode);
     try {
       const m = Buffer.from(sealSignal(id, { kind: 'register' }));
+      expect((await rawQuery(node, introNode.address(), SIGNAL_QUERY.register, { m })).r).toBeDefined();
+      // The same registration again from the same address: a harmless duplicate, confirmed.
       expect((await rawQuery(node, introNode.address(), SIGNAL_QUERY.register, { m })).r).toBeDefined();
       const replay = await rawQuery(thief, introNode.address(), SIGNAL_QUERY.register, { m });
       expect(replay.code).toBe(SIGNAL_ERROR.badRegistration);
