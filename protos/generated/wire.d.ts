@@ -200,6 +200,7 @@ export namespace p2pnode {
         issuedAtMs: number;
         offer: Uint8Array;
         replyTo: Uint8Array;
+        token: Uint8Array;
         static create(properties: p2pnode.SignalBody.$Shape): p2pnode.SignalBody & p2pnode.SignalBody.$Shape;
         static create(properties?: p2pnode.SignalBody.$Properties): p2pnode.SignalBody;
         static encode(m: p2pnode.SignalBody.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -222,6 +223,7 @@ export namespace p2pnode {
             issuedAtMs?: (number|null);
             offer?: (Uint8Array|null);
             replyTo?: (Uint8Array|null);
+            token?: (Uint8Array|null);
             $unknowns?: Uint8Array[];
         }
         type $Shape = p2pnode.SignalBody.$Properties;

@@ -2073,6 +2073,7 @@ export const p2pnode = $root.p2pnode = (() => {
          * @property {number|null} [issuedAtMs] SignalBody issuedAtMs
          * @property {Uint8Array|null} [offer] SignalBody offer
          * @property {Uint8Array|null} [replyTo] SignalBody replyTo
+         * @property {Uint8Array|null} [token] SignalBody token
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2161,6 +2162,14 @@ export const p2pnode = $root.p2pnode = (() => {
         SignalBody.prototype.replyTo = $util.newBuffer([]);
 
         /**
+         * SignalBody token.
+         * @member {Uint8Array} token
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.token = $util.newBuffer([]);
+
+        /**
          * Creates a new SignalBody instance using the specified properties.
          * @function create
          * @memberof p2pnode.SignalBody
@@ -2206,6 +2215,8 @@ export const p2pnode = $root.p2pnode = (() => {
                 w.uint32(/* id 6, wireType 2 =*/50).bytes(m.offer);
             if (m.replyTo != null && $Object.hasOwnProperty.call(m, "replyTo") && m.replyTo.length)
                 w.uint32(/* id 7, wireType 2 =*/58).bytes(m.replyTo);
+            if (m.token != null && $Object.hasOwnProperty.call(m, "token") && m.token.length)
+                w.uint32(/* id 8, wireType 2 =*/66).bytes(m.token);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -2326,6 +2337,15 @@ export const p2pnode = $root.p2pnode = (() => {
                             delete m.replyTo;
                         continue;
                     }
+                case 8: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.token = v;
+                        else
+                            delete m.token;
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -2401,6 +2421,10 @@ export const p2pnode = $root.p2pnode = (() => {
             if (m.replyTo != null && $Object.hasOwnProperty.call(m, "replyTo")) {
                 if (!(m.replyTo && typeof m.replyTo.length === "number" || $util.isString(m.replyTo)))
                     return "replyTo: buffer expected";
+            }
+            if (m.token != null && $Object.hasOwnProperty.call(m, "token")) {
+                if (!(m.token && typeof m.token.length === "number" || $util.isString(m.token)))
+                    return "token: buffer expected";
             }
             return null;
         };
@@ -2491,6 +2515,14 @@ export const p2pnode = $root.p2pnode = (() => {
                         m.replyTo = d.replyTo;
                 }
             }
+            if (d.token != null) {
+                if (d.token.length) {
+                    if (typeof d.token === "string")
+                        $util.base64.decode(d.token, m.token = $util.newBuffer($util.base64.length(d.token)), 0);
+                    else if (d.token.length >= 0)
+                        m.token = d.token;
+                }
+            }
             return m;
         };
 
@@ -2549,6 +2581,13 @@ export const p2pnode = $root.p2pnode = (() => {
                     if (o.bytes !== $Array)
                         d.replyTo = $util.newBuffer(d.replyTo);
                 }
+                if (o.bytes === $String)
+                    d.token = "";
+                else {
+                    d.token = [];
+                    if (o.bytes !== $Array)
+                        d.token = $util.newBuffer(d.token);
+                }
             }
             if (m.kind != null && $Object.hasOwnProperty.call(m, "kind")) {
                 d.kind = o.enums === $String ? $root.p2pnode.SignalKind[m.kind] === $undefined ? m.kind : $root.p2pnode.SignalKind[m.kind] : m.kind;
@@ -2570,6 +2609,9 @@ export const p2pnode = $root.p2pnode = (() => {
             }
             if (m.replyTo != null && $Object.hasOwnProperty.call(m, "replyTo")) {
                 d.replyTo = o.bytes === $String ? $util.base64.encode(m.replyTo, 0, m.replyTo.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.replyTo) : m.replyTo;
+            }
+            if (m.token != null && $Object.hasOwnProperty.call(m, "token")) {
+                d.token = o.bytes === $String ? $util.base64.encode(m.token, 0, m.token.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.token) : m.token;
             }
             return d;
         };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KRpc, KrpcMessage, KrpcRemote } from 'bittorrent-dht';
+import { AddressTokens } from './address-token.js';
 import type { DhtNode } from './dht-node.js';
 import type { HostPort } from './host-port.js';
 import { compactAddress } from './observed-address.js';
@@ -23,6 +24,8 @@ export interface IntroducerOptions {
   maxForwardsPerRequest?: number;
   /** Tolerated distance between a registration's issue time and our clock; default 30 s. */
   freshnessMs?: number;
+  /** Registration tokens stay valid one to two of these periods; default 5 min. */
+  tokenRotateMs?: number;
 }
 
 export interface IntroducerStats {
@@ -81,6 +84,7 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
   const freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
   const limiter = new RateLimiter({ capacity: 40, refillPerSec: 20, maxKeys: 4096, ...opts.rateLimit });
   const registrations = new Map<string, Registration>();
+  const tokens = new AddressTokens(opts.tokenRotateMs ?? 5 * 60_000);
   const pending = new Map<string, PendingForward>();
   // Under a flood, one "rate limited" reply per source per second is enough to explain the silence.
   const limitNotices = new RateLimiter({ capacity: 1, refillPerSec: 1, maxKeys: 4096 });
@@ -119,6 +123,13 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
   };
 
   function onRegister(m: Buffer, address: HostPort, peer: KrpcRemote, query: KrpcMessage): void {
+    // The token check comes before any signature work. Without a token bound
+    // to this address, the answer is just a token: a registration from a
+    // spoofed source address (which would aim our forwards at a victim) or
+    // replayed from elsewhere never takes effect.
+    if (!tokens.valid(readSignal(m).message.token, address)) {
+      return rpc.response(peer, query, { id: rpc.id, tok: tokens.issue(address), ip: compactAddress(address) });
+    }
     const msg = openSignal(m);
     if (msg === null) return rpc.error(peer, query, [SIGNAL_ERROR.badRegistration, 'registration signature does not verify']);
     if (msg.kind !== 'register') return rpc.error(peer, query, [SIGNAL_ERROR.badRegistration, `expected a registration, got a ${msg.kind}`]);
@@ -203,6 +214,7 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
     stopped = true;
     rpc.off('query', onQuery);
     clearInterval(sweep);
+    tokens.stop();
     for (const id of [...pending.keys()]) finish(id, { error: [SIGNAL_ERROR.unreachable, 'introducer stopping'] });
     registrations.clear();
   }

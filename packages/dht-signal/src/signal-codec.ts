@@ -30,6 +30,8 @@ export interface SignalMessage {
   offerBytes: Uint8Array;
   /** In an answer: the request's nonce. */
   replyTo: Uint8Array;
+  /** In a registration: the introducer's token for the sender's address (may be empty). */
+  token: Uint8Array;
 }
 
 /**
@@ -41,6 +43,7 @@ export const SIGNAL_SIGNATURE_DOMAIN: Uint8Array = new TextEncoder().encode('p2p
 
 export const NONCE_BYTES = 16;
 const MAX_NONCE_BYTES = 32;
+export const MAX_TOKEN_BYTES = 32;
 /** A random NAT's birthday window can list many ports; 32 keeps one datagram well under 1,200 bytes. */
 export const MAX_OFFER_ENDPOINTS = 32;
 /** Everything that crosses the wire in `m` stays well below a typical 1,280-byte safe UDP payload. */
@@ -143,6 +146,7 @@ export interface SignalFields {
   issuedAtMs?: number;
   offerBytes?: Uint8Array;
   replyTo?: Uint8Array;
+  token?: Uint8Array;
 }
 
 /** Encodes and signs a SignedSignal (the bytes sent as KRPC argument `m`). */
@@ -155,6 +159,7 @@ export function sealSignal(identity: Identity, fields: SignalFields): Uint8Array
     issuedAtMs: fields.issuedAtMs ?? Date.now(),
     offer: fields.offerBytes ?? new Uint8Array(),
     replyTo: fields.replyTo ?? new Uint8Array(),
+    token: fields.token ?? new Uint8Array(),
   }).finish();
   if (body.length > MAX_BODY_BYTES) throw new Error(`signal body is ${body.length} bytes, at most ${MAX_BODY_BYTES}`);
   const signature = sign(identity, signedBytes(body));
@@ -175,6 +180,7 @@ export function readSignal(bytes: Uint8Array): { message: SignalMessage; body: U
   if (kind === 'answer' && (b.replyTo.length < NONCE_BYTES || b.replyTo.length > MAX_NONCE_BYTES)) {
     throw new SignalDecodeError('answer does not name the request it answers');
   }
+  if (b.token.length > MAX_TOKEN_BYTES) throw new SignalDecodeError(`token is ${b.token.length} bytes`);
   return {
     message: {
       kind,
@@ -185,6 +191,7 @@ export function readSignal(bytes: Uint8Array): { message: SignalMessage; body: U
       issuedAtMs: b.issuedAtMs,
       offerBytes: new Uint8Array(b.offer),
       replyTo: new Uint8Array(b.replyTo),
+      token: new Uint8Array(b.token),
     },
     body: signed.body,
     signature: signed.signature,

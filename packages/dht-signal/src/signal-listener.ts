@@ -10,6 +10,7 @@ import {
   decodeOffer,
   encodeOffer,
   MAX_SIGNED_SIGNAL_BYTES,
+  MAX_TOKEN_BYTES,
   openSignal,
   type PunchOffer,
   readSignal,
@@ -97,6 +98,8 @@ export class SignalListener {
   private readonly rpc: KRpc;
   private readonly status = new Map<string, IntroducerRegistration>();
   private readonly seen = new Map<string, Seen>();
+  /** Per introducer: the token it gave our address. */
+  private readonly tokens = new Map<string, Uint8Array>();
   private handler: PunchRequestHandler | undefined;
   private handlersInFlight = 0;
   private lastIssuedAtMs = 0;
@@ -174,12 +177,15 @@ export class SignalListener {
   private async register(s: IntroducerRegistration): Promise<void> {
     const attempts = this.opts.attempts ?? 3;
     const retryMs = this.opts.retryMs ?? 400;
+    const introducerKey = key(s.introducer);
     let lastError = 'no answer';
+    let tokenRounds = 0;
     for (let i = 0; i < attempts && !this.stopped; i++) {
       // Each attempt is signed anew with a strictly later time: the
       // introducer keeps only registrations newer than the one it holds.
       this.lastIssuedAtMs = Math.max(Date.now(), this.lastIssuedAtMs + 1);
-      const m = sealSignal(this.opts.identity, { kind: 'register', issuedAtMs: this.lastIssuedAtMs });
+      const token = this.tokens.get(introducerKey);
+      const m = sealSignal(this.opts.identity, { kind: 'register', issuedAtMs: this.lastIssuedAtMs, ...(token ? { token } : {}) });
       const sentAt = performance.now();
       const result = await new Promise<{ ok: true; r: Record<string, unknown> } | { ok: false; error: string; final: boolean }>((resolve) => {
         const q = sendQuery(this.rpc, s.introducer, SIGNAL_QUERY.register, { m }, (err, res) => {
@@ -193,12 +199,25 @@ export class SignalListener {
           resolve({ ok: false, error: 'no answer', final: false });
         }, retryMs);
       });
+      if (result.ok && typeof result.r.exp !== 'number') {
+        // First contact, a new NAT mapping or a rotated secret: the introducer
+        // sent a token for our address; register again with it, at once.
+        const tok = result.r.tok;
+        if (!Buffer.isBuffer(tok) || tok.length > MAX_TOKEN_BYTES || tokenRounds >= 2) {
+          lastError = 'introducer answered neither a registration nor a usable token';
+          break;
+        }
+        this.tokens.set(introducerKey, new Uint8Array(tok));
+        tokenRounds++;
+        i--;
+        continue;
+      }
       if (result.ok) {
         s.accepted = true;
         s.lastAcceptedAt = Date.now();
         s.rttMs = Math.round(performance.now() - sentAt);
         delete s.error;
-        if (typeof result.r.exp === 'number') s.ttlMs = result.r.exp;
+        s.ttlMs = result.r.exp as number;
         const observed = Buffer.isBuffer(result.r.ip) ? parseCompactAddress(result.r.ip) : null;
         if (observed) s.observedAddress = observed;
         return;

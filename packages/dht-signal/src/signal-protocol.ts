@@ -6,7 +6,11 @@
  * meanings).
  */
 export const SIGNAL_QUERY = {
-  /** Listener -> introducer: signed registration. Answer `r.exp` (ms left) and `r.ip` (compact observed address). */
+  /**
+   * Listener -> introducer: signed registration. Answer `r.ip` (compact
+   * observed address) and either `r.exp` (registered, for that many ms) or
+   * only `r.tok`: register again with that token in the body.
+   */
   register: 'p2p_node_sig_reg',
   /** Dialer -> introducer: signed request in `a.m`. Answer `r.m`: the listener's signed answer. */
   request: 'p2p_node_sig_req',

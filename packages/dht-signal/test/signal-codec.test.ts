@@ -85,6 +85,7 @@ describe('signal codec', () => {
       ['no issue time', body({ ...good, issuedAtMs: 0 })],
       ['fractional issue time', body({ ...good, issuedAtMs: 1.5 })],
       ['answer without reply_to', body({ ...good, kind: p2pnode.SignalKind.SIGNAL_ANSWER })],
+      ['long token', body({ ...good, token: new Uint8Array(33) })],
     ];
     for (const [what, bytes] of bad) {
       expect(() => readSignal(bytes), what).toThrow(SignalDecodeError);

@@ -3,7 +3,9 @@ import type { KrpcMessage } from 'bittorrent-dht';
 import { DhtNode } from '../src/dht-node.js';
 import type { HostPort } from '../src/host-port.js';
 import { sendQuery } from '../src/raw-krpc.js';
-import type { PunchOffer } from '../src/signal-codec.js';
+import type { Identity } from '../src/identity.js';
+import { type PunchOffer, sealSignal } from '../src/signal-codec.js';
+import { SIGNAL_QUERY } from '../src/signal-protocol.js';
 import { LOOPBACK, TEST_QUERY_TIMEOUT_MS } from './swarm.js';
 
 export function offer(localPort: number, rttMs = 7): PunchOffer {
@@ -46,3 +48,11 @@ export function rawQuery(from: DhtNode, to: HostPort, q: string, a: Record<strin
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A registration by hand, token round included; resolves with the final reply. */
+export async function registerRaw(from: DhtNode, introducer: HostPort, identity: Identity, issuedAtMs = Date.now()): Promise<RawReply> {
+  const first = await rawQuery(from, introducer, SIGNAL_QUERY.register, { m: Buffer.from(sealSignal(identity, { kind: 'register', issuedAtMs })) });
+  const tok = first.r?.tok;
+  if (!Buffer.isBuffer(tok) || first.r?.exp !== undefined) return first;
+  return rawQuery(from, introducer, SIGNAL_QUERY.register, { m: Buffer.from(sealSignal(identity, { kind: 'register', issuedAtMs: issuedAtMs + 1, token: tok })) });
+}

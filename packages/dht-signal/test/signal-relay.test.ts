@@ -8,7 +8,7 @@ import { requestPunch } from '../src/signal-dialer.js';
 import { SignalRejectedError, SignalTimeoutError, SignalUnreachableError } from '../src/signal-errors.js';
 import { type PunchRequest, SignalListener } from '../src/signal-listener.js';
 import { SIGNAL_ERROR, SIGNAL_QUERY } from '../src/signal-protocol.js';
-import { offer, rawQuery, sleep, standaloneNode } from './signal-fixtures.js';
+import { offer, rawQuery, registerRaw, sleep, standaloneNode } from './signal-fixtures.js';
 import { startSwarm, stopAll } from './swarm.js';
 
 let swarm: DhtNode[];
@@ -140,8 +140,8 @@ describe('signaling relay', () => {
   it('refuses a request addressed to another key (a stale registration pointing at the wrong listener)', async () => {
     const absent = generateIdentity();
     // The absent peer's registration, sent from the listener's socket: the introducer now maps that key to our listener.
-    const reg = await rawQuery(listenerNode, introNodes[0]!.address(), SIGNAL_QUERY.register, { m: Buffer.from(sealSignal(absent, { kind: 'register' })) });
-    expect(reg.r).toBeDefined();
+    const reg = await registerRaw(listenerNode, introNodes[0]!.address(), absent);
+    expect(reg.r?.exp).toBe(60_000);
     const err = await requestPunch(dialerNode, dialerId, { target: absent.publicKey, introducers: [introNodes[0]!.address()], offer: offer(50_005) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SignalRejectedError);
     expect((err as SignalRejectedError).reason).toBe('not-for-me');
@@ -255,23 +255,35 @@ describe('registration lifetime', () => {
     }
   });
 
-  it('refuses a registration replayed from another address', async () => {
+  it('takes a registration only from an address that holds its token, and only a newer one', async () => {
     const introNode = await standaloneNode();
     const node = await standaloneNode();
     const thief = await standaloneNode();
     const id = generateIdentity();
     const intro = serveIntroducer(introNode);
     try {
-      const m = Buffer.from(sealSignal(id, { kind: 'register' }));
-      expect((await rawQuery(node, introNode.address(), SIGNAL_QUERY.register, { m })).r).toBeDefined();
-      // The same registration again from the same address: a harmless duplicate, confirmed.
-      expect((await rawQuery(node, introNode.address(), SIGNAL_QUERY.register, { m })).r).toBeDefined();
-      const replay = await rawQuery(thief, introNode.address(), SIGNAL_QUERY.register, { m });
-      expect(replay.code).toBe(SIGNAL_ERROR.badRegistration);
+      // Without a token the introducer only hands one out.
+      const untokened = await rawQuery(node, introNode.address(), SIGNAL_QUERY.register, { m: Buffer.from(sealSignal(id, { kind: 'register' })) });
+      expect(untokened.r?.exp).toBeUndefined();
+      expect(Buffer.isBuffer(untokened.r?.tok)).toBe(true);
+      expect(intro.registrationOf(id.publicKey)).toBeUndefined();
+
+      const m = Buffer.from(sealSignal(id, { kind: 'register', token: untokened.r!.tok as Buffer }));
+      expect((await rawQuery(node, introNode.address(), SIGNAL_QUERY.register, { m })).r?.exp).toBe(60_000);
       expect(intro.registrationOf(id.publicKey)).toEqual(node.address());
-      // A registration signed by someone else than the key it registers.
-      const forged = Buffer.from(sealSignal({ publicKey: id.publicKey, secretKey: generateIdentity().secretKey }, { kind: 'register' }));
+      // The same registration again from the same address: a harmless duplicate, confirmed.
+      expect((await rawQuery(node, introNode.address(), SIGNAL_QUERY.register, { m })).r?.exp).toBeGreaterThan(0);
+      // Replayed from another address (or sent with a spoofed source): the token does not match, nothing moves.
+      const replay = await rawQuery(thief, introNode.address(), SIGNAL_QUERY.register, { m });
+      expect(replay.r?.exp).toBeUndefined();
+      expect(intro.registrationOf(id.publicKey)).toEqual(node.address());
+      // With a token of its own, the thief still cannot sign for the key.
+      const thiefToken = replay.r!.tok as Buffer;
+      const forged = Buffer.from(sealSignal({ publicKey: id.publicKey, secretKey: generateIdentity().secretKey }, { kind: 'register', token: thiefToken }));
       expect((await rawQuery(thief, introNode.address(), SIGNAL_QUERY.register, { m: forged })).code).toBe(SIGNAL_ERROR.badRegistration);
+      // An older registration, properly tokened and signed, from elsewhere: refused.
+      const older = await registerRaw(thief, introNode.address(), id, Date.now() - 10_000);
+      expect(older.code).toBe(SIGNAL_ERROR.badRegistration);
       expect(intro.registrationOf(id.publicKey)).toEqual(node.address());
     } finally {
       await Promise.all([introNode.stop(), node.stop(), thief.stop()]);
