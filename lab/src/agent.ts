@@ -67,6 +67,7 @@ async function handle(req: AgentRequest): Promise<unknown> {
       return reply;
     }
     case 'punch': {
+      const asked = Date.now();
       let strategy = 'none';
       try {
         const plan = planPunch({ local: req.local, remote: req.remote, remoteLan: req.remoteLan, rttMs: req.rttMs });
@@ -78,6 +79,7 @@ async function handle(req: AgentRequest): Promise<unknown> {
           ...(plan.guesses ? { guesses: plan.guesses } : {}),
           ...(plan.birthday ? { birthday: plan.birthday } : {}),
           role: plan.role ?? req.role,
+          ...(plan.agreement ? { agreement: plan.agreement } : {}),
           startAt: req.startAt,
           deadline: req.deadline,
         });
@@ -103,7 +105,9 @@ async function handle(req: AgentRequest): Promise<unknown> {
           ok: false,
           code: err instanceof PunchError ? err.code : 'error',
           message: (err as Error).message,
-          elapsedMs: Date.now() - req.startAt,
+          // From the request, not from startAt: a plan refused up front
+          // must show how fast it gave up (it never waits for startAt).
+          elapsedMs: Date.now() - Math.min(asked, req.startAt),
           strategy,
         };
         return reply;

@@ -29,6 +29,8 @@ export interface PunchPlan {
    * from the same two predictions).
    */
   role?: PunchRole;
+  /** See PunchOptions.agreement. */
+  agreement?: 'ready' | 'select';
   candidates: Candidate[];
   spray?: SprayPlan;
   guesses?: GuessPlan;
@@ -84,6 +86,7 @@ export function planPunch(input: PlanInput): PunchPlan {
       guesses: { host: remote.publicIp, count: input.guessCount ?? 768 },
       birthday,
       role: 'responder',
+      agreement: 'select',
     };
   }
   if (!sharesOnePublicPort(remote)) {
@@ -99,5 +102,6 @@ export function planPunch(input: PlanInput): PunchPlan {
     spray: { targets, count: input.sprayCount ?? 512 },
     birthday,
     role: 'initiator',
+    agreement: 'select',
   };
 }

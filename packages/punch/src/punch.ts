@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { BirthdayTiming, Candidate, GuessPlan, SprayPlan } from './candidate.js';
-import { awaitSelect, sendSelect } from './confirm.js';
+import { awaitByte, sendByte, READY_BYTE, SELECT_BYTE } from './confirm.js';
 import { PunchError } from './errors.js';
 
 export type PunchRole = 'initiator' | 'responder';
@@ -24,6 +24,16 @@ export interface PunchOptions {
   refusedRetryMs?: number;
   /** Delay before retrying after other transient errors (EADDRINUSE, EADDRNOTAVAIL, ECONNRESET). Default 50 ms. */
   errorRetryMs?: number;
+  /**
+   * 'ready' (default): the initiator keeps a socket only once the responder
+   * said READY on it (confirm.ts). 'select': the initiator keeps its first
+   * connected socket at once. 'select' saves one one-way trip when one side
+   * connects a half round trip before the other (a birthday attack, where
+   * the sprayer gets the SYN-ACK first) and is safe there because each spray
+   * socket sends a single SYN, so no reset for an older SYN can still be
+   * in flight towards it.
+   */
+  agreement?: 'ready' | 'select';
   spray?: SprayPlan;
   guesses?: GuessPlan;
   birthday?: BirthdayTiming;
@@ -35,7 +45,7 @@ export interface PunchTimings {
   firstSynMs: number;
   /** ms from startAt to the first 'connect' of the kept socket. */
   connectedMs: number;
-  /** ms from startAt to agreement on the socket (initiator: SELECT sent; responder: SELECT received). */
+  /** ms from startAt to agreement on the socket (initiator: READY received on the selected socket; responder: SELECT received). */
   selectedMs: number;
 }
 
@@ -118,20 +128,51 @@ export function punch(opts: PunchOptions): Promise<PunchResult> {
       });
     };
 
-    const onConnected = (socket: Socket, c: Candidate) => {
+    // Initiator: the socket SELECT went out on, and connected ones waiting their turn.
+    let selecting: Socket | null = null;
+    const waiting: { socket: Socket; c: Candidate; connectedMs: number; retry: () => void }[] = [];
+
+    const drop = (socket: Socket, retry: () => void) => {
+      live.delete(socket);
+      socket.destroy();
+      retry();
+    };
+
+    const select = () => {
+      while (!selecting && waiting.length) {
+        const next = waiting.shift()!;
+        if (next.socket.destroyed) continue;
+        selecting = next.socket;
+        sendByte(next.socket, SELECT_BYTE);
+        void awaitByte(next.socket, READY_BYTE).then((ok) => {
+          if (settled) return;
+          selecting = null;
+          if (ok) return won(next.socket, next.c, next.connectedMs);
+          drop(next.socket, next.retry);
+          select();
+        });
+      }
+    };
+
+    // Agreement (confirm.ts). A socket that dies or says something else
+    // before agreeing is dropped, and its candidate is tried again.
+    const onConnected = (socket: Socket, c: Candidate, retry: () => void) => {
       const connectedMs = since();
-      if (opts.role === 'initiator') {
-        sendSelect(socket);
+      if (opts.role === 'initiator' && opts.agreement === 'select') {
+        sendByte(socket, SELECT_BYTE);
         won(socket, c, connectedMs);
         return;
       }
-      void awaitSelect(socket).then((chosen) => {
+      if (opts.role === 'initiator') {
+        waiting.push({ socket, c, connectedMs, retry });
+        select();
+        return;
+      }
+      if (opts.agreement !== 'select') sendByte(socket, READY_BYTE);
+      void awaitByte(socket, SELECT_BYTE).then((ok) => {
         if (settled) return;
-        if (chosen) won(socket, c, connectedMs);
-        else {
-          live.delete(socket);
-          socket.destroy();
-        }
+        if (ok) won(socket, c, connectedMs);
+        else drop(socket, retry);
       });
     };
 
@@ -152,18 +193,27 @@ export function punch(opts: PunchOptions): Promise<PunchResult> {
       });
       live.add(socket);
       group?.add(socket);
-      socket.once('connect', () => onConnected(socket, c));
+      let connected = false;
+      const again = (delayMs: number) => {
+        if (retry) later(delayMs, () => attempt(c, fromPort, retry, group));
+      };
+      socket.once('connect', () => {
+        connected = true;
+        onConnected(socket, c, () => again(errorRetry));
+      });
       socket.on('error', (err: NodeJS.ErrnoException) => {
+        // After 'connect', the agreement step owns the socket and its retry.
+        if (connected) return;
         live.delete(socket);
         group?.delete(socket);
         socket.destroy();
         const code = err.code ?? '';
         if (REFUSED.has(code)) refused++;
         else otherFailures++;
-        if (!retry || HOPELESS.has(code)) return;
-        if (REFUSED.has(code)) later(refusedRetry(), () => attempt(c, fromPort, retry, group));
-        else if (TRANSIENT.has(code)) later(errorRetry, () => attempt(c, fromPort, retry, group));
-        else later(errorRetry * 4, () => attempt(c, fromPort, retry, group));
+        if (HOPELESS.has(code)) return;
+        if (REFUSED.has(code)) again(refusedRetry());
+        else if (TRANSIENT.has(code)) again(errorRetry);
+        else again(errorRetry * 4);
       });
     };
 

@@ -94,7 +94,11 @@ export function queryReflector(opts: QueryOptions): Promise<ReflectorAnswer> {
     let rttMs = 0;
     const fail = (message: string) => {
       clearTimeout(timer);
-      socket.destroy();
+      // Close with RST, not FIN: a FIN would leave this 4-tuple in TIME_WAIT
+      // on our side for a minute, and the caller's retry from the same local
+      // port to the same reflector would fail with EADDRNOTAVAIL.
+      if (socket.readyState === 'open') socket.resetAndDestroy();
+      else socket.destroy();
       reject(new ReflectorError(name, message));
     };
     const timer = setTimeout(() => fail(`no reply within ${timeoutMs} ms`), timeoutMs);

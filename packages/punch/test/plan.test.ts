@@ -21,8 +21,8 @@ describe('planPunch', () => {
   test('predictable side facing a random NAT guesses, the random side sprays, and the sprayer decides', () => {
     const guess = planPunch({ local: pp, remote: rand, rttMs: 50 });
     const spray = planPunch({ local: rand, remote: pp, rttMs: 50 });
-    expect(guess).toMatchObject({ strategy: 'birthday-guess', role: 'responder', guesses: { host: '203.0.113.104' } });
-    expect(spray).toMatchObject({ strategy: 'birthday-spray', role: 'initiator', spray: { targets: [{ host: '203.0.113.100', port: 12345 }] } });
+    expect(guess).toMatchObject({ strategy: 'birthday-guess', role: 'responder', agreement: 'select', guesses: { host: '203.0.113.104' } });
+    expect(spray).toMatchObject({ strategy: 'birthday-spray', role: 'initiator', agreement: 'select', spray: { targets: [{ host: '203.0.113.100', port: 12345 }] } });
     // Both sides use the same round length, so their rounds line up.
     expect(guess.birthday!.roundMs).toBe(spray.birthday!.roundMs);
     // Enough guesses x sprays for a miss per round below 1%.

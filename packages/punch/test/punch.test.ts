@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { SELECT_BYTE } from '../src/confirm.js';
+import { SELECT_BYTE, READY_BYTE } from '../src/confirm.js';
 import { PunchError } from '../src/errors.js';
 import { punch } from '../src/punch.js';
 
@@ -17,7 +17,10 @@ afterEach(() => {
 });
 
 async function listen(onConn: (s: Socket) => void): Promise<number> {
-  const server = createServer(onConn);
+  const server = createServer((s) => {
+    s.on('error', () => {});
+    onConn(s);
+  });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return (server.address() as AddressInfo).port;
@@ -33,10 +36,15 @@ async function freePort(): Promise<number> {
 }
 
 describe('punch engine on loopback', () => {
-  test('the initiator keeps the first socket that connects and tells the other side with SELECT', async () => {
+  test('the initiator keeps the first socket that connects once the other side is READY on it', async () => {
     let gotFirstByte!: (b: number) => void;
     const got = new Promise<number>((resolve) => (gotFirstByte = resolve));
-    const serverPort = await listen((s) => s.once('data', (d: Buffer) => gotFirstByte(d[0]!)));
+    const serverPort = await listen((s) =>
+      s.once('data', (d: Buffer) => {
+        gotFirstByte(d[0]!);
+        s.write(Buffer.of(READY_BYTE));
+      }),
+    );
     const res = await punch({
       localPort: await freePort(),
       candidates: [
@@ -57,9 +65,38 @@ describe('punch engine on loopback', () => {
     }
   });
 
-  test('the responder keeps only the socket the SELECT byte came on, and leaves later bytes unread', async () => {
+  test('an initiator socket whose peer never says READY is not kept', async () => {
+    const mute = await listen(() => {});
+    const err = await punch({
+      localPort: await freePort(),
+      candidates: [{ host: '127.0.0.1', port: mute, method: 'mute' }],
+      deadline: Date.now() + 300,
+      role: 'initiator',
+    }).catch((e: unknown) => e);
+    expect((err as PunchError).code).toBe('timeout');
+  });
+
+  test("with agreement 'select' the initiator keeps its first connected socket without waiting", async () => {
+    const mute = await listen(() => {});
+    const res = await punch({
+      localPort: await freePort(),
+      candidates: [{ host: '127.0.0.1', port: mute, method: 'mute' }],
+      deadline: Date.now() + 3_000,
+      role: 'initiator',
+      agreement: 'select',
+    });
+    res.socket.destroy();
+    expect(res.winner.method).toBe('mute');
+  });
+
+  test('the responder says READY, keeps only the socket the SELECT byte came on, and leaves later bytes unread', async () => {
     const silent = await listen(() => {});
-    const chooser = await listen((s) => s.write(Buffer.from([SELECT_BYTE, 0x42])));
+    let answered!: (b: number) => void;
+    const answer = new Promise<number>((r) => (answered = r));
+    const chooser = await listen((s) => {
+      s.write(Buffer.from([SELECT_BYTE, 0x42]));
+      s.once('data', (d: Buffer) => answered(d[0]!));
+    });
     const res = await punch({
       localPort: await freePort(),
       candidates: [
@@ -71,6 +108,7 @@ describe('punch engine on loopback', () => {
     });
     try {
       expect(res.winner.method).toBe('chooser');
+      expect(await answer).toBe(READY_BYTE);
       const next = await new Promise<Buffer>((r) => res.socket.once('data', r));
       expect(next[0]).toBe(0x42);
     } finally {
@@ -111,7 +149,7 @@ describe('punch engine on loopback', () => {
   });
 
   test('startAt delays the first SYN', async () => {
-    const port = await listen(() => {});
+    const port = await listen((s) => s.write(Buffer.of(READY_BYTE)));
     const res = await punch({
       localPort: await freePort(),
       candidates: [{ host: '127.0.0.1', port, method: 'x' }],

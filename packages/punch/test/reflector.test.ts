@@ -49,7 +49,7 @@ describe('TCP reflector', () => {
   });
 
   test('a server that sends garbage is a ReflectorError, not a crash', async () => {
-    const bad = createServer((s) => s.end(Buffer.from([0, 3, 0xff, 0xff, 0xff])));
+    const bad = createServer((s) => s.on('error', () => {}).end(Buffer.from([0, 3, 0xff, 0xff, 0xff])));
     await new Promise<void>((r) => bad.listen(0, '127.0.0.1', r));
     const port = (bad.address() as AddressInfo).port;
     try {
@@ -60,7 +60,7 @@ describe('TCP reflector', () => {
   });
 
   test('a server that floods is cut off', async () => {
-    const big = createServer((s) => s.end(Buffer.alloc(10_000)));
+    const big = createServer((s) => s.on('error', () => {}).end(Buffer.alloc(10_000)));
     await new Promise<void>((r) => big.listen(0, '127.0.0.1', r));
     const port = (big.address() as AddressInfo).port;
     try {
@@ -71,7 +71,8 @@ describe('TCP reflector', () => {
   });
 
   test('a silent server times out', async () => {
-    const mute = createServer(() => {});
+    // The client resets on timeout; the server side must expect that.
+    const mute = createServer((s) => s.on('error', () => {}));
     await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
     const port = (mute.address() as AddressInfo).port;
     try {
