@@ -70,6 +70,8 @@ export interface SignalListenerOptions {
   maxRememberedNonces?: number;
   /** Accept forwarded requests from any address, not only our introducers (they are signed either way). */
   acceptForwardsFromAnyone?: boolean;
+  /** Called after a refresh round (not the first: start() reports that one) that changed which introducers accept us: the record should list the new set. */
+  onAcceptedChange?: (accepted: HostPort[]) => void;
 }
 
 interface Seen {
@@ -105,6 +107,7 @@ export class SignalListener {
   private lastIssuedAtMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<IntroducerRegistration[]> | undefined;
+  private rounds = 0;
   private stopped = false;
   private readonly freshnessMs: number;
   private readonly onQuery = (query: KrpcMessage, peer: KrpcRemote): void => this.handleQuery(query, peer);
@@ -149,8 +152,16 @@ export class SignalListener {
 
   /** Registers with every introducer now (retransmitting on loss); resolves with the outcome. A call during a round joins it. */
   refresh(): Promise<IntroducerRegistration[]> {
-    this.refreshing ??= Promise.all([...this.status.values()].map((s) => this.register(s)))
-      .then(() => this.registrations())
+    if (this.refreshing) return this.refreshing;
+    const first = this.rounds++ === 0;
+    const before = this.accepted().map(key).join();
+    this.refreshing = Promise.all([...this.status.values()].map((s) => this.register(s)))
+      .then(() => {
+        const after = this.accepted();
+        // The first round's outcome is what start() returns; only later changes are news.
+        if (!first && !this.stopped && after.map(key).join() !== before) this.opts.onAcceptedChange?.(after);
+        return this.registrations();
+      })
       .finally(() => {
         this.refreshing = undefined;
       });

@@ -255,6 +255,33 @@ describe('registration lifetime', () => {
     }
   });
 
+  it('tells when the set of accepting introducers changes', async () => {
+    const [a, b, node] = await Promise.all([standaloneNode(), standaloneNode(), standaloneNode()]);
+    serveIntroducer(a);
+    const changes: string[][] = [];
+    // b is up but not an introducer yet: it ignores the query, as a mainline node would.
+    const l = await SignalListener.start(node, {
+      identity: generateIdentity(),
+      introducers: [a.address(), b.address()],
+      retryMs: 50,
+      onAcceptedChange: (acc) => changes.push(acc.map((hp) => `${hp.port}`)),
+    });
+    try {
+      expect(l.accepted()).toEqual([a.address()]);
+      await l.refresh();
+      expect(changes).toEqual([]);
+      serveIntroducer(b);
+      await l.refresh();
+      expect(changes).toEqual([[`${a.address().port}`, `${b.address().port}`]]);
+      await a.stop();
+      await l.refresh();
+      expect(changes.at(-1)).toEqual([`${b.address().port}`]);
+    } finally {
+      l.stop();
+      await Promise.all([a.stop(), b.stop(), node.stop()]);
+    }
+  });
+
   it('takes a registration only from an address that holds its token, and only a newer one', async () => {
     const introNode = await standaloneNode();
     const node = await standaloneNode();
