@@ -24,7 +24,7 @@ export interface RequestPunchOptions {
   timeoutMs?: number;
   /** Retransmission delay of the same request to the same introducer; default 250 ms. */
   retryMs?: number;
-  /** Sends to one introducer before trying the next; default 4. */
+  /** Sends to one introducer before giving up on it (the next one is tried in parallel after the first silence); default 4. */
   attemptsPerIntroducer?: number;
   /** Tolerated distance between the answer's issue time and our clock; default 30 s. */
   freshnessMs?: number;
@@ -52,6 +52,11 @@ export interface PunchRequestResult {
  * introducer carries the same bytes, so the listener answers it once and
  * repeats that answer) and resolves with the listener's verified answer.
  *
+ * Introducers are tried in order, hedged: one silent for `retryMs` keeps
+ * getting retransmissions while the next is tried too, and one that fails
+ * outright (unknown key, unreachable, rate limit, bad answer) hands over at
+ * once. A dead first introducer costs `retryMs`, not all its retries.
+ *
  * Errors from introducers are not signed, so a listener's refusal relayed by
  * one introducer is confirmed through the others before the dial gives up:
  * a lying introducer can slow a dial down but not stop it.
@@ -70,16 +75,14 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
   return new Promise((resolve, reject) => {
     const attempts: IntroducerAttempt[] = [];
     const sent: SentQuery[] = [];
+    const lanes: Lane[] = [];
     let rejection: SignalRejectedError | undefined;
-    let index = -1;
-    let tries = 0;
     let settled = false;
-    let retryTimer: NodeJS.Timeout | undefined;
 
     const finish = (result: PunchRequestResult | Error): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(retryTimer);
+      for (const lane of lanes) clearTimeout(lane.timer);
       clearTimeout(deadline);
       dht.stopSignal.removeEventListener('abort', onAbort);
       opts.signal?.removeEventListener('abort', onAbort);
@@ -93,50 +96,56 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) return onAbort();
 
-    const giveUp = (introducer: HostPort, outcome: IntroducerOutcome, detail: string): void => {
-      if (settled || attempts.some((a) => a.introducer === introducer)) return;
-      attempts.push({ introducer, outcome, detail });
-      // Only the introducer currently being tried moves us on; a late verdict from an earlier one just adds to the record.
-      if (opts.introducers[index] === introducer) next();
+    const startNext = (): void => {
+      if (settled || lanes.length >= opts.introducers.length) return;
+      const lane: Lane = { introducer: opts.introducers[lanes.length]!, tries: 0, done: false };
+      lanes.push(lane);
+      send(lane);
     };
 
-    const next = (): void => {
-      clearTimeout(retryTimer);
-      index++;
-      tries = 0;
-      if (index >= opts.introducers.length) return finish(rejection ?? new SignalUnreachableError(attempts));
-      send();
+    const giveUp = (lane: Lane, outcome: IntroducerOutcome, detail: string): void => {
+      if (settled || lane.done) return;
+      lane.done = true;
+      clearTimeout(lane.timer);
+      attempts.push({ introducer: lane.introducer, outcome, detail });
+      // The newest lane failing starts the next at once; an older one already did (by hedging).
+      if (lane === lanes.at(-1)) startNext();
+      if (lanes.every((l) => l.done)) finish(rejection ?? new SignalUnreachableError(attempts));
     };
 
-    const send = (): void => {
-      if (settled) return;
-      const introducer = opts.introducers[index]!;
-      tries++;
+    const send = (lane: Lane): void => {
+      lane.tries++;
       const sentAt = performance.now();
       sent.push(
-        sendQuery(rpc, introducer, SIGNAL_QUERY.request, { m }, (err, res) => {
+        sendQuery(rpc, lane.introducer, SIGNAL_QUERY.request, { m }, (err, res) => {
           if (settled) return;
           const rttMs = performance.now() - sentAt;
           const raw = !err ? res?.r?.m : undefined;
           if (Buffer.isBuffer(raw)) {
             const answer = verifyAnswer(raw);
-            if (typeof answer === 'string') return giveUp(introducer, 'bad-answer', answer);
-            return finish({ answer, introducer, rttMs, attempts });
+            if (typeof answer === 'string') return giveUp(lane, 'bad-answer', answer);
+            // Any lane's valid answer wins, even one given up on: the bytes are signed.
+            return finish({ answer, introducer: lane.introducer, rttMs, attempts });
           }
           const krpcError = krpcErrorOf(err, res);
           // Timeouts and cancellations are the retransmission timer's business.
           if (!krpcError) return;
           if (isListenerVerdict(krpcError.code)) {
             const reason = REJECT_REASON_BY_CODE.get(krpcError.code) ?? 'refused';
-            rejection ??= new SignalRejectedError(reason, krpcError.text, introducer);
-            return giveUp(introducer, 'error', `listener refused: ${reason} (${krpcError.text})`);
+            rejection ??= new SignalRejectedError(reason, krpcError.text, lane.introducer);
+            return giveUp(lane, 'error', `listener refused: ${reason} (${krpcError.text})`);
           }
-          giveUp(introducer, outcomeOf(krpcError.code), `${krpcError.code} ${krpcError.text}`);
+          giveUp(lane, outcomeOf(krpcError.code), `${krpcError.code} ${krpcError.text}`);
         }),
       );
-      retryTimer = setTimeout(() => {
-        if (tries < attemptsPerIntroducer) send();
-        else giveUp(introducer, 'no-response', `${tries} sends, ${retryMs} ms apart`);
+      lane.timer = setTimeout(() => {
+        if (settled || lane.done) return;
+        // Silence so far: hedge with the next introducer while this one keeps
+        // getting retransmissions. Safe because every lane carries the same
+        // request, which the listener answers once.
+        if (lane.tries === 1 && lane === lanes.at(-1)) startNext();
+        if (lane.tries < attemptsPerIntroducer) send(lane);
+        else giveUp(lane, 'no-response', `${lane.tries} sends, ${retryMs} ms apart`);
       }, retryMs);
     };
 
@@ -156,8 +165,17 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
       }
     };
 
-    next();
+    if (opts.introducers.length === 0) return finish(new SignalUnreachableError([]));
+    startNext();
   });
+}
+
+/** One introducer being tried: retransmissions go on until it answers, refuses, or runs out of tries. */
+interface Lane {
+  introducer: HostPort;
+  tries: number;
+  timer?: NodeJS.Timeout;
+  done: boolean;
 }
 
 function outcomeOf(code: number): IntroducerOutcome {
