@@ -59,6 +59,8 @@ export interface SignalListenerOptions {
    * 20 s keeps the introducer's path to us open.
    */
   refreshMs?: number;
+  /** Next round after one that left an introducer not accepting us; default 5 s. */
+  retryFailedMs?: number;
   /** Retransmission delay for a registration that got no answer; default 400 ms, 3 attempts. */
   retryMs?: number;
   attempts?: number;
@@ -79,6 +81,8 @@ interface Seen {
   expiresAt: number;
   answer: Promise<Buffer>;
 }
+
+const listening = new WeakSet<KRpc>();
 
 class Refusal extends Error {
   constructor(
@@ -125,7 +129,10 @@ export class SignalListener {
   /** Starts answering forwarded requests and resolves after the first registration round (whatever its outcome: see registrations()). */
   static async start(node: DhtNode, opts: SignalListenerOptions, handler?: PunchRequestHandler): Promise<SignalListener> {
     if (node.stopped) throw new DhtStoppedError('SignalListener.start');
+    // Two listeners on one socket would both answer every forward (one of them with "not for me").
+    if (listening.has(node.krpc)) throw new Error('this DHT node already has a SignalListener; stop it first');
     const listener = new SignalListener(node, opts);
+    listening.add(node.krpc);
     if (handler) listener.onRequest(handler);
     listener.rpc.on('query', listener.onQuery);
     node.stopSignal.addEventListener('abort', listener.onNodeStop, { once: true });
@@ -173,14 +180,21 @@ export class SignalListener {
     this.stopped = true;
     clearTimeout(this.timer);
     this.rpc.off('query', this.onQuery);
+    listening.delete(this.rpc);
     this.node.stopSignal.removeEventListener('abort', this.onNodeStop);
   }
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      void this.refresh().finally(() => this.schedule());
-    }, this.opts.refreshMs ?? 20_000);
+    const refreshMs = this.opts.refreshMs ?? 20_000;
+    // An introducer that refused or did not answer is asked again sooner: it may only have been restarting.
+    const someFailed = this.accepted().length < this.status.size;
+    this.timer = setTimeout(
+      () => {
+        void this.refresh().finally(() => this.schedule());
+      },
+      someFailed ? Math.min(refreshMs, this.opts.retryFailedMs ?? 5000) : refreshMs,
+    );
     // Registration alone must not keep a process alive.
     this.timer.unref();
   }

@@ -294,6 +294,21 @@ describe('registration lifetime', () => {
     }
   });
 
+  it('asks a failed introducer again sooner than the refresh period, and allows one listener per node', async () => {
+    const [a, node] = await Promise.all([standaloneNode(), standaloneNode()]);
+    const l = await SignalListener.start(node, { identity: generateIdentity(), introducers: [a.address()], retryMs: 50, refreshMs: 60_000, retryFailedMs: 100 });
+    try {
+      expect(l.accepted()).toEqual([]);
+      await expect(SignalListener.start(node, { identity: generateIdentity(), introducers: [] })).rejects.toThrow(/already has a SignalListener/);
+      serveIntroducer(a);
+      await sleep(400);
+      expect(l.accepted()).toEqual([a.address()]);
+    } finally {
+      l.stop();
+      await Promise.all([a.stop(), node.stop()]);
+    }
+  });
+
   it('takes a registration only from an address that holds its token, and only a newer one', async () => {
     const introNode = await standaloneNode();
     const node = await standaloneNode();
