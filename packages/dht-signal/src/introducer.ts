@@ -65,6 +65,8 @@ interface PendingForward {
   timer?: NodeJS.Timeout;
 }
 
+const serving = new WeakSet<KRpc>();
+
 /**
  * Makes a DHT node an introducer: it keeps listener key -> (address as our
  * socket saw it, expiry) and forwards requests for a registered key over that
@@ -76,6 +78,9 @@ interface PendingForward {
  */
 export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): Introducer {
   const rpc: KRpc = node.krpc;
+  // Two introducers on one socket would answer every query twice, from two different tables.
+  if (serving.has(rpc)) throw new Error('this DHT node already serves as an introducer; stop that one first');
+  serving.add(rpc);
   const ttlMs = opts.registrationTtlMs ?? 60_000;
   const maxRegistrations = opts.maxRegistrations ?? 10_000;
   const forwardTimeoutMs = opts.forwardTimeoutMs ?? 1000;
@@ -213,6 +218,7 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
     if (stopped) return;
     stopped = true;
     rpc.off('query', onQuery);
+    serving.delete(rpc);
     clearInterval(sweep);
     tokens.stop();
     for (const id of [...pending.keys()]) finish(id, { error: [SIGNAL_ERROR.unreachable, 'introducer stopping'] });

@@ -294,12 +294,16 @@ describe('registration lifetime', () => {
     }
   });
 
-  it('asks a failed introducer again sooner than the refresh period, and allows one listener per node', async () => {
+  it('asks a failed introducer again sooner than the refresh period; one listener and one introducer per node', async () => {
     const [a, node] = await Promise.all([standaloneNode(), standaloneNode()]);
     const l = await SignalListener.start(node, { identity: generateIdentity(), introducers: [a.address()], retryMs: 50, refreshMs: 60_000, retryFailedMs: 100 });
     try {
       expect(l.accepted()).toEqual([]);
       await expect(SignalListener.start(node, { identity: generateIdentity(), introducers: [] })).rejects.toThrow(/already has a SignalListener/);
+      const intro = serveIntroducer(a);
+      expect(() => serveIntroducer(a)).toThrow(/already serves/);
+      // Stopping lets it be served again (the first one is gone).
+      intro.stop();
       serveIntroducer(a);
       await sleep(400);
       expect(l.accepted()).toEqual([a.address()]);
