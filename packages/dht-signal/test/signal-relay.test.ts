@@ -1,6 +1,7 @@
 // The signaling relay end to end on 127.0.0.1: real UDP between a dialer, introducers and a listener.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DhtNode } from '../src/dht-node.js';
+import { DhtStoppedError } from '../src/errors.js';
 import { generateIdentity, type Identity } from '../src/identity.js';
 import { type Introducer, serveIntroducer } from '../src/introducer.js';
 import { newNonce, openSignal, sealSignal, encodeOffer } from '../src/signal-codec.js';
@@ -112,6 +113,18 @@ describe('signaling relay', () => {
     );
     expect(err).toBeInstanceOf(SignalUnreachableError);
     expect((err as SignalUnreachableError).attempts).toEqual(addresses.map((introducer) => ({ introducer, outcome: 'no-response', detail: '3 sends, 50 ms apart' })));
+  });
+
+  it('fails with DhtStoppedError when the dialer node stops mid-request, and refuses to start on a stopped node', async () => {
+    const [node, dead] = await Promise.all([standaloneNode(), standaloneNode()]);
+    const deadAddress = dead.address();
+    await dead.stop();
+    const pending = requestPunch(node, dialerId, { target: listenerId.publicKey, introducers: [deadAddress], offer: offer(50_015) }).catch((e: unknown) => e);
+    await sleep(20);
+    await node.stop();
+    expect(await pending).toBeInstanceOf(DhtStoppedError);
+    await expect(requestPunch(node, dialerId, { target: listenerId.publicKey, introducers: [deadAddress], offer: offer(50_016) })).rejects.toBeInstanceOf(DhtStoppedError);
+    await expect(SignalListener.start(node, { identity: listenerId, introducers: [] })).rejects.toBeInstanceOf(DhtStoppedError);
   });
 
   it('answers an unknown key with a fast, clear error', async () => {
