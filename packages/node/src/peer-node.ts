@@ -1,11 +1,13 @@
-import { DhtNode, RecordPublisher, RecordResolver, RecordNotFoundError, type HostPort, type Identity } from '@p2p-node/dht-signal';
+import { DhtNode, RecordPublisher, RecordResolver, RecordNotFoundError, type HostPort, type Identity, type PunchOffer, type RecordContent } from '@p2p-node/dht-signal';
 import { planPunch, predict, profileNat, punch, PunchError, type NatProfile, type PunchResult } from '@p2p-node/punch';
+import { createServer, type Server, type Socket } from 'node:net';
+import { connectFirst } from './direct-connect.js';
 import { freeTcpPort } from './free-port.js';
 import { lanAddresses } from './lan-addresses.js';
-import { offerFrom, predictionOf, type Offer } from './offer.js';
+import { offerFrom, predictionOf } from './offer.js';
 import { DialError } from './peer-errors.js';
 import { secureStream, WrongKeyError, type SecureStream } from './secure-stream.js';
-import { dhtSignaling, type Signaling, type SignalRegistration } from './signaling.js';
+import { dhtSignaling, type SignalAnswer, type Signaling, type SignalRegistration } from './signaling.js';
 import { readVerdict, sendVerdict } from './verdict.js';
 
 export interface PeerNodeOptions {
@@ -57,6 +59,7 @@ export class PeerNode {
   private registration: SignalRegistration | undefined;
   private readonly resolver: RecordResolver;
   private readonly live = new Set<SecureStream>();
+  private server: Server | undefined;
   private closed = false;
 
   private constructor(
@@ -94,7 +97,7 @@ export class PeerNode {
   }
 
   /** Profiles our NAT from `localPort` and turns the prediction into an offer. */
-  private async makeOffer(localPort: number): Promise<{ offer: Offer; profile: NatProfile }> {
+  private async makeOffer(localPort: number): Promise<{ offer: PunchOffer; profile: NatProfile }> {
     const profile = await profileNat({ reflectors: this.reflectors(), localPort });
     const prediction = predict(profile);
     return { offer: offerFrom(profile, prediction, this.lanHosts(), profile.rttMs), profile };
@@ -105,43 +108,60 @@ export class PeerNode {
    * close(). Each accepted stream goes to `onConnection` once its dialer has
    * proved its key (and is allowed).
    */
-  async listen(onConnection: (stream: PeerStream) => void, opts: ListenOptions = {}): Promise<{ offer: Offer; introducers: HostPort[] }> {
+  async listen(onConnection: (stream: PeerStream) => void, opts: ListenOptions = {}): Promise<{ offer: PunchOffer; introducers: HostPort[] }> {
     const localPort = await freeTcpPort();
     const { offer, profile } = await this.makeOffer(localPort);
-    this.progress('listen', `NAT ${profile.mapping}, public ${offer.publicEndpoints.map(fmt).join(', ') || '-'}, punch port ${localPort}`);
     const allow = opts.allow?.map(hex);
+    // Without a NAT our address is public: dialers simply connect to a
+    // listening socket (a punch from a non-listening port would be answered
+    // with resets by our own kernel whenever its SYN came first).
+    const reachable = profile.mapping === 'none';
+    if (reachable) await this.serveDirect(localPort, allow, onConnection);
+    this.progress('listen', `NAT ${profile.mapping}, public ${offer.publicEndpoints.map(fmt).join(', ') || '-'}, ${reachable ? 'accepting on' : 'punching from'} port ${localPort}`);
 
-    this.registration = await this.signaling.listen(this.dht, this.opts.identity, this.opts.introducers ?? this.opts.bootstrap, async (dialerKey, dialerOffer) => {
-      // A sequential NAT allocates anew per connection: predict again for each dial.
-      const mine = profile.mapping === 'sequential' ? (await this.makeOffer(localPort)).offer : offer;
-      void this.acceptOne(localPort, mine, dialerKey, dialerOffer, allow, onConnection);
-      return mine;
-    });
-    const introducers = this.registration.introducers;
-    this.publisher = new RecordPublisher(this.dht, this.opts.identity);
-    const res = await this.publisher.publish({
+    const content = (introducers: HostPort[]): RecordContent => ({
       publicEndpoints: offer.publicEndpoints,
       lanEndpoints: offer.lanEndpoints,
-      nat: { mapping: profile.mapping, ...(profile.publicIp ? { publicIp: profile.publicIp } : {}), portPreserving: profile.portPreserving, delta: profile.delta },
+      nat: offer.nat,
       introducers,
     });
+    this.registration = await this.signaling.listen(
+      this.dht,
+      this.opts.identity,
+      this.opts.introducers ?? this.opts.bootstrap,
+      async (request) => {
+        // A sequential NAT allocates anew per connection: predict again for each dial.
+        const mine = profile.mapping === 'sequential' ? (await this.makeOffer(localPort)).offer : offer;
+        if (reachable) return mine;
+        void this.acceptOne(localPort, mine, request.dialerKey, request.offer, request.introducerRttMs ?? mine.rttMs, allow, onConnection);
+        return mine;
+      },
+      // Dialers find introducers in our record: keep it in step with who accepts us.
+      (accepted) => void this.publisher?.publish(content(accepted)).catch((err: Error) => this.progress('publish-failed', err.message)),
+    );
+    const introducers = this.registration.introducers;
+    this.publisher = new RecordPublisher(this.dht, this.opts.identity);
+    this.publisher.on('publish-failed', (err: Error) => this.progress('publish-failed', err.message));
+    const res = await this.publisher.publish(content(introducers));
     this.progress('listen', `record published (seq ${res.seq}) on ${res.storedOn} nodes, introducers ${introducers.map(fmt).join(', ')}`);
     return { offer, introducers };
   }
 
   private async acceptOne(
     localPort: number,
-    mine: Offer,
+    mine: PunchOffer,
     dialerKey: Uint8Array,
-    dialerOffer: Offer,
+    dialerOffer: PunchOffer,
+    introducerRttMs: number,
     allow: string[] | undefined,
     onConnection: (stream: PeerStream) => void,
   ): Promise<void> {
     const t0 = performance.now();
     try {
-      const plan = planPunch({ local: predictionOf(mine), remote: predictionOf(dialerOffer), remoteLan: dialerOffer.lanEndpoints, rttMs: dialerOffer.rttMs + mine.rttMs });
+      const rttMs = dialerOffer.rttMs + introducerRttMs;
+      const plan = planPunch({ local: predictionOf(mine), remote: predictionOf(dialerOffer), remoteLan: dialerOffer.lanEndpoints, rttMs });
       // Start when the dialer gets our answer, about half of each side's round trip to the introducer from now.
-      const startAt = Date.now() + Math.round((dialerOffer.rttMs + mine.rttMs) / 2);
+      const startAt = Date.now() + Math.round(rttMs / 2);
       const result = await punch({
         localPort,
         candidates: plan.candidates,
@@ -153,31 +173,62 @@ export class PeerNode {
         ...(plan.birthday ? { birthday: plan.birthday } : {}),
       });
       const punchMs = performance.now() - t0;
-      const stream = await secureStream(result.socket, false, { identity: this.opts.identity, handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS });
-      const remote = hex(stream.remotePublicKey);
-      if (remote !== hex(dialerKey)) {
-        // The handshake proved a key other than the one that signed the request: not the dialer we answered.
-        stream.destroy();
-        this.progress('refused', `handshake key ${remote} differs from the signed request's ${hex(dialerKey)}`);
-        return;
-      }
-      const accepted = !allow || allow.includes(remote);
-      sendVerdict(stream, accepted);
-      if (!accepted) {
-        this.progress('refused', `${remote} is not in the allow list`);
-        return;
-      }
-      this.track(stream);
-      onConnection(
-        withInfo(stream, {
-          remotePublicKey: stream.remotePublicKey,
-          ...describe(result),
-          timings: { lookupMs: 0, profileMs: 0, signalMs: 0, punchMs, handshakeMs: performance.now() - t0 - punchMs, totalMs: performance.now() - t0 },
-        }),
-      );
+      await this.secureAccepted(result.socket, dialerKey, allow, onConnection, describe(result), t0, punchMs);
     } catch (err) {
       this.progress('accept-failed', `dial from ${hex(dialerKey)}: ${(err as Error).message}`);
     }
+  }
+
+  private async serveDirect(port: number, allow: string[] | undefined, onConnection: (stream: PeerStream) => void): Promise<void> {
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('error', () => undefined);
+      const how = { path: 'direct' as const, candidate: `${socket.localAddress}:${socket.localPort}`, method: 'reachable', strategy: 'connect', punch: { attempts: 0, refused: 0, rounds: 0 } };
+      void this.secureAccepted(socket, undefined, allow, onConnection, how, performance.now(), 0).catch((err: Error) =>
+        this.progress('accept-failed', `from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.opts.host ?? '0.0.0.0', () => resolve());
+    });
+    server.on('error', (err) => this.progress('accept-failed', err.message));
+    this.server = server;
+  }
+
+  /** Noise as responder, then the allow list; hands the stream over or refuses it. */
+  private async secureAccepted(
+    socket: Socket,
+    expectedDialer: Uint8Array | undefined,
+    allow: string[] | undefined,
+    onConnection: (stream: PeerStream) => void,
+    how: Pick<ConnectionInfo, 'path' | 'candidate' | 'method' | 'strategy' | 'punch'>,
+    t0: number,
+    punchMs: number,
+  ): Promise<void> {
+    const stream = await secureStream(socket, false, { identity: this.opts.identity, handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS });
+    const remote = hex(stream.remotePublicKey);
+    if (expectedDialer && remote !== hex(expectedDialer)) {
+      // The handshake proved a key other than the one that signed the request: not the dialer we answered.
+      stream.destroy();
+      this.progress('refused', `handshake key ${remote} differs from the signed request's ${hex(expectedDialer)}`);
+      return;
+    }
+    const accepted = !allow || allow.includes(remote);
+    // A refused dialer hangs up as soon as it reads the verdict: expected, not an error.
+    if (!accepted) stream.on('error', () => undefined);
+    sendVerdict(stream, accepted);
+    if (!accepted) {
+      this.progress('refused', `${remote} is not in the allow list`);
+      return;
+    }
+    this.track(stream);
+    onConnection(
+      withInfo(stream, {
+        remotePublicKey: stream.remotePublicKey,
+        ...how,
+        timings: { lookupMs: 0, profileMs: 0, signalMs: 0, punchMs, handshakeMs: performance.now() - t0 - punchMs, totalMs: performance.now() - t0 },
+      }),
+    );
   }
 
   /** Dials a peer by public key: lookup, signaling, punch, Noise. */
@@ -203,18 +254,23 @@ export class PeerNode {
     if (record.introducers.length === 0) throw new DialError('signal-failed', `the record of ${hex(publicKey)} names no introducer to signal through`);
 
     const tSignal = performance.now();
-    let answer: { offer: Offer; rttMs: number; introducer: HostPort };
+    let answer: SignalAnswer;
     try {
       answer = await this.signaling.request(this.dht, this.opts.identity, publicKey, record.introducers, own.offer);
     } catch (err) {
       throw new DialError('signal-failed', `could not signal ${hex(publicKey)}: ${(err as Error).message}`, { cause: err });
     }
     const signalMs = performance.now() - tSignal;
-    this.progress('punch', `answer via ${fmt(answer.introducer)} in ${Math.round(answer.rttMs)} ms; peer NAT ${answer.offer.mapping}, predicted ${answer.offer.publicEndpoints.map(fmt).join(', ')}`);
+    this.progress('punch', `answer via ${fmt(answer.introducer)} in ${Math.round(answer.rttMs)} ms; peer NAT ${answer.offer.nat.mapping}, predicted ${answer.offer.publicEndpoints.map(fmt).join(', ')}`);
 
     const tPunch = performance.now();
-    let result: PunchResult;
+    let result: Pick<PunchResult, 'socket' | 'winner' | 'attempts' | 'refused' | 'rounds'>;
     try {
+      if (answer.offer.nat.mapping === 'none') {
+        // The listener has no NAT and accepts: a plain connect, no punch.
+        const { socket, winner } = await connectFirst([...answer.offer.lanEndpoints, ...answer.offer.publicEndpoints], PUNCH_TIMEOUT_MS);
+        result = { socket, winner: { ...winner, method: 'reachable' }, attempts: 1, refused: 0, rounds: 1 };
+      } else {
       const plan = planPunch({ local: predictionOf(own.offer), remote: predictionOf(answer.offer), remoteLan: answer.offer.lanEndpoints, rttMs: answer.rttMs });
       result = await punch({
         localPort,
@@ -225,6 +281,7 @@ export class PeerNode {
         ...(plan.guesses ? { guesses: plan.guesses } : {}),
         ...(plan.birthday ? { birthday: plan.birthday } : {}),
       });
+      }
     } catch (err) {
       throw new DialError('punch-failed', `punch to ${hex(publicKey)} failed: ${(err as Error).message}`, { cause: err });
     }
@@ -266,18 +323,19 @@ export class PeerNode {
     if (this.closed) return;
     this.closed = true;
     this.publisher?.stop();
-    await this.registration?.stop();
+    this.registration?.stop();
     for (const s of this.live) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await this.dht.stop();
   }
 }
 
-function describe(r: PunchResult): Pick<ConnectionInfo, 'path' | 'candidate' | 'method' | 'strategy' | 'punch'> {
+function describe(r: Pick<PunchResult, 'winner' | 'attempts' | 'refused' | 'rounds'>): Pick<ConnectionInfo, 'path' | 'candidate' | 'method' | 'strategy' | 'punch'> {
   return {
     path: r.winner.method === 'lan' ? 'lan' : 'direct',
     candidate: `${r.winner.host}:${r.winner.port}`,
     method: r.winner.method,
-    strategy: r.winner.method === 'birthday' ? 'birthday' : 'direct',
+    strategy: r.winner.method === 'birthday' ? 'birthday' : r.winner.method === 'reachable' ? 'connect' : 'punch',
     punch: { attempts: r.attempts, refused: r.refused, rounds: r.rounds },
   };
 }

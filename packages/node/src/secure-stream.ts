@@ -118,9 +118,11 @@ function wrapAsNodeDuplex(secret: SecretStream, remotePublicKey: Uint8Array, han
       pendingWrite = cb;
     },
     final(cb) {
+      // Finish only once secret-stream has flushed: Node destroys a duplex
+      // whose both sides are done, and that would drop queued frames (END too).
+      secret.once('finish', () => cb());
       secret.write(Buffer.of(END));
       secret.end();
-      cb();
     },
     destroy(err, cb) {
       secret.destroy(err ?? undefined);

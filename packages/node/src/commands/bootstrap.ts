@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DhtNode } from '@p2p-node/dht-signal';
+import { DhtNode, serveIntroducer } from '@p2p-node/dht-signal';
 import { startReflector } from '@p2p-node/punch';
 import { parsePort, resolveBootstrap } from '../cli-args.js';
 import { untilSignal } from '../until-signal.js';
@@ -24,9 +24,12 @@ export function registerBootstrap(program: Command): void {
         await node.stop();
         throw new Error(`cannot start the TCP reflector on ${addr.host}:${addr.port}: ${err.message}`);
       });
-      process.stdout.write(`ready ${addr.host}:${addr.port} (udp dht + tcp reflector, ${node.tableSize()} peers known)\n`);
+      // Every bootstrap node also relays punch requests to listeners registered with it.
+      const introducer = serveIntroducer(node);
+      process.stdout.write(`ready ${addr.host}:${addr.port} (udp dht + introducer, tcp reflector; ${node.tableSize()} peers known)\n`);
       const sig = await stopRequested;
       process.stderr.write(`${sig}: stopping\n`);
+      introducer.stop();
       await Promise.all([reflector.close(), node.stop()]);
     });
 }

@@ -1,0 +1,109 @@
+// PeerNode end to end on loopback: a private DHT whose nodes are also
+// reflectors and introducers, one listener and dialers, real UDP and TCP.
+// (Through real NATs: see lab/test.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { DhtNode, generateIdentity, serveIntroducer, type HostPort, type Introducer } from '@p2p-node/dht-signal';
+import { startReflector, type Reflector } from '@p2p-node/punch';
+import { PeerNode, type PeerStream } from '../src/peer-node.js';
+import { DialError } from '../src/peer-errors.js';
+
+const infra: { dht: DhtNode; reflector: Reflector; introducer: Introducer }[] = [];
+let bootstrap: HostPort[];
+
+async function startInfra(host: string, seeds: HostPort[]) {
+  const dht = await DhtNode.start({ host, port: 0, bootstrap: seeds, queryTimeoutMs: 300 });
+  const reflector = await startReflector({ host, port: dht.address().port });
+  infra.push({ dht, reflector, introducer: serveIntroducer(dht) });
+  return dht.address();
+}
+
+beforeAll(async () => {
+  // Two loopback IPs: NAT profiling needs reflectors on two addresses.
+  const first = await startInfra('127.0.0.1', []);
+  const others = [];
+  for (let i = 0; i < 5; i++) others.push(await startInfra(i % 2 ? '127.0.0.1' : '127.0.0.2', [first]));
+  bootstrap = [first, ...others.slice(0, 3)];
+});
+
+afterAll(async () => {
+  for (const x of infra) {
+    x.introducer.stop();
+    await x.reflector.close();
+    await x.dht.stop();
+  }
+});
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+function readAll(s: PeerStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    s.on('data', (c: Buffer) => parts.push(c));
+    s.once('end', () => resolve(Buffer.concat(parts)));
+    s.once('error', reject);
+  });
+}
+
+async function node(identity = generateIdentity()) {
+  return PeerNode.create({ identity, bootstrap, host: '127.0.0.1', queryTimeoutMs: 300, onProgress: (p, d) => process.env.P2P_DEBUG && console.error(p, d) });
+}
+
+describe('PeerNode on loopback', () => {
+  it('dials a listener by public key and echoes data through the encrypted stream, five times in a row', async () => {
+    const listenerId = generateIdentity();
+    const listener = await node(listenerId);
+    const dialerId = generateIdentity();
+    const dialer = await node(dialerId);
+    const seenDialers: string[] = [];
+    try {
+      await listener.listen((s) => {
+        seenDialers.push(Buffer.from(s.remotePublicKey).toString('hex'));
+        s.on('error', (e) => console.error('listener side', e.message));
+        s.pipe(s);
+      });
+      for (let i = 0; i < 5; i++) {
+        const stream = await dialer.dial(listenerId.publicKey);
+        expect(Buffer.from(stream.remotePublicKey).equals(Buffer.from(listenerId.publicKey))).toBe(true);
+        expect(stream.info.path).toMatch(/direct|lan/);
+        expect(stream.info.timings.totalMs).toBeGreaterThan(0);
+        const payload = randomBytes(256 * 1024 + i);
+        const echoed = readAll(stream).catch((e: Error) => { throw new Error(`dial ${i}: ${e.message}`); });
+        stream.end(payload);
+        expect(sha(await echoed)).toBe(sha(payload));
+      }
+      expect(seenDialers).toEqual(Array(5).fill(Buffer.from(dialerId.publicKey).toString('hex')));
+    } finally {
+      await dialer.close();
+      await listener.close();
+    }
+  });
+
+  it('refuses a dialer that is not in the allow list, with a clear error on the dialer', async () => {
+    const listenerId = generateIdentity();
+    const listener = await node(listenerId);
+    const dialer = await node();
+    let accepted = 0;
+    try {
+      await listener.listen(() => accepted++, { allow: [generateIdentity().publicKey] });
+      const err = await dialer.dial(listenerId.publicKey).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DialError);
+      expect((err as DialError).failure).toBe('refused');
+      expect(accepted).toBe(0);
+    } finally {
+      await dialer.close();
+      await listener.close();
+    }
+  });
+
+  it('fails with not-found for a key that published nothing', async () => {
+    const dialer = await node();
+    try {
+      const t0 = performance.now();
+      const err = await dialer.dial(generateIdentity().publicKey).catch((e: unknown) => e);
+      expect((err as DialError).failure).toBe('not-found');
+      expect(performance.now() - t0).toBeLessThan(5000);
+    } finally {
+      await dialer.close();
+    }
+  });
+});
