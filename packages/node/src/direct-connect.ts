@@ -6,7 +6,9 @@ import type { HostPort } from '@p2p-node/dht-signal';
  * profile says it has no NAT and it listens). All candidates are tried at
  * once; the first to connect wins and the others are closed.
  */
-export function connectFirst(candidates: HostPort[], timeoutMs: number): Promise<{ socket: Socket; winner: HostPort }> {
+export function connectFirst(endpoints: HostPort[], timeoutMs: number): Promise<{ socket: Socket; winner: HostPort }> {
+  // A host without NAT lists one address as both LAN and public endpoint.
+  const candidates = [...new Map(endpoints.map((e) => [`${e.host}:${e.port}`, e])).values()];
   return new Promise((resolve, reject) => {
     if (candidates.length === 0) return reject(new Error('no endpoint to connect to'));
     const sockets: Socket[] = [];

@@ -182,9 +182,10 @@ export class PeerNode {
   private async serveDirect(port: number, allow: string[] | undefined, onConnection: (stream: PeerStream) => void): Promise<void> {
     const server = createServer({ allowHalfOpen: true }, (socket) => {
       socket.on('error', () => undefined);
+      const from = `${socket.remoteAddress}:${socket.remotePort}`;
       const how = { path: 'direct' as const, candidate: `${socket.localAddress}:${socket.localPort}`, method: 'reachable', strategy: 'connect', punch: { attempts: 0, refused: 0, rounds: 0 } };
       void this.secureAccepted(socket, undefined, allow, onConnection, how, performance.now(), 0).catch((err: Error) =>
-        this.progress('accept-failed', `from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`),
+        this.progress('accept-failed', `from ${from}: ${err.message}`),
       );
     });
     await new Promise<void>((resolve, reject) => {
