@@ -38,6 +38,8 @@ declare module 'bittorrent-dht' {
   export interface KBucketLike {
     toArray(): KrpcPeer[];
     count(): number;
+    get(id: Buffer): KrpcPeer | null;
+    remove(id: Buffer): void;
     // Assignable: DhtNode caps how many nodes an answer carries.
     closest: (id: Buffer, n?: number) => KrpcPeer[];
   }
@@ -45,6 +47,10 @@ declare module 'bittorrent-dht' {
   export interface KrpcSocketLike extends EventEmitter {
     inflight: number;
     timeout: number;
+    /** Sends a query outside k-rpc's concurrency queue; returns the transaction id. */
+    query(peer: KrpcPeer, message: { q: string; a: Record<string, unknown> }, cb: KrpcCallback): number;
+    /** Ends a pending query now; its callback gets an error without a code. */
+    cancel(tid: number, err?: Error): void;
   }
 
   export interface KRpc extends EventEmitter {

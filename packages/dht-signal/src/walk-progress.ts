@@ -14,7 +14,8 @@ interface Candidate {
  *
  * It keeps its own view of the candidates (every responder and every node
  * named in a reply's `nodes`) and calls the walk converged once the
- * `closest` nearest candidates have all answered, skipping nodes silent for
+ * `closest` nearest candidates have all answered (or every known node has
+ * answered or gone silent, when fewer are known), skipping nodes silent for
  * longer than the others took to answer (4x the slowest answer so far,
  * between `minSilenceMs` and `maxSilenceMs`): a node that does not answer
  * cannot serve the record anyway.
@@ -77,6 +78,7 @@ export class WalkProgress {
         return false;
       }
     }
-    return false;
+    // Fewer than `closest` live nodes are known and the rest are silent: nothing left to hear.
+    return answered > 0;
   }
 }
