@@ -57,6 +57,12 @@ interface Waiter {
   query: KrpcMessage;
 }
 
+/** The dialer numbers its transmissions in `a.n` (outside the signed bytes); echoing the one whose forward got answered lets it time the exchange truly. */
+function transmissionOf(query: KrpcMessage): number | undefined {
+  const n = query.a?.n;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 interface PendingForward {
   target: HostPort;
   m: Buffer;
@@ -176,10 +182,10 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
       pending.set(id, entry);
     }
     if (entry.waiters.length < maxForwards * 2) entry.waiters.push({ peer, query });
-    if (entry.sent.length < maxForwards) forward(id, entry);
+    if (entry.sent.length < maxForwards) forward(id, entry, transmissionOf(query));
   }
 
-  function forward(id: string, entry: PendingForward): void {
+  function forward(id: string, entry: PendingForward, trigger: number | undefined): void {
     stats.forwarded++;
     // Counted from the first forward: re-forwards must not postpone the verdict past the dialer's patience.
     entry.timer ??= setTimeout(() => finish(id, { error: [SIGNAL_ERROR.unreachable, 'listener did not answer through its registered mapping'] }), forwardTimeoutMs);
@@ -189,7 +195,7 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
         const answer = !err ? res?.r?.m : undefined;
         if (Buffer.isBuffer(answer) && answer.length <= MAX_SIGNED_SIGNAL_BYTES) {
           stats.answered++;
-          return finish(id, { answer });
+          return finish(id, { answer, trigger });
         }
         const verdict = krpcErrorOf(err, res);
         if (verdict && isListenerVerdict(verdict.code)) return finish(id, { error: [verdict.code, verdict.text] });
@@ -198,7 +204,7 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
     );
   }
 
-  function finish(id: string, result: { answer: Buffer } | { error: [number, string] }): void {
+  function finish(id: string, result: { answer: Buffer; trigger: number | undefined } | { error: [number, string] }): void {
     const entry = pending.get(id);
     if (!entry) return;
     pending.delete(id);
@@ -206,7 +212,7 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
     for (const s of entry.sent) s.cancel();
     if (stopped) return;
     for (const w of entry.waiters) {
-      if ('answer' in result) rpc.response(w.peer, w.query, { id: rpc.id, m: result.answer });
+      if ('answer' in result) rpc.response(w.peer, w.query, { id: rpc.id, m: result.answer, ...(result.trigger === undefined ? {} : { n: result.trigger }) });
       else rpc.error(w.peer, w.query, result.error);
     }
   }

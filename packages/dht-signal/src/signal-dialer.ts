@@ -41,7 +41,7 @@ export interface PunchRequestResult {
   answer: PunchAnswer;
   /** The introducer whose relay brought the answer. */
   introducer: HostPort;
-  /** From sending the datagram that was answered to receiving the answer, ms (fractional). */
+  /** From sending the transmission whose forward the listener answered to receiving the answer, ms (fractional): the path's round trip plus the listener's handler time. */
   rttMs: number;
   /** Introducers given up on before the answer came, and why. */
   attempts: IntroducerAttempt[];
@@ -78,6 +78,7 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
     const lanes: Lane[] = [];
     let rejection: SignalRejectedError | undefined;
     let settled = false;
+    let transmissions = 0;
 
     const finish = (result: PunchRequestResult | Error): void => {
       if (settled) return;
@@ -98,7 +99,7 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
 
     const startNext = (): void => {
       if (settled || lanes.length >= opts.introducers.length) return;
-      const lane: Lane = { introducer: opts.introducers[lanes.length]!, tries: 0, done: false };
+      const lane: Lane = { introducer: opts.introducers[lanes.length]!, tries: 0, done: false, sentAt: new Map() };
       lanes.push(lane);
       send(lane);
     };
@@ -115,11 +116,18 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
 
     const send = (lane: Lane): void => {
       lane.tries++;
+      const n = transmissions++;
       const sentAt = performance.now();
+      lane.sentAt.set(n, sentAt);
       sent.push(
-        sendQuery(rpc, lane.introducer, SIGNAL_QUERY.request, { m }, (err, res) => {
+        sendQuery(rpc, lane.introducer, SIGNAL_QUERY.request, { m, n }, (err, res) => {
           if (settled) return;
-          const rttMs = performance.now() - sentAt;
+          // Under loss an earlier transmission's query can be answered by a
+          // later one's forward; the introducer says which (only among this
+          // lane's transmissions is it believed), so the time is the path's.
+          const echoed = res?.r?.n;
+          const from = typeof echoed === 'number' ? lane.sentAt.get(echoed) : undefined;
+          const rttMs = performance.now() - (from ?? sentAt);
           const raw = !err ? res?.r?.m : undefined;
           if (Buffer.isBuffer(raw)) {
             const answer = verifyAnswer(raw);
@@ -176,6 +184,8 @@ interface Lane {
   tries: number;
   timer?: NodeJS.Timeout;
   done: boolean;
+  /** Transmission number -> performance.now() when sent. */
+  sentAt: Map<number, number>;
 }
 
 function outcomeOf(code: number): IntroducerOutcome {

@@ -12,7 +12,11 @@ export const SIGNAL_QUERY = {
    * only `r.tok`: register again with that token in the body.
    */
   register: 'p2p_node_sig_reg',
-  /** Dialer -> introducer: signed request in `a.m`. Answer `r.m`: the listener's signed answer. */
+  /**
+   * Dialer -> introducer: signed request in `a.m`, transmission number in
+   * `a.n`. Answer `r.m`: the listener's signed answer, and `r.n`: the
+   * transmission whose forward it answered (for timing only, not trusted).
+   */
   request: 'p2p_node_sig_req',
   /** Introducer -> listener: the dialer's request, unchanged, in `a.m`. Answer `r.m`. */
   forward: 'p2p_node_sig_fwd',

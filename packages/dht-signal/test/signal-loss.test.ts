@@ -71,8 +71,11 @@ describe('signaling with loss', () => {
       console.log(
         `signaling with 5% loss per crossing, 40 requests (ms): rtt median ${pct(rtts, 0.5)} p90 ${pct(rtts, 0.9)}; request-to-answer median ${pct(totals, 0.5)} p90 ${pct(totals, 0.9)} max ${pct(totals, 0.999)}`,
       );
-      // The round trip reported is the one of the datagram that was answered, not of the whole retry loop.
-      expect(rtts[20]!).toBeLessThan(50);
+      // The round trip reported is the path's (the introducer names the transmission whose forward
+      // was answered), never one that includes a 100 ms retransmission wait.
+      expect(rtts.at(-1)!).toBeLessThan(90);
+      // While some requests did need a retransmission.
+      expect(totals.at(-1)!).toBeGreaterThan(100);
     } finally {
       s.listener.stop();
     }
