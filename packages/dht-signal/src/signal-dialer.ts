@@ -69,7 +69,13 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
   const attemptsPerIntroducer = Math.max(1, opts.attemptsPerIntroducer ?? 4);
   const freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
   const nonce = newNonce();
-  const m = Buffer.from(sealSignal(identity, { kind: 'request', targetKey: opts.target, nonce, offerBytes: encodeOffer(opts.offer) }));
+  let m: Buffer;
+  try {
+    m = Buffer.from(sealSignal(identity, { kind: 'request', targetKey: opts.target, nonce, offerBytes: encodeOffer(opts.offer) }));
+  } catch (err) {
+    // An offer that cannot be encoded (too many endpoints, bad port) fails the promise, not the caller's stack.
+    return Promise.reject(err as Error);
+  }
   const rpc = dht.krpc;
 
   return new Promise((resolve, reject) => {

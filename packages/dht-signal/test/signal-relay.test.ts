@@ -127,6 +127,13 @@ describe('signaling relay', () => {
     await expect(SignalListener.start(node, { identity: listenerId, introducers: [] })).rejects.toBeInstanceOf(DhtStoppedError);
   });
 
+  it('rejects (does not throw) for an offer that cannot be encoded or a target that is not a key', async () => {
+    const tooMany = { ...offer(1), publicEndpoints: Array.from({ length: 33 }, (_, i) => ({ host: '127.0.0.1', port: 1000 + i })) };
+    const p = requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: [introNodes[0]!.address()], offer: tooMany });
+    await expect(p).rejects.toThrow(/at most 32 endpoints/);
+    await expect(requestPunch(dialerNode, dialerId, { target: new Uint8Array(31), introducers: [], offer: offer(1) })).rejects.toThrow(/32-byte/);
+  });
+
   it('answers an unknown key with a fast, clear error', async () => {
     const stranger = generateIdentity();
     const started = performance.now();
