@@ -36,6 +36,8 @@ export interface IntroducerStats {
   rateLimited: number;
   unknownKey: number;
   malformed: number;
+  /** Queries that hit a bug here (answered with 202); should stay 0. */
+  internalErrors: number;
 }
 
 export interface Introducer {
@@ -99,7 +101,7 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
   const pending = new Map<string, PendingForward>();
   // Under a flood, one "rate limited" reply per source per second is enough to explain the silence.
   const limitNotices = new RateLimiter({ capacity: 1, refillPerSec: 1, maxKeys: 4096 });
-  const stats: IntroducerStats = { registrations: 0, pendingForwards: 0, forwarded: 0, answered: 0, rateLimited: 0, unknownKey: 0, malformed: 0 };
+  const stats: IntroducerStats = { registrations: 0, pendingForwards: 0, forwarded: 0, answered: 0, rateLimited: 0, unknownKey: 0, malformed: 0, internalErrors: 0 };
   let stopped = false;
 
   const sweep = setInterval(() => {
@@ -127,9 +129,15 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
       if (name === SIGNAL_QUERY.register) onRegister(m, { host, port: peer.port }, peer, query);
       else onRequest(m, peer, query);
     } catch (err) {
-      if (!(err instanceof SignalDecodeError)) throw err;
-      stats.malformed++;
-      rpc.error(peer, query, [SIGNAL_ERROR.malformed, err.message.slice(0, MAX_ERROR_TEXT)]);
+      // Nothing a stranger sends may throw out of a socket handler (that would end the process):
+      // anything other than a decode error is our bug, answered as a server error.
+      if (err instanceof SignalDecodeError) {
+        stats.malformed++;
+        rpc.error(peer, query, [SIGNAL_ERROR.malformed, err.message.slice(0, MAX_ERROR_TEXT)]);
+      } else {
+        stats.internalErrors++;
+        rpc.error(peer, query, [SIGNAL_ERROR.server, 'introducer error']);
+      }
     }
   };
 

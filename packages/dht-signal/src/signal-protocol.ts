@@ -27,6 +27,7 @@ export const SIGNAL_QUERY = {
  * range comes from the listener and introducers relay it verbatim.
  */
 export const SIGNAL_ERROR = {
+  server: 202,
   malformed: 203,
   unknownKey: 240,
   rateLimited: 241,

@@ -146,8 +146,9 @@ describe('garbage extension messages', () => {
         expect(reply.code, what).toBeGreaterThanOrEqual(203);
         expect(reply.code, what).toBeLessThan(260);
       }
-      // Nothing sent here registered anything.
+      // Nothing sent here registered anything, and none of it hit a bug.
       expect(gIntro.stats().registrations).toBe(1);
+      expect(gIntro.stats().internalErrors).toBe(0);
 
       // Both still do their job.
       const result = await requestPunch(dialerNode, dialerId, { target: gId.publicKey, introducers: [gIntroNode.address()], offer: offer(3) });
