@@ -1,0 +1,165 @@
+import type { ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { removeStaleNamespaces } from './cleanup.js';
+import { ImpairedBox } from './impair.js';
+import { buildDelayq } from './lab.js';
+import { newRunId } from './names.js';
+import { nsExec } from './sh.js';
+import { spawnInNs, stopAll, stopProcess, waitForLine } from './procs.js';
+import { buildTopology, destroyNamespaces, flushConntrack, type NatSpec, type Topology } from './topology.js';
+
+/*
+ * The whole p2p-node path through real kernel NATs: `p2p-node bootstrap` on
+ * the lab's public hosts (DHT node + introducer + TCP reflector), `p2p-node
+ * listen --echo` behind one NAT and `p2p-node dial` behind another, each its
+ * own process in its own namespace, exactly as a user runs them.
+ */
+const CLI = fileURLToPath(new URL('../../packages/node/dist/cli.js', import.meta.url));
+const DHT_PORT = 6881;
+
+export interface DialResult {
+  ok: boolean;
+  exitCode: number | null;
+  /** SHA-256 of what came back equals what was sent. */
+  intact: boolean;
+  bytes: number;
+  /** Wall time of the dial process, start to exit. */
+  wallMs: number;
+  /** The dial's --json stats (timings per phase, path, method), when it printed them. */
+  stats?: { path: string; method: string; strategy: string; candidate: string; timings: Record<string, number> };
+  error?: string;
+}
+
+export class DialLab {
+  readonly topo: Topology;
+  private boxes = new Map<string, ImpairedBox>();
+  private listeners: ChildProcess[] = [];
+  private keys = 0;
+  private dir = mkdtempSync(join(tmpdir(), 'p2p-dial-lab-'));
+  private down: Promise<void> | undefined;
+
+  constructor(private readonly log: (s: string) => void = () => undefined) {
+    this.topo = { run: newRunId(), inet: '', reflectors: [], nats: new Map(), namespaces: [] };
+  }
+
+  get bootstrap(): string {
+    return this.topo.reflectors.map((r) => `${r.ip}:${DHT_PORT}`).join(',');
+  }
+
+  async setUp(specs: NatSpec[]): Promise<void> {
+    removeStaleNamespaces();
+    buildDelayq();
+    buildTopology(this.topo, specs);
+    let seed = '';
+    for (const r of this.topo.reflectors) {
+      const args = ['bootstrap', '--host', r.ip, '--port', String(DHT_PORT), ...(seed ? ['--bootstrap', seed] : [])];
+      const child = spawnInNs(r.ns, process.execPath, [CLI, ...args]);
+      await waitForLine(child, /^ready /, 15_000);
+      seed = `${r.ip}:${DHT_PORT}`;
+    }
+    for (const box of this.topo.nats.values()) this.boxes.set(box.name, await ImpairedBox.start(box));
+    this.log(`dial lab ${this.topo.run}: ${this.topo.namespaces.length} namespaces, bootstrap ${this.bootstrap}`);
+  }
+
+  /** One-way delay and loss between the peers, split over the two NAT boxes they cross. */
+  async impair(nats: string[], oneWayMs: number, loss: number): Promise<void> {
+    const passes = nats.length;
+    for (const [name, box] of this.boxes) {
+      const on = nats.includes(name);
+      await box.set(on ? { delayUs: (oneWayMs * 1000) / passes, loss: loss > 0 ? 1 - Math.pow(1 - loss, 1 / passes) : 0 } : { delayUs: 0, loss: 0 });
+      flushConntrack(box.box);
+    }
+  }
+
+  private host(nat: string, index = 1) {
+    const h = this.topo.nats.get(nat)?.hosts[index - 1];
+    if (!h) throw new Error(`no host ${index} behind ${nat}`);
+    return h;
+  }
+
+  /** Starts `p2p-node listen --echo` behind `nat`; resolves with its public key once it is listening. */
+  async startListener(nat: string, extra: string[] = []): Promise<{ publicKey: string; child: ChildProcess }> {
+    const h = this.host(nat);
+    const keyFile = join(this.dir, `${h.name}-${this.keys++}.key`);
+    const publicKey = nsExec(h.ns, process.execPath, [CLI, 'keygen', '--out', keyFile]).trim();
+    const child = spawnInNs(h.ns, process.execPath, [CLI, 'listen', '--echo', '--key', keyFile, '--bootstrap', this.bootstrap, ...extra]);
+    this.listeners.push(child);
+    await waitForStderr(child, /^listening as /m, 30_000);
+    return { publicKey, child };
+  }
+
+  /** Runs one `p2p-node dial --json` behind `nat`, pipes `bytes` random bytes through the echo, checks them. */
+  async dial(nat: string, publicKey: string, bytes: number, timeoutMs = 120_000, extra: string[] = []): Promise<DialResult> {
+    const h = this.host(nat);
+    const payload = randomBytes(bytes);
+    const input = join(this.dir, `in-${bytes}`);
+    writeFileSync(input, payload);
+    const sent = createHash('sha256').update(payload).digest('hex');
+    const t0 = performance.now();
+    const child = spawnInNs(h.ns, 'sh', ['-c', `exec "$0" "$@" < "${input}"`, process.execPath, CLI, 'dial', publicKey, '--bootstrap', this.bootstrap, '--json', ...extra]);
+    const got = createHash('sha256');
+    let received = 0;
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      got.update(d);
+      received += d.length;
+    });
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => void stopProcess(child), timeoutMs);
+    const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    clearTimeout(timer);
+    const wallMs = performance.now() - t0;
+    const jsonLine = stderr.split('\n').find((l) => l.startsWith('{'));
+    const stats = jsonLine ? (JSON.parse(jsonLine) as DialResult['stats']) : undefined;
+    const intact = received === bytes && got.digest('hex') === sent;
+    const ok = exitCode === 0 && intact;
+    return {
+      ok,
+      exitCode,
+      intact,
+      bytes: received,
+      wallMs,
+      ...(stats ? { stats } : {}),
+      ...(ok ? {} : { error: stderr.split('\n').filter((l) => /p2p-node:|error|failed/i.test(l)).slice(-2).join(' | ') || `exit ${exitCode}, ${received}/${bytes} bytes` }),
+    };
+  }
+
+  async stopListeners(): Promise<void> {
+    await Promise.all(this.listeners.map((c) => stopProcess(c, 3_000)));
+    this.listeners = [];
+  }
+
+  /** Stops every process and removes every namespace; safe to call twice. */
+  tearDown(): Promise<void> {
+    this.down ??= (async () => {
+      await stopAll();
+      const failed = destroyNamespaces(this.topo.namespaces);
+      this.topo.namespaces = failed;
+      rmSync(this.dir, { recursive: true, force: true });
+      if (failed.length) this.log(`could not remove: ${failed.join(', ')}`);
+    })();
+    return this.down;
+  }
+}
+
+function waitForStderr(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms: ${buf.trim().slice(-400)}`)), timeoutMs);
+    child.stderr!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (re.test(buf)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${code}) before ${re}: ${buf.trim().slice(-400)}`));
+    });
+  });
+}

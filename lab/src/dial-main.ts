@@ -1,0 +1,128 @@
+/*
+ * `pnpm lab:dial`: `p2p-node dial` -> `p2p-node listen --echo` through real
+ * NATs, as separate processes, for each NAT pair and link condition; prints
+ * the table and exits non-zero when a cell falls short of every trial.
+ *
+ * Options: --trials N (20), --bytes N (1 MiB per trial), --big-bytes N (100 MiB,
+ * once per pair without delay; 0 skips), --pairs pp-pp,pp-rst, --json FILE
+ */
+import { writeFileSync } from 'node:fs';
+import { DialLab, type DialResult } from './dial-lab.js';
+import { labUnavailable } from './lab.js';
+import { median, percentile } from './stats.js';
+
+interface Pair {
+  id: string;
+  label: string;
+  dialer: string;
+  listener: string;
+}
+const PAIRS: Pair[] = [
+  { id: 'pp-pp', label: 'port-preserving -> port-preserving', dialer: 'pp1', listener: 'pp2' },
+  { id: 'pp-rst', label: 'port-preserving -> RST-answering', dialer: 'pp1', listener: 'rst1' },
+];
+const CONDITIONS = [
+  { id: 'none', label: 'no delay', oneWayMs: 0, loss: 0 },
+  { id: 'd25', label: '25 ms one-way', oneWayMs: 25, loss: 0 },
+  { id: 'd25l5', label: '25 ms + 5% loss', oneWayMs: 25, loss: 0.05 },
+];
+
+export interface DialCell {
+  pair: string;
+  condition: string;
+  trials: number;
+  successes: number;
+  direct: number;
+  medianMs: number;
+  p95Ms: number;
+  phases: Record<string, number>;
+  bytes: number;
+  failures: string[];
+  pass: boolean;
+}
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : dflt;
+};
+
+async function main(): Promise<number> {
+  const why = labUnavailable();
+  if (why) {
+    console.error(`lab:dial cannot run: ${why}`);
+    return 2;
+  }
+  const trials = Number(arg('trials', '20'));
+  const bytes = Number(arg('bytes', String(1 << 20)));
+  const bigBytes = Number(arg('big-bytes', String(100 << 20)));
+  const wanted = arg('pairs', PAIRS.map((p) => p.id).join(',')).split(',');
+  const pairs = PAIRS.filter((p) => wanted.includes(p.id));
+  const lab = new DialLab((s) => console.log(s));
+  const onSignal = () => void lab.tearDown().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const cells: DialCell[] = [];
+  try {
+    const nats = [...new Set(pairs.flatMap((p) => [p.dialer, p.listener]))];
+    await lab.setUp(nats.map((name) => ({ name, kind: name.replace(/\d+$/, '') as 'pp' | 'rst', hosts: 1 })));
+    console.log(`| pair | condition | connected | direct | median ms | p95 ms | lookup / profile / signal / punch / handshake (median ms) | bytes echoed intact |`);
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const pair of pairs) {
+      for (const cond of CONDITIONS) {
+        await lab.impair([pair.dialer, pair.listener], cond.oneWayMs, cond.loss);
+        const { publicKey } = await lab.startListener(pair.listener);
+        const results: DialResult[] = [];
+        // Back to back against one listener: each dial starts right after the previous stream closed.
+        for (let t = 0; t < trials; t++) results.push(await lab.dial(pair.dialer, publicKey, bytes));
+        let bigOk = true;
+        let big: DialResult | undefined;
+        if (bigBytes > 0 && cond.oneWayMs === 0) {
+          big = await lab.dial(pair.dialer, publicKey, bigBytes, 10 * 60_000);
+          bigOk = big.ok;
+        }
+        await lab.stopListeners();
+        cells.push(cell(pair, cond.label, results, big));
+        const c = cells[cells.length - 1]!;
+        c.pass &&= bigOk;
+        const ph = ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'handshakeMs'].map((k) => Math.round(c.phases[k] ?? NaN)).join(' / ');
+        console.log(
+          `| ${pair.label} | ${cond.label} | ${c.successes}/${c.trials} | ${c.direct}/${c.trials} | ${Math.round(c.medianMs)} | ${Math.round(c.p95Ms)} | ${ph} | ${bytes} B x ${c.successes}${big ? `, ${bigBytes} B ${big.ok ? `ok in ${Math.round(big.wallMs)} ms` : `FAILED (${big.error})`}` : ''} |`,
+        );
+        for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
+      }
+    }
+  } finally {
+    await lab.tearDown();
+  }
+  const json = arg('json', '');
+  if (json) writeFileSync(json, JSON.stringify({ cells }, null, 2));
+  const short = cells.filter((c) => !c.pass);
+  console.log(short.length ? `lab:dial: ${short.length} cell(s) fell short` : 'lab:dial: every cell connected in every trial');
+  return short.length ? 1 : 0;
+}
+
+function cell(pair: Pair, condition: string, results: DialResult[], big?: DialResult): DialCell {
+  const ok = results.filter((r) => r.ok);
+  const times = ok.map((r) => r.stats?.timings.totalMs ?? r.wallMs);
+  const phases: Record<string, number> = {};
+  for (const k of ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'handshakeMs', 'totalMs']) {
+    const v = ok.map((r) => r.stats?.timings[k]).filter((x): x is number => typeof x === 'number');
+    phases[k] = v.length ? median(v) : NaN;
+  }
+  const direct = ok.filter((r) => r.stats?.path === 'direct' || r.stats?.path === 'lan').length;
+  return {
+    pair: pair.id,
+    condition,
+    trials: results.length,
+    successes: ok.length,
+    direct,
+    medianMs: times.length ? median(times) : NaN,
+    p95Ms: times.length ? percentile(times, 95) : NaN,
+    phases,
+    bytes: results[0]?.bytes ?? 0,
+    failures: [...results.filter((r) => !r.ok).map((r) => r.error ?? 'failed'), ...(big && !big.ok ? [`big transfer: ${big.error}`] : [])],
+    pass: ok.length === results.length && direct === results.length,
+  };
+}
+
+process.exitCode = await main();
