@@ -17,6 +17,7 @@ export {
   RecordTooLargeError,
 } from './errors.js';
 export { serveIntroducer, type Introducer, type IntroducerOptions, type IntroducerStats } from './introducer.js';
+export type { RateLimitOptions } from './rate-limit.js';
 export {
   SignalListener,
   type IntroducerRegistration,
