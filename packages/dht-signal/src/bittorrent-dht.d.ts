@@ -55,6 +55,8 @@ declare module 'bittorrent-dht' {
 
   export interface KRpc extends EventEmitter {
     id: Buffer;
+    /** Set by destroy(), before the socket closes. */
+    destroyed: boolean;
     k: number;
     nodes: KBucketLike;
     socket: KrpcSocketLike;

@@ -82,6 +82,8 @@ export function walkGet(rpc: KRpc, target: Buffer, onReply: (reply: GetReply) =>
 
   const kick = (): void => {
     if (stopped) return;
+    // Sending on a closed dgram socket throws, and kick also runs from a timer.
+    if (rpc.destroyed) return end();
     const now = Date.now();
     const stalled = (c: Candidate): boolean => c.state === 'pending' && now - c.sentAt >= stallMs;
     // Stalled nodes step aside so the walk can reach the next closest ones.
@@ -106,7 +108,7 @@ export function walkGet(rpc: KRpc, target: Buffer, onReply: (reply: GetReply) =>
     if (stopped) return;
     stopped = true;
     clearInterval(stallTimer);
-    for (const c of candidates.values()) if (c.state === 'pending') rpc.socket.cancel(c.tid);
+    if (!rpc.destroyed) for (const c of candidates.values()) if (c.state === 'pending') rpc.socket.cancel(c.tid);
     finish(answered);
   };
 

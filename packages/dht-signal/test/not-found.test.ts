@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DhtNode } from '../src/dht-node.js';
-import { RecordNotFoundError } from '../src/errors.js';
+import { DhtStoppedError, RecordNotFoundError } from '../src/errors.js';
 import { generateIdentity } from '../src/identity.js';
-import { RecordResolver } from '../src/records.js';
+import { RecordPublisher, RecordResolver } from '../src/records.js';
 import { targetOf } from './forge.js';
+import { walkGet } from '../src/get-walk.js';
 import { LOOPBACK, stopAll } from './swarm.js';
 
 // bittorrent-dht's default query timeout: the case where dead nodes hurt most.
@@ -65,5 +66,28 @@ describe('not-found with dead nodes in every routing table', () => {
     // Dead nodes sit in the tables the walk reads, so the full walk waits out their timeouts.
     expect(ms).toBeGreaterThanOrEqual(SLOW_TIMEOUT_MS);
     expect(known).toBeGreaterThan(1);
+  });
+
+  it('a publish whose node stops mid-walk fails with DhtStoppedError and leaves no timer or query running', async () => {
+    const node = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [alive[0]!.address()], queryTimeoutMs: SLOW_TIMEOUT_MS });
+    const publishing = new RecordPublisher(node, generateIdentity())
+      .publish({ publicEndpoints: [], lanEndpoints: [], introducers: [] })
+      .catch((e: unknown) => e);
+    // Dead nodes keep this walk busy for a while: stop in the middle of it.
+    await new Promise((r) => setTimeout(r, 30));
+    await node.stop();
+    expect(await publishing).toBeInstanceOf(DhtStoppedError);
+    // A walk that kept running would now send on a closed socket from its timer and throw.
+    await new Promise((r) => setTimeout(r, 500));
+  });
+
+  it('a bare walk whose DHT node is destroyed under it ends instead of sending on the closed socket', async () => {
+    const node = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [alive[0]!.address()], queryTimeoutMs: SLOW_TIMEOUT_MS });
+    const walk = walkGet(node.krpc, targetOf(generateIdentity().publicKey), () => {});
+    await new Promise((r) => setTimeout(r, 30));
+    await node.stop();
+    // Nobody calls walk.stop(): the walk must still end, without a send on the closed socket (that throws).
+    const ended = await Promise.race([walk.finished.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still running'), 1000))]);
+    expect(ended).toBe('ended');
   });
 });
