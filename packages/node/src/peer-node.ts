@@ -239,9 +239,13 @@ export class PeerNode {
     const since = () => performance.now() - t0;
     this.progress('lookup', `looking up ${hex(publicKey)}`);
     const localPort = await freeTcpPort();
+    let lookupMs = 0;
     // Our own prediction does not depend on the record: profile while the lookup runs.
     const [recordOrErr, own] = await Promise.all([
-      this.resolver.lookup(publicKey).catch((err: unknown) => err as Error),
+      this.resolver
+        .lookup(publicKey)
+        .catch((err: unknown) => err as Error)
+        .finally(() => (lookupMs = since())),
       this.makeOffer(localPort).then((o) => ({ ...o, at: since() })),
     ]);
     if (recordOrErr instanceof Error) {
@@ -249,7 +253,6 @@ export class PeerNode {
       throw recordOrErr;
     }
     const record = recordOrErr;
-    const lookupMs = since();
     const profileMs = own.at;
     this.progress('signal', `record found (seq ${record.seq}); signaling through ${record.introducers.map(fmt).join(', ') || 'no introducer'}`);
     if (record.introducers.length === 0) throw new DialError('signal-failed', `the record of ${hex(publicKey)} names no introducer to signal through`);
