@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { DhtNode, generateIdentity, serveIntroducer, type HostPort, type Introducer } from '@p2p-node/dht-signal';
 import { startReflector, type Reflector } from '@p2p-node/punch';
+import net from 'node:net';
 import { PeerNode, type PeerStream } from '../src/peer-node.js';
+import { secureStream } from '../src/secure-stream.js';
 import { DialError } from '../src/peer-errors.js';
 
 const infra: { dht: DhtNode; reflector: Reflector; introducer: Introducer }[] = [];
@@ -104,6 +106,31 @@ describe('PeerNode on loopback', () => {
       expect(performance.now() - t0).toBeLessThan(5000);
     } finally {
       await dialer.close();
+    }
+  });
+
+  it('refuses a listener whose record and signaling name a key that the TCP endpoint cannot prove (exit code: wrong key)', async () => {
+    const namedId = generateIdentity();
+    const named = await node(namedId);
+    const impostorId = generateIdentity();
+    // The endpoint in the named key's record and answers is taken over by a peer holding another key.
+    const { offer } = await named.listen(() => undefined);
+    await new Promise<void>((r) => (named as unknown as { server: net.Server }).server.close(() => r()));
+    const impostor = net.createServer({ allowHalfOpen: true }, (sock) => {
+      sock.on('error', () => undefined);
+      secureStream(sock, false, { identity: impostorId }).catch(() => undefined);
+    });
+    await new Promise<void>((r) => impostor.listen(offer.localPort, '127.0.0.1', r));
+    const dialer = await node();
+    try {
+      const err = await dialer.dial(namedId.publicKey).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DialError);
+      expect((err as DialError).failure).toBe('wrong-key');
+      expect((err as Error).message).toMatch(/did not prove it holds/);
+    } finally {
+      impostor.close();
+      await dialer.close();
+      await named.close();
     }
   });
 });

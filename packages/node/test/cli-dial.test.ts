@@ -1,0 +1,119 @@
+// `p2p-node listen` and `p2p-node dial` as users run them: separate
+// processes on loopback (no NAT; through real NATs: lab/test/dial.test.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildCli, CLI_PATH } from '../src/child-cli.js';
+import { ExitCode } from '../src/exit-codes.js';
+
+let dir: string;
+let bootstrap: string;
+const infra: ChildCli[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'p2p-node-dial-'));
+  const a = new ChildCli(['bootstrap', '--host', '127.0.0.1', '--port', '0']);
+  infra.push(a);
+  const aAddr = (await a.waitForLine(/^ready (\S+)/, 15_000))[1]!;
+  const b = new ChildCli(['bootstrap', '--host', '127.0.0.2', '--port', '0', '--bootstrap', aAddr]);
+  infra.push(b);
+  bootstrap = `${aAddr},${(await b.waitForLine(/^ready (\S+)/, 15_000))[1]!}`;
+});
+
+afterAll(async () => {
+  await Promise.all(infra.map((c) => c.stop()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function keygen(name: string): Promise<{ file: string; key: string }> {
+  const file = join(dir, `${name}.json`);
+  const c = new ChildCli(['keygen', '--out', file]);
+  await c.exited;
+  return { file, key: c.stdoutLines[0]! };
+}
+
+async function startListener(extra: string[] = []): Promise<{ key: string; child: ChildCli }> {
+  const { file, key } = await keygen(`l${Math.random()}`);
+  const child = new ChildCli(['listen', '--echo', '--key', file, '--bootstrap', bootstrap, '--host', '127.0.0.1', ...extra]);
+  const t0 = Date.now();
+  while (!/listening as/.test(child.stderr)) {
+    if (child.child.exitCode !== null || Date.now() - t0 > 15_000) throw new Error(`listener not ready: ${child.stderr}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { key, child };
+}
+
+/** Runs `dial`, feeding `input` on stdin; resolves with exit code, stdout bytes and stderr. */
+function dial(args: string[], input: Buffer, timeoutMs = 20_000): Promise<{ code: number | null; out: Buffer; err: string; ms: number }> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const c = spawn(process.execPath, [CLI_PATH, 'dial', ...args, '--bootstrap', bootstrap, '--host', '127.0.0.1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    c.stdout.on('data', (d: Buffer) => out.push(d));
+    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    c.stdin.on('error', () => undefined);
+    c.stdin.end(input);
+    const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
+    c.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out: Buffer.concat(out), err, ms: performance.now() - t0 });
+    });
+  });
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('listen --echo and dial', () => {
+  it('pipes stdin through the encrypted stream and back, exits 0, reports phases with --json; five dials in a row', async () => {
+    const { key, child } = await startListener();
+    try {
+      for (let i = 0; i < 5; i++) {
+        const input = randomBytes(i === 0 ? 8 * 1024 * 1024 : 64 * 1024);
+        const r = await dial([key, '--json'], input);
+        expect(r.code, r.err).toBe(0);
+        expect(sha(r.out)).toBe(sha(input));
+        const stats = JSON.parse(r.err.split('\n').find((l) => l.startsWith('{'))!);
+        expect(stats).toMatchObject({ remotePublicKey: key, path: 'direct', bytesIn: input.length, bytesOut: input.length });
+        for (const phase of ['lookupMs', 'signalMs', 'punchMs', 'handshakeMs', 'totalMs']) expect(stats.timings[phase]).toBeGreaterThanOrEqual(0);
+        expect(r.err).toMatch(/^connected: /m);
+      }
+    } finally {
+      expect(await child.stop()).toBe(0);
+    }
+  });
+
+  it('a dialer outside --allow is refused with exit 8, and the listener keeps serving', async () => {
+    const allowed = await keygen('allowed');
+    const stranger = await keygen('stranger');
+    const { key, child } = await startListener(['--allow', allowed.key]);
+    try {
+      const refused = await dial([key, '--key', stranger.file], Buffer.from('hello'));
+      expect(refused.code).toBe(ExitCode.refused);
+      expect(refused.err).toMatch(/not in its allow list/);
+      const ok = await dial([key, '--key', allowed.file], Buffer.from('hello'));
+      expect(ok.code, ok.err).toBe(0);
+      expect(ok.out.toString()).toBe('hello');
+    } finally {
+      expect(await child.stop()).toBe(0);
+    }
+  });
+
+  it('a key with no record fails with exit 3 within a few seconds', async () => {
+    const r = await dial(['ab'.repeat(32)], Buffer.alloc(0));
+    expect(r.code).toBe(ExitCode.notFound);
+    expect(r.err).toMatch(/no record found/);
+    expect(r.ms).toBeLessThan(5000);
+  });
+
+  it('a listener that has stopped is reported as unreachable (exit 9), not a hang', async () => {
+    const { key, child } = await startListener();
+    await child.stop();
+    const r = await dial([key], Buffer.from('x'));
+    expect(r.code).toBe(ExitCode.signalFailed);
+    expect(r.ms).toBeLessThan(12_000);
+  });
+});
