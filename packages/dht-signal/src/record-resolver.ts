@@ -10,6 +10,8 @@ import { MIN_SILENCE_MS, WalkProgress } from './walk-progress.js';
 /** Kademlia's K in BEP 5: hearing from the 8 closest nodes ends a search. */
 const CLOSEST_TO_HEAR_FROM = 8;
 const CONVERGENCE_TICK_MS = 20;
+/** Keys whose highest seq a resolver remembers by default (about 1 MB). */
+const MAX_REMEMBERED_KEYS = 10_000;
 
 export interface VerifiedRecord {
   publicKey: Uint8Array;
@@ -59,6 +61,7 @@ interface SeqCandidate {
  */
 export class RecordResolver {
   private readonly highestSeq: Map<string, number>;
+  private readonly boundMemory: boolean;
   private readonly timeoutMs: number;
   private readonly quorum: number;
   private readonly graceMs: number;
@@ -75,11 +78,22 @@ export class RecordResolver {
     this.minSilenceMs = opts.minSilenceMs ?? MIN_SILENCE_MS;
     this.maxSilenceMs = Math.max(this.minSilenceMs, opts.maxSilenceMs ?? Math.min(1000, dht.queryTimeoutMs / 2));
     this.highestSeq = opts.seenSeqs ?? new Map();
+    // A caller's own map is theirs to bound (they may persist it); ours must not grow forever.
+    this.boundMemory = opts.seenSeqs === undefined;
   }
 
   /** Highest seq accepted so far for a key (0 if none). */
   seenSeq(publicKey: Uint8Array): number {
     return this.highestSeq.get(Buffer.from(publicKey).toString('hex')) ?? 0;
+  }
+
+  private remember(keyHex: string, seq: number): void {
+    // Re-inserting moves the key to the end, so eviction drops the least recently seen.
+    this.highestSeq.delete(keyHex);
+    this.highestSeq.set(keyHex, seq);
+    if (this.boundMemory && this.highestSeq.size > MAX_REMEMBERED_KEYS) {
+      this.highestSeq.delete(this.highestSeq.keys().next().value!);
+    }
   }
 
   lookup(publicKey: Uint8Array): Promise<VerifiedRecord> {
@@ -114,7 +128,7 @@ export class RecordResolver {
         this.dht.stopSignal.removeEventListener('abort', onStop);
 
         const best = newest(valid) ?? newest(expired);
-        if (best) this.highestSeq.set(keyHex, Math.max(floor, best.verdict.seq));
+        if (best) this.remember(keyHex, Math.max(floor, best.verdict.seq));
         if (best?.verdict.kind === 'valid') {
           const { fields, seq } = best.verdict;
           return resolve({ ...fields, seq, storedOn: best.storers.size });

@@ -234,7 +234,8 @@ describe('forged and stale items, served by a malicious storer next to the targe
       expect(await putDirect(swarm[12]!, replayer.address, old)).toBe(0);
       expect(await putDirect(swarm[12]!, fresh.address, newer)).toBe(0);
 
-      const resolver = new RecordResolver(swarm[14]!, { timeoutMs: 5000 });
+      const memory = new Map<string, number>();
+      const resolver = new RecordResolver(swarm[14]!, { timeoutMs: 5000, seenSeqs: memory });
       const seen = await resolver.lookup(id.publicKey);
       expect(seen.seq).toBe(2000);
       expect(seen.publicEndpoints[0]!.port).toBe(2);
@@ -244,6 +245,10 @@ describe('forged and stale items, served by a malicious storer next to the targe
       const err = await resolver.lookup(id.publicKey).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RecordInvalidError);
       expect(err).toMatchObject({ reason: 'stale-seq' });
+
+      // The memory is the caller's map: another resolver (a later run) given it refuses too.
+      expect(memory.get(Buffer.from(id.publicKey).toString('hex'))).toBe(2000);
+      await expect(new RecordResolver(swarm[15]!, { timeoutMs: 5000, seenSeqs: memory }).lookup(id.publicKey)).rejects.toMatchObject({ reason: 'stale-seq' });
 
       // A resolver without that memory takes the old record: the refusal above came from the memory.
       const naive = await new RecordResolver(swarm[14]!, { timeoutMs: 5000 }).lookup(id.publicKey);
