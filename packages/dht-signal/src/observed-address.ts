@@ -41,9 +41,9 @@ export interface ObservedAddressOptions {
   /** Distinct peers that must report the same address; at least 2. */
   minAgreeing?: number;
   /**
-   * Count peers as distinct only if their IPs differ. Off by default because
-   * a loopback test network has one IP; turn it on for the open Internet,
-   * where one host running many nodes must not outvote the rest.
+   * Count peers as distinct only if their IPs differ, so one host running
+   * many nodes cannot outvote the rest. Default: yes, except for loopback
+   * peers (a test network on 127.0.0.1 has one IP), which count by port.
    */
   distinctIps?: boolean;
   /** How long to keep asking nodes that join the routing table (a node that just started knows few); default 1 s. */
@@ -90,7 +90,8 @@ export function queryObservedAddress(rpc: KRpc, opts: ObservedAddressOptions = {
         const entry = votes.get(key) ?? { address, voters: new Set<string>() };
         votes.set(key, entry);
         const voterHost = peer.address ?? peer.host ?? '';
-        entry.voters.add(opts.distinctIps ? voterHost : `${voterHost}:${peer.port}`);
+        const byIp = opts.distinctIps ?? !isLoopback(voterHost);
+        entry.voters.add(byIp ? voterHost : `${voterHost}:${peer.port}`);
         if (entry.voters.size >= minAgreeing) return finish(entry.address);
       }
       giveUpIfDone();
@@ -120,4 +121,8 @@ export function queryObservedAddress(rpc: KRpc, opts: ObservedAddressOptions = {
     for (const peer of opts.peers ?? rpc.nodes.toArray()) ask(peer);
     giveUpIfDone();
   });
+}
+
+function isLoopback(host: string): boolean {
+  return host.startsWith('127.') || host === '::1';
 }

@@ -120,6 +120,12 @@ describe('observed address (KRPC extension)', () => {
     expect(await me.observedAddress()).toEqual(me.address());
   });
 
+  it('with distinctIps, peers sharing one IP count as one voice', async () => {
+    const swarm = await startSwarm(5);
+    started.push(...swarm);
+    await expect(swarm[4]!.observedAddress({ distinctIps: true })).rejects.toMatchObject({ reason: 'no-agreement' });
+  });
+
   it('does not believe a single peer', async () => {
     const a = await start();
     const b = await start([a]);
