@@ -181,6 +181,40 @@ describe('a node under garbage', () => {
     }
   });
 
+  it('survives 3,000 random KRPC-shaped messages built from the real field names', async () => {
+    const names = ['ping', 'find_node', 'get_peers', 'announce_peer', 'get', 'put', OBSERVED_ADDRESS_QUERY];
+    const fields = ['id', 'target', 'info_hash', 'token', 'port', 'implied_port', 'v', 'k', 'sig', 'seq', 'salt', 'cas', 'nodes', 'values', 'ip'];
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+    const value = (depth: number): unknown => {
+      switch (Math.floor(Math.random() * (depth > 1 ? 4 : 6))) {
+        case 0:
+          return Math.floor((Math.random() - 0.5) * 2 ** (Math.random() * 60));
+        case 1:
+          return randomBytes(pick([0, 1, 2, 6, 20, 26, 32, 64, 65, 300]));
+        case 2:
+          return pick([ID, KEY, SIG, Buffer.from('q'), Buffer.from('r')]);
+        case 3:
+          return Buffer.from(pick(names));
+        case 4:
+          return Array.from({ length: Math.floor(Math.random() * 4) }, () => value(depth + 1));
+        default:
+          return Object.fromEntries(Array.from({ length: Math.floor(Math.random() * 5) }, () => [pick(fields), value(depth + 1)]));
+      }
+    };
+    const messages = Array.from({ length: 3000 }, () => {
+      const body = Object.fromEntries(Array.from({ length: 1 + Math.floor(Math.random() * 6) }, () => [pick(fields), value(1)]));
+      const y = pick(['q', 'q', 'r', 'e', 'x']);
+      const msg: Record<string, unknown> = { t: Math.random() < 0.9 ? Buffer.from('aa') : value(1), y: Math.random() < 0.9 ? y : value(1) };
+      if (y === 'q') Object.assign(msg, { q: Math.random() < 0.9 ? pick(names) : value(1), a: Math.random() < 0.9 ? { id: ID, ...body } : value(1) });
+      else if (y === 'r') msg.r = Math.random() < 0.9 ? { id: ID, ...body } : value(1);
+      else msg.e = value(1);
+      return bencode.encode(msg);
+    });
+    for (let i = 0; i < messages.length; i += 500) await fire(messages.slice(i, i + 500));
+    expect(uncaught).toEqual([]);
+    expect((await pingVictim()).y?.toString()).toBe('r');
+  });
+
   it('the guard passes well-formed KRPC through unchanged', () => {
     expect(checkDatagram(bencode.encode({ t: 'aa', y: 'q', q: 'ping', a: { id: ID } }))).toBeNull();
     expect(checkDatagram(bencode.encode({ t: 'aa', y: 'q', q: 'put', a: { id: ID, token: 'tok', v: 'x', k: KEY, sig: SIG, seq: 3, salt: 's' } }))).toBeNull();
