@@ -151,7 +151,7 @@ export class Lab {
           { name: a, agent: this.agents.get(a)!, localPort: row.samePort ? shared : this.nextPort(), earlyMs: early === 'a' ? earlyMs : 0 },
           { name: b, agent: this.agents.get(b)!, localPort: this.nextPort(), earlyMs: early === 'b' ? earlyMs : 0 },
           reflectors,
-          { window: 8, leadMs: 150, timeoutMs: 8_000 + earlyMs, lan: row.lan },
+          { window: 8, leadMs: 150, timeoutMs: earlyMs ? 15_000 + earlyMs : 8_000, lan: row.lan },
         );
       });
       // A pair-of-pairs row (CGN) counts as one success only when every pair connected.

@@ -95,7 +95,12 @@ export function buildTopology(topo: Topology, specs: NatSpec[]): void {
     ipIn(ns, 'link', 'add', 'brl', 'type', 'bridge');
     ipIn(ns, 'addr', 'add', `${lanNet}.1/24`, 'dev', 'brl');
     ipIn(ns, 'link', 'set', 'brl', 'up');
-    nsExec(ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.brl.send_redirects=0', 'net.ipv4.conf.all.rp_filter=0']);
+    // Written through /proc (per namespace) rather than sysctl(8), which a
+    // minimal CI image may lack.
+    nsExec(ns, 'sh', [
+      '-c',
+      'echo 1 > /proc/sys/net/ipv4/ip_forward && for f in all/send_redirects brl/send_redirects all/rp_filter; do echo 0 > /proc/sys/net/ipv4/conf/$f; done',
+    ]);
     nsExec(ns, 'nft', ['-f', '-'], { input: natRuleset(spec.kind, wanIp, lanCidr) });
     const box: NatBox = { name: spec.name, kind: spec.kind, ns, wanIp, lanCidr, hosts: [] };
     for (let h = 0; h < spec.hosts; h++) {

@@ -9,3 +9,4 @@ export type { MappingKind, NatProfile, Observation } from './profile-types.js';
 export { toWireProfile, fromWireMapping } from './wire-profile.js';
 export { PunchError, ReflectorError, type PunchErrorCode } from './errors.js';
 export { parseHostPort, formatHostPort, type HostPort } from './host-port.js';
+export { MappingKeeper, type MappingKeeperOptions } from './keepalive.js';
