@@ -1,5 +1,5 @@
 import { DhtNode, RecordPublisher, RecordResolver, RecordNotFoundError, type HostPort, type Identity, type PunchOffer, type RecordContent } from '@p2p-node/dht-signal';
-import { planPunch, predict, profileNat, punch, PunchError, type NatProfile, type PunchResult } from '@p2p-node/punch';
+import { planPunch, predict, profileNat, punch, PunchError, type NatProfile, type ProfileResult, type PunchResult } from '@p2p-node/punch';
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectFirst } from './direct-connect.js';
 import { freeTcpPort } from './free-port.js';
@@ -22,6 +22,8 @@ export interface PeerNodeOptions {
   queryTimeoutMs?: number;
   /** Progress, for people (the CLI prints it on stderr). */
   onProgress?: (phase: string, detail: string) => void;
+  /** Profile the NAT in the background right away, so the first dial need not (default true). */
+  warmUp?: boolean;
   /** For tests: another signaling transport. */
   signaling?: Signaling;
 }
@@ -47,6 +49,8 @@ export interface ListenOptions {
 }
 
 const PUNCH_TIMEOUT_MS = 10_000;
+/** How long a port-preserving (or no-NAT) profile is trusted for new ports without probing. */
+const PROFILE_REUSE_MS = 60_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const hex = (k: Uint8Array) => Buffer.from(k).toString('hex');
 
@@ -60,6 +64,8 @@ export class PeerNode {
   private readonly resolver: RecordResolver;
   private readonly live = new Set<SecureStream>();
   private server: Server | undefined;
+  private lastProfile: { profile: ProfileResult; at: number } | undefined;
+  private warming: Promise<void> | undefined;
   private closed = false;
 
   private constructor(
@@ -77,7 +83,9 @@ export class PeerNode {
       bootstrap: opts.bootstrap,
       ...(opts.queryTimeoutMs ? { queryTimeoutMs: opts.queryTimeoutMs } : {}),
     });
-    return new PeerNode(dht, opts, opts.signaling ?? dhtSignaling);
+    const node = new PeerNode(dht, opts, opts.signaling ?? dhtSignaling);
+    if (opts.warmUp !== false) node.warmUp();
+    return node;
   }
 
   get publicKey(): Uint8Array {
@@ -99,8 +107,42 @@ export class PeerNode {
   /** Profiles our NAT from `localPort` and turns the prediction into an offer. */
   private async makeOffer(localPort: number): Promise<{ offer: PunchOffer; profile: NatProfile }> {
     const profile = await profileNat({ reflectors: this.reflectors(), localPort });
+    this.lastProfile = { profile, at: Date.now() };
     const prediction = predict(profile);
     return { offer: offerFrom(profile, prediction, this.lanHosts(), profile.rttMs), profile };
+  }
+
+  /**
+   * A dial punches from a fresh port, so it needs that port's prediction.
+   * Behind no NAT or a port-preserving one, the public port of any local port
+   * is the port itself: a profile seen recently answers without probing (the
+   * probes cost several round trips to the reflectors on every dial). Other
+   * mappings are probed from the new port.
+   */
+  private async offerForDial(localPort: number): Promise<{ offer: PunchOffer; profile: NatProfile }> {
+    const last = this.lastProfile;
+    if (!last || Date.now() - last.at > PROFILE_REUSE_MS || (last.profile.mapping !== 'port-preserving' && last.profile.mapping !== 'none')) {
+      return this.makeOffer(localPort);
+    }
+    const profile: ProfileResult = {
+      ...last.profile,
+      localPort,
+      mappedPort: localPort,
+      lastMappedPort: localPort,
+      observations: [],
+      reason: `${last.profile.mapping}, as profiled ${Math.round((Date.now() - last.at) / 1000)} s ago`,
+    };
+    return { offer: offerFrom(profile, predict(profile), this.lanHosts(), profile.rttMs), profile };
+  }
+
+  /** Profiles in the background so that the first dial finds a recent profile. */
+  private warmUp(): void {
+    this.warming = freeTcpPort()
+      .then((port) => this.makeOffer(port))
+      .then(
+        () => undefined,
+        (err: Error) => this.progress('profile', `NAT profile failed: ${err.message}`),
+      );
   }
 
   /**
@@ -246,7 +288,7 @@ export class PeerNode {
         .lookup(publicKey)
         .catch((err: unknown) => err as Error)
         .finally(() => (lookupMs = since())),
-      this.makeOffer(localPort).then((o) => ({ ...o, at: since() })),
+      (this.warming ?? Promise.resolve()).then(() => this.offerForDial(localPort)).then((o) => ({ ...o, at: since() })),
     ]);
     if (recordOrErr instanceof Error) {
       if (recordOrErr instanceof RecordNotFoundError) throw new DialError('not-found', recordOrErr.message, { cause: recordOrErr });
@@ -328,6 +370,7 @@ export class PeerNode {
     this.closed = true;
     this.publisher?.stop();
     this.registration?.stop();
+    await this.warming;
     for (const s of this.live) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await this.dht.stop();

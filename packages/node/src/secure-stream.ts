@@ -44,6 +44,9 @@ export function secureStream(socket: Socket, initiator: boolean, opts: SecureOpt
   const expected = opts.remotePublicKey ? Buffer.from(opts.remotePublicKey) : undefined;
   // netcat semantics: one side's EOF must not end the other side's writes.
   socket.allowHalfOpen = true;
+  // The handshake and the verdict are small back-to-back writes: Nagle would
+  // hold each behind the previous one's ACK, a round trip apiece.
+  socket.setNoDelay(true);
   const secret = new SecretStream(initiator, socket, {
     keyPair,
     pattern: 'IK',

@@ -41,11 +41,17 @@ export function registerDial(program: Command): void {
       });
       try {
         const stream = await node.dial(target);
+        const connectedAt = performance.now();
         const i = stream.info;
         log(`connected: ${toHex(target)} via ${i.candidate} (${i.path}, ${i.method}) in ${Math.round(performance.now() - t0)} ms`);
         let bytesIn = 0;
         let bytesOut = 0;
-        stream.on('data', (d: Buffer) => (bytesIn += d.length));
+        let firstByteMs: number | undefined;
+        stream.on('data', (d: Buffer) => {
+          // From the start of dial() (lookup) to the first byte the peer sent us.
+          firstByteMs ??= i.timings.totalMs + (performance.now() - connectedAt);
+          bytesIn += d.length;
+        });
         process.stdin.on('data', (d: Buffer) => (bytesOut += d.length));
         process.stdin.pipe(stream);
         stream.pipe(process.stdout, { end: false });
@@ -56,7 +62,7 @@ export function registerDial(program: Command): void {
         await new Promise<void>((resolve) => (process.stdout.writableNeedDrain ? process.stdout.once('drain', resolve) : resolve()));
         if (opts.json) {
           const { remotePublicKey: _key, ...rest } = i;
-          log(JSON.stringify({ remotePublicKey: toHex(target), ...rest, bytesIn, bytesOut, elapsedMs: Math.round(performance.now() - t0) }));
+          log(JSON.stringify({ remotePublicKey: toHex(target), ...rest, firstByteMs: firstByteMs ?? null, bytesIn, bytesOut, elapsedMs: Math.round(performance.now() - t0) }));
         }
       } finally {
         process.stdin.unpipe();
