@@ -76,7 +76,10 @@ async function main(): Promise<number> {
     if (values['nat-cli']) {
       // `p2p-node nat --json` run behind each NAT kind must name that kind.
       const checks = lab.natCli();
-      for (const c of checks) log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.host} (${c.kind}): ${c.got}`);
+      for (const c of checks) {
+        log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.host} (${c.kind}): ${c.got}`);
+        log(c.text.replace(/^/gm, '      '));
+      }
       return checks.every((c) => c.ok) ? 0 : 1;
     }
     if (values.profiles) {
@@ -86,7 +89,9 @@ async function main(): Promise<number> {
       return 0;
     }
     log(`NAT kinds: ${Object.entries(NAT_KIND_TEXT).map(([k, t]) => `${k} = ${t}`).join('; ')}`);
-    log(`delay and loss are end to end between the peers, per direction; ${trials} trials per cell\n`);
+    log(`rows: ${selectRows(rows).map((r) => `${r.id} = ${r.label}`).join('; ')}`);
+    log(`delay and loss are end to end between the peers, per direction; ${trials} trials per cell`);
+    log('times: from the common start until both sides hold the agreed socket (ms); bound = 1 RTT minimum + 1 RTT + 30 ms\n');
     log(header());
     cells = await lab.runMatrix((c) => {
       log(formatCell(c));

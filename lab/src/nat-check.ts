@@ -19,6 +19,8 @@ export interface NatCheck {
   kind: NatKind;
   ok: boolean;
   got: string;
+  /** The same verb's text output, for people reading the lab log. */
+  text: string;
 }
 
 /** Runs `p2p-node nat --json` in the first host behind every NAT box and compares it with the box's kind. */
@@ -37,7 +39,8 @@ export function checkNatCli(topo: Topology): NatCheck[] {
     } catch (err) {
       got = (err as Error).message;
     }
-    out.push({ host: host.name, kind: box.kind, ok, got });
+    const text = nsExec(host.ns, process.execPath, [NAT_CLI, 'nat', '--bootstrap', bootstrap], { timeoutMs: 20_000, allowFail: true });
+    out.push({ host: host.name, kind: box.kind, ok, got, text });
   }
   return out;
 }
