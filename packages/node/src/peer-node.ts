@@ -1,5 +1,5 @@
 import { DhtNode, RecordPublisher, RecordResolver, RecordNotFoundError, type HostPort, type Identity, type PunchOffer, type RecordContent } from '@p2p-node/dht-signal';
-import { planPunch, predict, profileNat, punch, PunchError, type NatProfile, type ProfileResult, type PunchResult } from '@p2p-node/punch';
+import { planPunch, predict, profileNat, punch, PunchError, type NatProfile, type ProfileResult, type PunchOptions, type PunchPlan, type PunchResult } from '@p2p-node/punch';
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectFirst } from './direct-connect.js';
 import { freeTcpPort } from './free-port.js';
@@ -210,9 +210,7 @@ export class PeerNode {
         deadline: Date.now() + PUNCH_TIMEOUT_MS,
         startAt,
         role: plan.role ?? 'responder',
-        ...(plan.spray ? { spray: plan.spray } : {}),
-        ...(plan.guesses ? { guesses: plan.guesses } : {}),
-        ...(plan.birthday ? { birthday: plan.birthday } : {}),
+        ...planExtras(plan),
       });
       const punchMs = performance.now() - t0;
       await this.secureAccepted(result.socket, dialerKey, allow, onConnection, describe(result), t0, punchMs);
@@ -323,9 +321,7 @@ export class PeerNode {
         candidates: plan.candidates,
         deadline: Date.now() + PUNCH_TIMEOUT_MS,
         role: plan.role ?? 'initiator',
-        ...(plan.spray ? { spray: plan.spray } : {}),
-        ...(plan.guesses ? { guesses: plan.guesses } : {}),
-        ...(plan.birthday ? { birthday: plan.birthday } : {}),
+        ...planExtras(plan),
       });
       }
     } catch (err) {
@@ -375,6 +371,16 @@ export class PeerNode {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await this.dht.stop();
   }
+}
+
+/** The optional parts of a punch plan, as punch() takes them. */
+function planExtras(plan: PunchPlan): Pick<PunchOptions, 'spray' | 'guesses' | 'birthday' | 'agreement'> {
+  return {
+    ...(plan.spray ? { spray: plan.spray } : {}),
+    ...(plan.guesses ? { guesses: plan.guesses } : {}),
+    ...(plan.birthday ? { birthday: plan.birthday } : {}),
+    ...(plan.agreement ? { agreement: plan.agreement } : {}),
+  };
 }
 
 function describe(r: Pick<PunchResult, 'winner' | 'attempts' | 'refused' | 'rounds'>): Pick<ConnectionInfo, 'path' | 'candidate' | 'method' | 'strategy' | 'punch'> {
