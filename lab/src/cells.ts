@@ -92,4 +92,4 @@ export const ROWS: PairRow[] = [
 ];
 
 /** Rows re-run with one side starting 2 s before the other. */
-export const EARLY_BIRD_ROWS = ['pp-pp', 'pp-rst', 'rst-rst', 'pp-seq', 'pp-rand'];
+export const EARLY_BIRD_ROWS = ['pp-pp', 'pp-rst', 'rst-rst', 'pp-seq', 'rst-seq', 'seq-seq', 'pp-rand', 'rst-rand', 'cgn', 'hairpin'];
