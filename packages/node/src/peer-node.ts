@@ -1,5 +1,5 @@
 import { DhtNode, RecordPublisher, RecordResolver, RecordNotFoundError, type HostPort, type Identity, type PunchOffer, type RecordContent } from '@p2p-node/dht-signal';
-import { planPunch, predict, profileNat, punch, PunchError, type NatProfile, type ProfileResult, type PunchOptions, type PunchPlan, type PunchResult } from '@p2p-node/punch';
+import { MappingKeeper, planPunch, predict, profileNat, punch, PunchError, type NatProfile, type ProfileResult, type PunchOptions, type PunchPlan, type PunchResult } from '@p2p-node/punch';
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectFirst } from './direct-connect.js';
 import { freeTcpPort } from './free-port.js';
@@ -66,6 +66,7 @@ export class PeerNode {
   private server: Server | undefined;
   private lastProfile: { profile: ProfileResult; at: number } | undefined;
   private warming: Promise<void> | undefined;
+  private keeper: MappingKeeper | undefined;
   private closed = false;
 
   private constructor(
@@ -161,30 +162,51 @@ export class PeerNode {
     if (reachable) await this.serveDirect(localPort, allow, onConnection);
     this.progress('listen', `NAT ${profile.mapping}, public ${offer.publicEndpoints.map(fmt).join(', ') || '-'}, ${reachable ? 'accepting on' : 'punching from'} port ${localPort}`);
 
-    const content = (introducers: HostPort[]): RecordContent => ({
-      publicEndpoints: offer.publicEndpoints,
-      lanEndpoints: offer.lanEndpoints,
-      nat: offer.nat,
+    let current = offer;
+    let introducers: HostPort[] = [];
+    const content = (): RecordContent => ({
+      publicEndpoints: current.publicEndpoints,
+      lanEndpoints: current.lanEndpoints,
+      nat: current.nat,
       introducers,
     });
+    const republish = () => void this.publisher?.publish(content()).catch((err: Error) => this.progress('publish-failed', err.message));
+    if (profile.mapping === 'endpoint-independent') {
+      // The published public port is the NAT's mapping of our punch port: it
+      // must not expire while it is published, and if it moves the record must follow.
+      this.keeper = new MappingKeeper({
+        reflectors: this.reflectors(),
+        localPort,
+        onChange: (observed) => {
+          const moved = { ...profile, publicIp: observed.host, mappedPort: observed.port };
+          current = offerFrom(moved, predict(moved), this.lanHosts(), offer.rttMs);
+          this.progress('listen', `NAT mapping moved to ${fmt(observed)}; republishing`);
+          republish();
+        },
+        onError: (err) => this.progress('keepalive', err.message),
+      }).start();
+    }
     this.registration = await this.signaling.listen(
       this.dht,
       this.opts.identity,
       this.opts.introducers ?? this.opts.bootstrap,
       async (request) => {
         // A sequential NAT allocates anew per connection: predict again for each dial.
-        const mine = profile.mapping === 'sequential' ? (await this.makeOffer(localPort)).offer : offer;
+        const mine = profile.mapping === 'sequential' ? (await this.makeOffer(localPort)).offer : current;
         if (reachable) return mine;
         void this.acceptOne(localPort, mine, request.dialerKey, request.offer, request.introducerRttMs ?? mine.rttMs, allow, onConnection);
         return mine;
       },
       // Dialers find introducers in our record: keep it in step with who accepts us.
-      (accepted) => void this.publisher?.publish(content(accepted)).catch((err: Error) => this.progress('publish-failed', err.message)),
+      (accepted) => {
+        introducers = accepted;
+        republish();
+      },
     );
-    const introducers = this.registration.introducers;
+    introducers = this.registration.introducers;
     this.publisher = new RecordPublisher(this.dht, this.opts.identity);
     this.publisher.on('publish-failed', (err: Error) => this.progress('publish-failed', err.message));
-    const res = await this.publisher.publish(content(introducers));
+    const res = await this.publisher.publish(content());
     this.progress('listen', `record published (seq ${res.seq}) on ${res.storedOn} nodes, introducers ${introducers.map(fmt).join(', ')}`);
     return { offer, introducers };
   }
@@ -365,6 +387,7 @@ export class PeerNode {
     if (this.closed) return;
     this.closed = true;
     this.publisher?.stop();
+    this.keeper?.stop();
     this.registration?.stop();
     await this.warming;
     for (const s of this.live) s.destroy();
