@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { DialLab, type DialResult } from './dial-lab.js';
 import { labUnavailable } from './lab.js';
 import { median, percentile } from './stats.js';
+import type { NatKind } from './nat-rules.js';
 
 interface Pair {
   id: string;
@@ -20,7 +21,14 @@ interface Pair {
 const PAIRS: Pair[] = [
   { id: 'pp-pp', label: 'port-preserving -> port-preserving', dialer: 'pp1', listener: 'pp2' },
   { id: 'pp-rst', label: 'port-preserving -> RST-answering', dialer: 'pp1', listener: 'rst1' },
+  // Beyond what the test suite runs by default (--pairs selects them):
+  { id: 'rst-rst', label: 'RST-answering -> RST-answering', dialer: 'rst1', listener: 'rst2' },
+  { id: 'pp-seq', label: 'port-preserving -> sequential', dialer: 'pp1', listener: 'seq1' },
+  { id: 'seq-pp', label: 'sequential -> port-preserving', dialer: 'seq1', listener: 'pp2' },
+  { id: 'pp-rand', label: 'port-preserving -> random', dialer: 'pp1', listener: 'rand1' },
+  { id: 'rand-pp', label: 'random -> port-preserving', dialer: 'rand1', listener: 'pp2' },
 ];
+const DEFAULT_PAIRS = 'pp-pp,pp-rst';
 const CONDITIONS = [
   { id: 'none', label: 'no delay', oneWayMs: 0, loss: 0 },
   { id: 'd25', label: '25 ms one-way', oneWayMs: 25, loss: 0 },
@@ -55,7 +63,7 @@ async function main(): Promise<number> {
   const trials = Number(arg('trials', '20'));
   const bytes = Number(arg('bytes', String(1 << 20)));
   const bigBytes = Number(arg('big-bytes', String(100 << 20)));
-  const wanted = arg('pairs', PAIRS.map((p) => p.id).join(',')).split(',');
+  const wanted = arg('pairs', DEFAULT_PAIRS).split(',');
   const pairs = PAIRS.filter((p) => wanted.includes(p.id));
   const lab = new DialLab((s) => console.log(s));
   const onSignal = () => void lab.tearDown().then(() => process.exit(130));
@@ -64,7 +72,7 @@ async function main(): Promise<number> {
   const cells: DialCell[] = [];
   try {
     const nats = [...new Set(pairs.flatMap((p) => [p.dialer, p.listener]))];
-    await lab.setUp(nats.map((name) => ({ name, kind: name.replace(/\d+$/, '') as 'pp' | 'rst', hosts: 1 })));
+    await lab.setUp(nats.map((name) => ({ name, kind: name.replace(/\d+$/, '') as NatKind, hosts: 1 })));
     console.log(`| pair | condition | connected | direct | median ms | p95 ms | lookup / profile / signal / punch / handshake (median ms) | bytes echoed intact |`);
     console.log('|---|---|---|---|---|---|---|---|');
     for (const pair of pairs) {
