@@ -116,4 +116,30 @@ describe('listen --echo and dial', () => {
     expect(r.code).toBe(ExitCode.signalFailed);
     expect(r.ms).toBeLessThan(12_000);
   });
+
+  it('without --echo, listen pipes its stdin to the dialer and the dialer\'s bytes to its stdout, then exits 0', async () => {
+    const { file, key } = await keygen('plain');
+    const listener = spawn(process.execPath, [CLI_PATH, 'listen', '--key', file, '--bootstrap', bootstrap, '--host', '127.0.0.1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let lOut = '';
+    let lErr = '';
+    listener.stdout.on('data', (d: Buffer) => (lOut += d.toString()));
+    listener.stderr.on('data', (d: Buffer) => (lErr += d.toString()));
+    const listenerExit = new Promise<number | null>((r) => listener.on('exit', r));
+    try {
+      const t0 = Date.now();
+      while (!/listening as/.test(lErr)) {
+        if (listener.exitCode !== null || Date.now() - t0 > 15_000) throw new Error(`listener not ready: ${lErr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      listener.stdin.end('hello from the listener\n');
+      const r = await dial([key], Buffer.from('hello from the dialer\n'));
+      expect(r.code, r.err).toBe(0);
+      expect(r.out.toString()).toBe('hello from the listener\n');
+      expect(await listenerExit).toBe(0);
+      expect(lOut).toBe('hello from the dialer\n');
+    } finally {
+      listener.kill('SIGKILL');
+    }
+  });
 });
+
