@@ -19,7 +19,7 @@ describe('decodeBounded', () => {
     const bytes = record({ publicEndpoints: [{ ip: ipToBytes('203.0.113.7'), port: 4000 }] });
     const got = decodeBounded(p2pnode.PeerRecord, bytes);
     expect(got.issuedAt).toBe(1_800_000_000);
-    expect(endpointToString(got.publicEndpoints[0]!)).toBe('203.0.113.7:4000');
+    expect(endpointToString(got.publicEndpoints[0] as { ip: Uint8Array; port: number })).toBe('203.0.113.7:4000');
   });
 
   it('refuses oversized input before decoding it', () => {
