@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { generateIdentity } from '@p2p-node/dht-signal';
-import { parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { resolveBootstrap } from '../cli-args.js';
 import { parsePublicKey, readKeyFile, toHex } from '../key-file.js';
-import { PeerNode } from '../peer-node.js';
+import { createCliPeer, logErr } from '../cli-peer.js';
 
 interface DialOptions {
   key?: string;
@@ -28,17 +28,12 @@ export function registerDial(program: Command): void {
     )
     .action(async (pubkey: string, opts: DialOptions) => {
       const target = parsePublicKey(pubkey);
-      const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
+      // Fail on a bad bootstrap list before reading keys or binding sockets.
+      resolveBootstrap(opts.bootstrap, { required: true });
       const identity = opts.key ? await readKeyFile(opts.key) : generateIdentity();
-      const log = (s: string) => process.stderr.write(`${s}\n`);
+      const log = logErr;
       const t0 = performance.now();
-      const node = await PeerNode.create({
-        identity,
-        bootstrap,
-        host: opts.host,
-        ...(opts.queryTimeout ? { queryTimeoutMs: parsePositiveInt(opts.queryTimeout, '--query-timeout') } : {}),
-        onProgress: (phase, detail) => log(`${phase}: ${detail}`),
-      });
+      const node = await createCliPeer(identity, opts);
       try {
         const stream = await node.dial(target);
         const connectedAt = performance.now();

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { pipeline } from 'node:stream/promises';
-import { parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { resolveBootstrap } from '../cli-args.js';
 import { defaultKeyPath, parsePublicKey, readKeyFile, toHex } from '../key-file.js';
-import { PeerNode, type PeerStream } from '../peer-node.js';
+import type { PeerStream } from '../peer-node.js';
+import { createCliPeer, logErr } from '../cli-peer.js';
 import { untilSignal } from '../until-signal.js';
 
 interface ListenOptions {
@@ -27,17 +28,12 @@ export function registerListen(program: Command): void {
     .addHelpText('after', '\nProgress goes to stderr; stdout carries only the connection\'s data. Stops on SIGINT/SIGTERM.')
     .action(async (opts: ListenOptions) => {
       const stopRequested = untilSignal();
-      const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
+      // Fail on a bad bootstrap list before reading keys or binding sockets.
+      resolveBootstrap(opts.bootstrap, { required: true });
       const identity = await readKeyFile(opts.key);
       const allow = opts.allow ? opts.allow.split(',').map((k) => parsePublicKey(k.trim())) : undefined;
-      const log = (s: string) => process.stderr.write(`${s}\n`);
-      const node = await PeerNode.create({
-        identity,
-        bootstrap,
-        host: opts.host,
-        ...(opts.queryTimeout ? { queryTimeoutMs: parsePositiveInt(opts.queryTimeout, '--query-timeout') } : {}),
-        onProgress: (phase, detail) => log(`${phase}: ${detail}`),
-      });
+      const log = logErr;
+      const node = await createCliPeer(identity, opts);
       let piped: PeerStream | undefined;
       let done: (() => void) | undefined;
       const firstClosed = new Promise<void>((resolve) => (done = resolve));
