@@ -15,6 +15,8 @@ import { checkNatCli, type NatCheck } from './nat-check.js';
 
 export interface LabOptions {
   trials: number;
+  /** Punches per trial (see trial.ts). */
+  attempts: number;
   earlyTrials: number;
   earlyMs: number;
   rows?: string[];
@@ -34,6 +36,8 @@ export interface CellReport {
   p95Ms: number;
   winners: Record<string, number>;
   strategy: string;
+  /** Trials that needed more than one punch. */
+  retried: number;
   /** For 25 ms rows: the bound one RTT + 30 ms above the physical minimum (one RTT). */
   boundMs?: number;
   pass: boolean;
@@ -151,7 +155,15 @@ export class Lab {
           { name: a, agent: this.agents.get(a)!, localPort: row.samePort ? shared : this.nextPort(), earlyMs: early === 'a' ? earlyMs : 0 },
           { name: b, agent: this.agents.get(b)!, localPort: this.nextPort(), earlyMs: early === 'b' ? earlyMs : 0 },
           reflectors,
-          { window: 8, leadMs: 150, timeoutMs: earlyMs ? 15_000 + earlyMs : 8_000, lan: row.lan },
+          {
+            window: 8,
+            leadMs: 150,
+            timeoutMs: earlyMs ? 15_000 + earlyMs : 5_000,
+            lan: row.lan,
+            attempts: this.opts.attempts,
+            retryTimeoutMs: 5_000,
+            freshPorts: () => [this.nextPort(), this.nextPort()],
+          },
         );
       });
       // A pair-of-pairs row (CGN) counts as one success only when every pair connected.
@@ -194,6 +206,7 @@ export class Lab {
       p95Ms: percentile(times, 95),
       winners,
       strategy: results[0]?.strategy ?? '',
+      retried: results.filter((r) => r.ok && r.attempts > 1).length,
       ...(boundMs !== undefined ? { boundMs } : {}),
       pass,
       failures: results.filter((r) => !r.ok).slice(0, 3).map((r) => r.detail),

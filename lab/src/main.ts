@@ -3,7 +3,7 @@
  * removes everything it made. Exit code 0 only when every cell met its
  * expectation (connect N/N; fail fast where no prediction can work).
  *
- *   pnpm lab [--trials N] [--early-trials N] [--rows pp-pp,pp-rand] [--conditions none,d25,d25l5]
+ *   pnpm lab [--trials N] [--attempts N (punches per trial, default 3)] [--early-trials N] [--rows pp-pp,pp-rand] [--conditions none,d25,d25l5]
  *            [--no-early-bird] [--json FILE] [--cleanup] [--profiles] [--nat-cli]
  */
 import { writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { formatCell, header } from './report.js';
 const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '20' },
+    attempts: { type: 'string', default: '3' },
     'early-trials': { type: 'string', default: '10' },
     'early-ms': { type: 'string', default: '2000' },
     rows: { type: 'string' },
@@ -48,8 +49,11 @@ async function main(): Promise<number> {
   const earlyTrials = Number(values['early-trials']);
   if (!Number.isInteger(trials) || trials < 1 || trials > 1000) throw new Error('--trials must be 1..1000');
   const rows = values.rows?.split(',');
+  const attempts = Number(values.attempts);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) throw new Error('--attempts must be 1..10');
   const lab = new Lab({
     trials,
+    attempts,
     earlyTrials,
     earlyMs: Number(values['early-ms']),
     ...(rows ? { rows } : {}),
@@ -91,6 +95,7 @@ async function main(): Promise<number> {
     log(`NAT kinds: ${Object.entries(NAT_KIND_TEXT).map(([k, t]) => `${k} = ${t}`).join('; ')}`);
     log(`rows: ${selectRows(rows).map((r) => `${r.id} = ${r.label}`).join('; ')}`);
     log(`delay and loss are end to end between the peers, per direction; ${trials} trials per cell`);
+    log(`a trial is up to ${attempts} punches, each re-profiled from fresh ports (as a dial would ask again); "(k on 2nd+)" counts trials that needed more than one`);
     log('times: from the common start until both sides hold the agreed socket (ms); bound = 1 RTT minimum + 1 RTT + 30 ms\n');
     log(header());
     cells = await lab.runMatrix((c) => {

@@ -10,12 +10,15 @@ function winnerText(c: CellReport): string {
 
 /** One line per cell, aligned; the verdict says whether the cell met what is expected of it. */
 export function formatCell(c: CellReport): string {
-  const got = c.expect === 'connect' ? `${c.successes}/${c.trials}` : `${c.trials - c.successes}/${c.trials} failed fast`;
+  const got =
+    c.expect === 'connect'
+      ? `${c.successes}/${c.trials}${c.retried ? ` (${c.retried} on 2nd+)` : ''}`
+      : `${c.trials - c.successes}/${c.trials} failed fast`;
   const bound = c.boundMs !== undefined ? ` (bound ${c.boundMs})` : '';
   const cols = [
     c.row.padEnd(10),
     c.condition.padEnd(32),
-    got.padEnd(18),
+    got.padEnd(20),
     `${fmt(c.medianMs)}`.padStart(6),
     `${fmt(c.p95Ms)}`.padStart(6),
     `${(c.strategy || '-').padEnd(31)}`,
@@ -29,7 +32,7 @@ export function header(): string {
   return [
     'row'.padEnd(10),
     'condition'.padEnd(32),
-    'result'.padEnd(18),
+    'result'.padEnd(20),
     'med ms'.padStart(6),
     'p95 ms'.padStart(6),
     'strategy'.padEnd(31),

@@ -19,6 +19,51 @@ export interface TrialResult {
   detail: string;
   /** For fail-fast rows: the error code both sides gave. */
   codes: string[];
+  /** Punch attempts this trial took (1 = the first punch connected). */
+  attempts: number;
+}
+
+export interface TrialOptions {
+  window: number;
+  leadMs: number;
+  /** Deadline of the first punch, from the common start. */
+  timeoutMs: number;
+  lan: boolean;
+  /** Punches per trial, each with fresh ports and fresh predictions (what a dial's signaling would redo). */
+  attempts: number;
+  /** Deadline of each further punch. */
+  retryTimeoutMs: number;
+  /** Fresh local ports for a further punch. */
+  freshPorts: () => [number, number];
+}
+
+/**
+ * One trial = up to `attempts` punches, like a dial that asks its peer to
+ * punch again (go-libp2p makes 3 attempts). A further punch re-profiles
+ * from new ports, so a NAT whose allocation moved (a SYN lost before a
+ * sequential NAT shifts all its later ports) is predicted afresh. A punch
+ * refused as unpredictable is final. The time counts from the first start.
+ */
+export async function runTrial(a: Side, b: Side, reflectors: HostPort[], opts: TrialOptions): Promise<TrialResult> {
+  let firstStart = 0;
+  let last: TrialResult | undefined;
+  for (let n = 1; n <= opts.attempts; n++) {
+    let sa = a;
+    let sb = b;
+    if (n > 1) {
+      const [pa, pb] = opts.freshPorts();
+      sa = { ...a, localPort: pa, earlyMs: 0 };
+      sb = { ...b, localPort: pb, earlyMs: 0 };
+    }
+    const timeoutMs = n === 1 ? opts.timeoutMs : opts.retryTimeoutMs;
+    const { result, start } = await runAttempt(sa, sb, reflectors, { ...opts, timeoutMs });
+    // Time runs from the first punch's start; a further attempt's profiling
+    // and signaling stand-in count in it, the first attempt's do not.
+    if (n === 1) firstStart = start;
+    last = { ...result, ms: start + result.ms - firstStart, attempts: n };
+    if (result.ok || result.codes.includes('unpredictable-peer')) return last;
+  }
+  return last!;
 }
 
 /**
@@ -27,7 +72,12 @@ export interface TrialResult {
  * swaps predictions (standing in for signaling), and both start at the same
  * wall-clock instant (minus the early bird's head start).
  */
-export async function runTrial(a: Side, b: Side, reflectors: HostPort[], opts: { window: number; leadMs: number; timeoutMs: number; lan: boolean }): Promise<TrialResult> {
+async function runAttempt(
+  a: Side,
+  b: Side,
+  reflectors: HostPort[],
+  opts: { window: number; leadMs: number; timeoutMs: number; lan: boolean },
+): Promise<{ result: TrialResult; start: number }> {
   const [pa, pb] = await Promise.all([
     a.agent.prepare({ localPort: a.localPort, reflectors, window: opts.window }),
     b.agent.prepare({ localPort: b.localPort, reflectors, window: opts.window }),
@@ -50,7 +100,7 @@ export async function runTrial(a: Side, b: Side, reflectors: HostPort[], opts: {
     });
   const [ra, rb] = await Promise.all([call(a, pa, b, pb, 'initiator'), call(b, pb, a, pa, 'responder')]);
   const profile = (n: string, p: typeof pa) => `${n}:${p.mapping}${p.mapping === 'unknown' ? ` (${p.reason})` : ''}`;
-  return judge(a, ra, b, rb, start, `${profile(a.name, pa)} ${profile(b.name, pb)}`);
+  return { result: judge(a, ra, b, rb, start, `${profile(a.name, pa)} ${profile(b.name, pb)}`), start };
 }
 
 function judge(a: Side, ra: PunchReply, b: Side, rb: PunchReply, start: number, profiles: string): TrialResult {
@@ -67,6 +117,7 @@ function judge(a: Side, ra: PunchReply, b: Side, rb: PunchReply, start: number, 
       strategy: ra.strategy === rb.strategy ? ra.strategy : `${ra.strategy} / ${rb.strategy}`,
       detail: rightPeers ? `${profiles} via ${ra.winnerEndpoint}` : `WRONG PEER: ${a.name} met ${ra.peerName}, ${b.name} met ${rb.peerName}`,
       codes: [],
+      attempts: 1,
     };
   }
   const why = (r: PunchReply) => (r.ok ? 'ok' : `${r.code}: ${r.message}`);
@@ -77,5 +128,6 @@ function judge(a: Side, ra: PunchReply, b: Side, rb: PunchReply, start: number, 
     strategy: ra.ok ? ra.strategy : ra.strategy,
     detail: `${profiles}; ${a.name} ${why(ra)}; ${b.name} ${why(rb)}`,
     codes: [ra.ok ? 'ok' : ra.code, rb.ok ? 'ok' : rb.code],
+    attempts: 1,
   };
 }

@@ -74,6 +74,11 @@ const MAX_GUESS_PORT = 65535;
  * destroyed before the promise settles.
  */
 export function punch(opts: PunchOptions): Promise<PunchResult> {
+  // A port of 0 would let the kernel pick a new port per attempt: every
+  // prediction the peer made about us would be wrong.
+  if (!Number.isInteger(opts.localPort) || opts.localPort < 1 || opts.localPort > 65535) {
+    return Promise.reject(new TypeError(`punch needs a fixed local port, got ${opts.localPort}`));
+  }
   return new Promise((resolve, reject) => {
     const startAt = opts.startAt ?? Date.now();
     const t0 = performance.now() + (startAt - Date.now());

@@ -28,7 +28,7 @@ function plainIp(address: string): string {
  * It reads nothing from the client, so a stranger can make it do no more work
  * than one small write per connection.
  */
-export async function startReflector(opts: { host?: string; port: number }): Promise<Reflector> {
+export async function startReflector(opts: { host?: string; port: number; maxConnections?: number }): Promise<Reflector> {
   const server: Server = createServer((socket) => {
     socket.on('error', () => socket.destroy());
     socket.setTimeout(5_000, () => socket.destroy());
@@ -44,6 +44,9 @@ export async function startReflector(opts: { host?: string; port: number }): Pro
     frame.set(body, 2);
     socket.end(frame);
   });
+  // Connections live for one write; the cap only matters under a flood,
+  // where it keeps a public node's file descriptors for its real work.
+  server.maxConnections = opts.maxConnections ?? 1024;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: opts.host, port: opts.port }, () => {

@@ -162,3 +162,7 @@ describe('punch engine on loopback', () => {
     expect(res.timings.firstSynMs).toBeLessThan(50);
   });
 });
+
+test('punch refuses a kernel-chosen local port (predictions would be wrong)', async () => {
+  await expect(punch({ localPort: 0, candidates: [], deadline: Date.now() + 100, role: 'initiator' })).rejects.toThrow(/fixed local port/);
+});
