@@ -21,12 +21,21 @@ const mainJs = join(root, 'lab/dist/main.js');
 const trials = Number(process.env.LAB_TRIALS ?? 20);
 const earlyTrials = Number(process.env.LAB_EARLY_TRIALS ?? 10);
 
+/** Set when the lab does not compile: that is a failure, never a reason to skip. */
+let buildError: string | null = null;
+
 function whyUnavailable(): string | null {
   if (process.platform !== 'linux') return 'the NAT lab needs Linux';
   if (process.getuid?.() !== 0) return 'the NAT lab needs root (network namespaces, nftables)';
   try {
-    // The same checks `pnpm lab` makes, from the compiled lab.
     execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'lab')], { stdio: 'pipe', timeout: 120_000 });
+  } catch (err) {
+    const e = err as { stdout?: Buffer; message: string };
+    buildError = e.stdout?.toString() || e.message;
+    return null;
+  }
+  try {
+    // The same checks `pnpm lab` makes, from the compiled lab.
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', `import('${join(root, 'lab/dist/lab.js')}').then(m => process.stdout.write(m.labUnavailable() ?? ''))`], {
       encoding: 'utf8',
       timeout: 60_000,
@@ -70,6 +79,10 @@ function runLab(args: string[], timeoutMs: number, onLine?: (line: string, kill:
 }
 
 describe('NAT lab', () => {
+  test.skipIf(why !== null)('the lab compiles', () => {
+    expect(buildError, 'tsc -p lab failed').toBeNull();
+  });
+
   if (why && process.env.CI === 'true') {
     test('runs in CI', () => {
       throw new Error(`CI=true but the NAT lab cannot run here: ${why}`);
@@ -82,6 +95,7 @@ describe('NAT lab', () => {
     let run = '';
 
     beforeAll(async () => {
+      if (buildError) return;
       const json = join(mkdtempSync(join(tmpdir(), 'p2p-lab-')), 'matrix.json');
       const res = await runLab(['--trials', String(trials), '--early-trials', String(earlyTrials), '--json', json], 20 * 60_000);
       code = res.code;
