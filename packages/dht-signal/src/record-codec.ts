@@ -1,12 +1,12 @@
 import { decodeBounded, p2pnode, WireDecodeError } from '@p2p-node/protos';
-import { bytesToIp, ipToBytes } from '@p2p-node/protos';
+import { bytesToIp, ipToBytes, natMappingFromWire, natMappingToWire, type NatMapping } from '@p2p-node/protos';
 import { RecordInvalidError } from './errors.js';
 import type { HostPort } from './host-port.js';
 
 /** Names the protocol and record version; a new record format gets a new salt, so old readers never misparse it. */
 export const RECORD_SALT: Uint8Array = new TextEncoder().encode('p2p-node/v1');
 
-export type NatMapping = 'unknown' | 'none' | 'port-preserving' | 'endpoint-independent' | 'sequential' | 'random';
+export type { NatMapping };
 
 export interface NatInfo {
   mapping: NatMapping;
@@ -49,18 +49,9 @@ export const MAX_ENDPOINTS_PER_LIST = 16;
 
 const READ_LIMITS = { maxBytes: 1000, maxRepeated: MAX_ENDPOINTS_PER_LIST, maxFieldBytes: 64, maxDepth: 4 };
 
-const MAPPING_TO_WIRE: Record<NatMapping, p2pnode.MappingBehavior> = {
-  unknown: p2pnode.MappingBehavior.MAPPING_UNKNOWN,
-  none: p2pnode.MappingBehavior.MAPPING_NONE,
-  'port-preserving': p2pnode.MappingBehavior.MAPPING_PORT_PRESERVING,
-  'endpoint-independent': p2pnode.MappingBehavior.MAPPING_ENDPOINT_INDEPENDENT,
-  sequential: p2pnode.MappingBehavior.MAPPING_SEQUENTIAL,
-  random: p2pnode.MappingBehavior.MAPPING_RANDOM,
-};
-
 export function encodePeerRecord(fields: RecordFields): Uint8Array {
   const endpoint = (hp: HostPort): p2pnode.Endpoint.$Properties => ({ ip: ipToBytes(hp.host), port: hp.port });
-  const nat: p2pnode.NatProfile.$Properties = { mapping: MAPPING_TO_WIRE[fields.nat.mapping] };
+  const nat: p2pnode.NatProfile.$Properties = { mapping: natMappingToWire(fields.nat.mapping) };
   if (fields.nat.publicIp !== undefined) nat.publicIp = ipToBytes(fields.nat.publicIp);
   if (fields.nat.portPreserving !== undefined) nat.portPreserving = fields.nat.portPreserving;
   if (fields.nat.delta !== undefined) nat.delta = fields.nat.delta;
@@ -116,7 +107,7 @@ function readEndpoint(e: p2pnode.Endpoint.$Properties, what: string): HostPort {
 }
 
 function readNat(nat: p2pnode.NatProfile.$Properties): NatInfo {
-  const mapping = (Object.keys(MAPPING_TO_WIRE) as NatMapping[]).find((m) => MAPPING_TO_WIRE[m] === nat.mapping) ?? 'unknown';
+  const mapping = natMappingFromWire(nat.mapping);
   const info: NatInfo = { mapping };
   const ip = nat.publicIp;
   if (ip && ip.length > 0) {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { bytesToIp, decodeBounded, ipToBytes, p2pnode, WireDecodeError } from '@p2p-node/protos';
+import { bytesToIp, decodeBounded, ipToBytes, natMappingFromWire, natMappingToWire, p2pnode, WireDecodeError } from '@p2p-node/protos';
 import type { HostPort } from './host-port.js';
 import { type Identity, PUBLIC_KEY_BYTES, sign, verify } from './identity.js';
-import type { NatInfo, NatMapping } from './record-codec.js';
+import type { NatInfo } from './record-codec.js';
 
 /** What each side of a punch tells the other. Nothing in it is secret; the envelope makes it unforgeable. */
 export interface PunchOffer {
@@ -62,16 +62,6 @@ const KIND_TO_WIRE: Record<SignalKind, p2pnode.SignalKind> = {
   answer: p2pnode.SignalKind.SIGNAL_ANSWER,
 };
 
-// Same table as the record codec's; kept here so neither file reaches into the other.
-const MAPPING_TO_WIRE: Record<NatMapping, p2pnode.MappingBehavior> = {
-  unknown: p2pnode.MappingBehavior.MAPPING_UNKNOWN,
-  none: p2pnode.MappingBehavior.MAPPING_NONE,
-  'port-preserving': p2pnode.MappingBehavior.MAPPING_PORT_PRESERVING,
-  'endpoint-independent': p2pnode.MappingBehavior.MAPPING_ENDPOINT_INDEPENDENT,
-  sequential: p2pnode.MappingBehavior.MAPPING_SEQUENTIAL,
-  random: p2pnode.MappingBehavior.MAPPING_RANDOM,
-};
-
 /** Why bytes were refused before any signature or freshness check. */
 export class SignalDecodeError extends Error {
   override readonly name = 'SignalDecodeError';
@@ -89,7 +79,7 @@ export function encodeOffer(offer: PunchOffer): Uint8Array {
     if (!Number.isInteger(hp.port) || hp.port < 1 || hp.port > 65535) throw new Error(`offer endpoint ${hp.host}:${hp.port} has no valid port`);
     return { ip: ipToBytes(hp.host), port: hp.port };
   };
-  const nat: p2pnode.NatProfile.$Properties = { mapping: MAPPING_TO_WIRE[offer.nat.mapping] };
+  const nat: p2pnode.NatProfile.$Properties = { mapping: natMappingToWire(offer.nat.mapping) };
   if (offer.nat.publicIp !== undefined) nat.publicIp = ipToBytes(offer.nat.publicIp);
   if (offer.nat.portPreserving !== undefined) nat.portPreserving = offer.nat.portPreserving;
   if (offer.nat.delta !== undefined) nat.delta = offer.nat.delta;
@@ -117,7 +107,7 @@ export function decodeOffer(bytes: Uint8Array): PunchOffer {
     return { host: bytesToIp(ip), port };
   };
   const natMsg = msg.nat ?? {};
-  const mapping = (Object.keys(MAPPING_TO_WIRE) as NatMapping[]).find((m) => MAPPING_TO_WIRE[m] === natMsg.mapping) ?? 'unknown';
+  const mapping = natMappingFromWire(natMsg.mapping);
   const nat: NatInfo = { mapping };
   const ip = natMsg.publicIp;
   if (ip && ip.length > 0) {
