@@ -2,6 +2,7 @@ import { DhtNode, RecordPublisher, RecordResolver, RecordNotFoundError, type Hos
 import { MappingKeeper, planPunch, predict, profileNat, punch, PunchError, type NatProfile, type ProfileResult, type PunchOptions, type PunchPlan, type PunchResult } from '@p2p-node/punch';
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectFirst } from './direct-connect.js';
+import { HandshakeGate } from './handshake-gate.js';
 import { freeTcpPort } from './free-port.js';
 import { lanAddresses } from './lan-addresses.js';
 import { offerFrom, predictionOf } from './offer.js';
@@ -242,13 +243,19 @@ export class PeerNode {
   }
 
   private async serveDirect(port: number, allow: string[] | undefined, onConnection: (stream: PeerStream) => void): Promise<void> {
+    const gate = new HandshakeGate();
     const server = createServer({ allowHalfOpen: true }, (socket) => {
       socket.on('error', () => undefined);
       const from = `${socket.remoteAddress}:${socket.remotePort}`;
+      const leave = gate.enter(socket.remoteAddress ?? '');
+      if (!leave) {
+        socket.destroy();
+        return;
+      }
       const how = { path: 'direct' as const, candidate: `${socket.localAddress}:${socket.localPort}`, method: 'reachable', strategy: 'connect', punch: { attempts: 0, refused: 0, rounds: 0 } };
-      void this.secureAccepted(socket, undefined, allow, onConnection, how, performance.now(), 0).catch((err: Error) =>
-        this.progress('accept-failed', `from ${from}: ${err.message}`),
-      );
+      void this.secureAccepted(socket, undefined, allow, onConnection, how, performance.now(), 0)
+        .catch((err: Error) => this.progress('accept-failed', `from ${from}: ${err.message}`))
+        .finally(leave);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

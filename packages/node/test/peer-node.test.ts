@@ -133,4 +133,32 @@ describe('PeerNode on loopback', () => {
       await named.close();
     }
   });
+
+  it('keeps serving dialers while one host holds idle connections open against it', async () => {
+    const listenerId = generateIdentity();
+    const listener = await node(listenerId);
+    const dialer = await node();
+    const idle: net.Socket[] = [];
+    try {
+      const { offer } = await listener.listen((s) => s.pipe(s));
+      // 40 connections from 127.0.0.2 that never say anything.
+      for (let i = 0; i < 40; i++) {
+        const sock = net.connect({ host: '127.0.0.1', port: offer.localPort, localAddress: '127.0.0.2' });
+        sock.on('error', () => undefined);
+        idle.push(sock);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      // Past the per-host bound the listener closes them at once instead of holding them.
+      expect(idle.filter((s) => s.destroyed || s.readyState !== 'open').length).toBeGreaterThanOrEqual(30);
+      const stream = await dialer.dial(listenerId.publicKey);
+      const echoed = readAll(stream);
+      stream.end(Buffer.from('still here'));
+      expect((await echoed).toString()).toBe('still here');
+    } finally {
+      for (const s of idle) s.destroy();
+      await dialer.close();
+      await listener.close();
+    }
+  });
 });
+
