@@ -1,7 +1,8 @@
 import type { HostPort } from './host-port.js';
 
 /** How a NAT maps local TCP ports to public ones (the seed's prediction methods). */
-export type MappingKind = 'none' | 'port-preserving' | 'endpoint-independent' | 'sequential' | 'random' | 'unknown';
+export type { NatMapping as MappingKind } from '@p2p-node/protos';
+import type { NatMapping as MappingKind } from '@p2p-node/protos';
 
 /** One reflector answer, in the order the probes were made. */
 export interface Observation {

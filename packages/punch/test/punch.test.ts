@@ -9,9 +9,11 @@ import { punch } from '../src/punch.js';
  * the lab's job (lab/test): there is no NAT here, and no fake one.
  */
 const servers: Server[] = [];
+const accepted: Socket[] = [];
 afterEach(() => {
+  // net.Server has no closeAllConnections (http.Server does): close the accepted sockets ourselves.
+  for (const s of accepted.splice(0)) s.destroy();
   for (const s of servers.splice(0)) {
-    s.closeAllConnections?.();
     s.close();
   }
 });
@@ -19,6 +21,7 @@ afterEach(() => {
 async function listen(onConn: (s: Socket) => void): Promise<number> {
   const server = createServer((s) => {
     s.on('error', () => {});
+    accepted.push(s);
     onConn(s);
   });
   servers.push(server);

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ReflectorError } from '../src/errors.js';
 import { profileNat } from '../src/profile.js';
@@ -72,13 +72,18 @@ describe('TCP reflector', () => {
 
   test('a silent server times out', async () => {
     // The client resets on timeout; the server side must expect that.
-    const mute = createServer((s) => s.on('error', () => {}));
+    const accepted: Socket[] = [];
+    const mute = createServer((s) => {
+      s.on('error', () => {});
+      accepted.push(s);
+    });
     await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
     const port = (mute.address() as AddressInfo).port;
     try {
       await expect(queryReflector({ reflector: { host: '127.0.0.1', port }, timeoutMs: 200 })).rejects.toThrow(/no reply within 200 ms/);
     } finally {
-      mute.closeAllConnections?.();
+      // net.Server has no closeAllConnections (http.Server does): close the accepted sockets ourselves.
+      for (const s of accepted) s.destroy();
       mute.close();
     }
   });
