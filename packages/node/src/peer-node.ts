@@ -49,7 +49,9 @@ export interface ListenOptions {
   allow?: Uint8Array[];
 }
 
-const PUNCH_TIMEOUT_MS = 10_000;
+/** Per punch attempt; a dial makes up to PUNCH_ATTEMPTS (as go-libp2p does). */
+const PUNCH_TIMEOUT_MS = 6_000;
+const PUNCH_ATTEMPTS = 3;
 /** How long a port-preserving (or no-NAT) profile is trusted for new ports without probing. */
 const PROFILE_REUSE_MS = 60_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -326,37 +328,39 @@ export class PeerNode {
     this.progress('signal', `record found (seq ${record.seq}); signaling through ${record.introducers.map(fmt).join(', ') || 'no introducer'}`);
     if (record.introducers.length === 0) throw new DialError('signal-failed', `the record of ${hex(publicKey)} names no introducer to signal through`);
 
-    const tSignal = performance.now();
-    let answer: SignalAnswer;
-    try {
-      answer = await this.signaling.request(this.dht, this.opts.identity, publicKey, record.introducers, own.offer);
-    } catch (err) {
-      throw new DialError('signal-failed', `could not signal ${hex(publicKey)}: ${(err as Error).message}`, { cause: err });
-    }
-    const signalMs = performance.now() - tSignal;
-    this.progress('punch', `answer via ${fmt(answer.introducer)} in ${Math.round(answer.rttMs)} ms; peer NAT ${answer.offer.nat.mapping}, predicted ${answer.offer.publicEndpoints.map(fmt).join(', ')}`);
-
-    const tPunch = performance.now();
-    let result: Pick<PunchResult, 'socket' | 'winner' | 'attempts' | 'refused' | 'rounds'>;
-    try {
-      if (answer.offer.nat.mapping === 'none') {
-        // The listener has no NAT and accepts: a plain connect, no punch.
-        const { socket, winner } = await connectFirst([...answer.offer.lanEndpoints, ...answer.offer.publicEndpoints], PUNCH_TIMEOUT_MS);
-        result = { socket, winner: { ...winner, method: 'reachable' }, attempts: 1, refused: 0, rounds: 1 };
-      } else {
-      const plan = planPunch({ local: predictionOf(own.offer), remote: predictionOf(answer.offer), remoteLan: answer.offer.lanEndpoints, rttMs: answer.rttMs });
-      result = await punch({
-        localPort,
-        candidates: plan.candidates,
-        deadline: Date.now() + PUNCH_TIMEOUT_MS,
-        role: plan.role ?? 'initiator',
-        ...planExtras(plan),
-      });
+    // Signal and punch, up to PUNCH_ATTEMPTS times: a SYN lost before a
+    // sequential NAT shifts every later port, so a failed punch is retried
+    // from a fresh port with fresh predictions on both sides (a new request).
+    let offer = own.offer;
+    let port = localPort;
+    let signalMs = 0;
+    let punchMs = 0;
+    let result: Pick<PunchResult, 'socket' | 'winner' | 'attempts' | 'refused' | 'rounds'> | undefined;
+    for (let attempt = 1; !result; attempt++) {
+      if (attempt > 1) {
+        port = await freeTcpPort();
+        offer = (await this.offerForDial(port)).offer;
       }
-    } catch (err) {
-      throw new DialError('punch-failed', `punch to ${hex(publicKey)} failed: ${(err as Error).message}`, { cause: err });
+      const tSignal = performance.now();
+      let answer: SignalAnswer;
+      try {
+        answer = await this.signaling.request(this.dht, this.opts.identity, publicKey, record.introducers, offer);
+      } catch (err) {
+        throw new DialError('signal-failed', `could not signal ${hex(publicKey)}: ${(err as Error).message}`, { cause: err });
+      }
+      signalMs += performance.now() - tSignal;
+      this.progress('punch', `answer via ${fmt(answer.introducer)} in ${Math.round(answer.rttMs)} ms; peer NAT ${answer.offer.nat.mapping}, predicted ${answer.offer.publicEndpoints.map(fmt).join(', ')}`);
+      const tPunch = performance.now();
+      try {
+        result = await this.connectOrPunch(port, offer, answer);
+      } catch (err) {
+        const retry = err instanceof PunchError && (err.code === 'timeout' || err.code === 'refused') && attempt < PUNCH_ATTEMPTS;
+        if (!retry) throw new DialError('punch-failed', `punch to ${hex(publicKey)} failed: ${(err as Error).message}`, { cause: err });
+        this.progress('punch', `attempt ${attempt} failed (${(err as Error).message}); again from a fresh port`);
+      } finally {
+        punchMs += performance.now() - tPunch;
+      }
     }
-    const punchMs = performance.now() - tPunch;
     this.progress('handshake', `connected to ${result.winner.host}:${result.winner.port} (${result.winner.method}); Noise handshake`);
 
     const tHandshake = performance.now();
@@ -382,6 +386,16 @@ export class PeerNode {
       ...describe(result),
       timings: { lookupMs, profileMs, signalMs, punchMs, handshakeMs, totalMs: since() },
     });
+  }
+
+  /** One attempt to get a TCP socket to the peer: a plain connect when it has no NAT, else a punch. */
+  private async connectOrPunch(localPort: number, mine: PunchOffer, answer: SignalAnswer): Promise<Pick<PunchResult, 'socket' | 'winner' | 'attempts' | 'refused' | 'rounds'>> {
+    if (answer.offer.nat.mapping === 'none') {
+      const { socket, winner } = await connectFirst([...answer.offer.lanEndpoints, ...answer.offer.publicEndpoints], PUNCH_TIMEOUT_MS);
+      return { socket, winner: { ...winner, method: 'reachable' }, attempts: 1, refused: 0, rounds: 1 };
+    }
+    const plan = planPunch({ local: predictionOf(mine), remote: predictionOf(answer.offer), remoteLan: answer.offer.lanEndpoints, rttMs: answer.rttMs });
+    return punch({ localPort, candidates: plan.candidates, deadline: Date.now() + PUNCH_TIMEOUT_MS, role: plan.role ?? 'initiator', ...planExtras(plan) });
   }
 
   private track(stream: SecureStream): void {
