@@ -10,35 +10,18 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { DialCell } from '../src/dial-main.js';
+import { labAvailability, root } from './availability.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const trials = Number(process.env.LAB_DIAL_TRIALS ?? 20);
-
-function whyUnavailable(): string | null {
-  if (process.platform !== 'linux') return 'the NAT lab needs Linux';
-  if (process.getuid?.() !== 0) return 'the NAT lab needs root (network namespaces, nftables)';
-  try {
-    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'lab')], { stdio: 'pipe', timeout: 120_000 });
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `import('${join(root, 'lab/dist/lab.js')}').then(m => process.stdout.write(m.labUnavailable() ?? ''))`], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    return out.trim() || null;
-  } catch (err) {
-    return `cannot prepare the lab: ${(err as Error).message}`;
-  }
-}
-
-const why = whyUnavailable();
-if (why) {
-  const banner = '!'.repeat(78);
-  console.warn(`\n${banner}\n!!! DIAL LAB TESTS SKIPPED: ${why}\n!!! No dial through a NAT was tested. Run as root on Linux (CI does).\n${banner}\n`);
-}
+const { why, buildError } = labAvailability('DIAL LAB TESTS');
 
 describe('p2p-node dial through real NATs', () => {
+  test('the lab compiles', () => {
+    expect(buildError, 'tsc -p lab failed').toBeNull();
+  });
+
   if (why && process.env.CI === 'true') {
     test('runs in CI', () => {
       throw new Error(`CI=true but the dial lab cannot run here: ${why}`);

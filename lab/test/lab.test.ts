@@ -11,46 +11,16 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { CONDITIONS, EARLY_BIRD_ROWS, ROWS } from '../src/cells.js';
 import type { CellReport } from '../src/lab.js';
+import { labAvailability, root } from './availability.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const mainJs = join(root, 'lab/dist/main.js');
 const trials = Number(process.env.LAB_TRIALS ?? 20);
 const earlyTrials = Number(process.env.LAB_EARLY_TRIALS ?? 10);
 
-/** Set when the lab does not compile: that is a failure, never a reason to skip. */
-let buildError: string | null = null;
-
-function whyUnavailable(): string | null {
-  if (process.platform !== 'linux') return 'the NAT lab needs Linux';
-  if (process.getuid?.() !== 0) return 'the NAT lab needs root (network namespaces, nftables)';
-  try {
-    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'lab')], { stdio: 'pipe', timeout: 120_000 });
-  } catch (err) {
-    const e = err as { stdout?: Buffer; message: string };
-    buildError = e.stdout?.toString() || e.message;
-    return null;
-  }
-  try {
-    // The same checks `pnpm lab` makes, from the compiled lab.
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `import('${join(root, 'lab/dist/lab.js')}').then(m => process.stdout.write(m.labUnavailable() ?? ''))`], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    return out.trim() || null;
-  } catch (err) {
-    return `cannot prepare the lab: ${(err as Error).message}`;
-  }
-}
-
-const why = whyUnavailable();
-if (why) {
-  const banner = '!'.repeat(78);
-  console.warn(`\n${banner}\n!!! NAT LAB TESTS SKIPPED: ${why}\n!!! Nothing that crosses a NAT was tested. Run as root on Linux (CI does).\n${banner}\n`);
-}
+const { why, buildError } = labAvailability('NAT LAB TESTS');
 
 function netnsList(): string {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
