@@ -2,9 +2,8 @@ import { type ItemVerdict, checkItem } from './check-item.js';
 import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError, RecordExpiredError, RecordInvalidError, RecordNotFoundError } from './errors.js';
 import { walkGet } from './get-walk.js';
-import type { HostPort } from './host-port.js';
 import { mutableTarget } from './mutable-item.js';
-import { type NatInfo, RECORD_SALT } from './record-codec.js';
+import { RECORD_SALT, type RecordFields } from './record-codec.js';
 import { MIN_SILENCE_MS, WalkProgress } from './walk-progress.js';
 
 /** Kademlia's K in BEP 5: hearing from the 8 closest nodes ends a search. */
@@ -13,17 +12,9 @@ const CONVERGENCE_TICK_MS = 20;
 /** Keys whose highest seq a resolver remembers by default (about 1 MB). */
 const MAX_REMEMBERED_KEYS = 10_000;
 
-export interface VerifiedRecord {
-  publicKey: Uint8Array;
+/** A record's fields (issuedAt in Unix seconds, lifetime in seconds after it) once every check passed. */
+export interface VerifiedRecord extends RecordFields {
   seq: number;
-  /** Unix seconds. */
-  issuedAt: number;
-  /** Seconds after issuedAt. */
-  lifetime: number;
-  publicEndpoints: HostPort[];
-  lanEndpoints: HostPort[];
-  nat: NatInfo;
-  introducers: HostPort[];
   /** Storers that had returned this very seq when the lookup settled. */
   storedOn?: number;
 }
@@ -118,14 +109,19 @@ export class RecordResolver {
         if (progress.converged(Date.now())) settle();
       }, CONVERGENCE_TICK_MS);
 
-      const settle = (): void => {
-        if (settled) return;
+      /** Stops the walk and every timer, once; false when the lookup had already ended. */
+      const end = (): boolean => {
+        if (settled) return false;
         settled = true;
         walk.stop();
         clearTimeout(graceTimer);
         clearTimeout(deadline);
         clearInterval(convergenceTick);
         this.dht.stopSignal.removeEventListener('abort', onStop);
+        return true;
+      };
+      const settle = (): void => {
+        if (!end()) return;
 
         const best = newest(valid) ?? newest(expired);
         if (best) this.remember(keyHex, Math.max(floor, best.verdict.seq));
@@ -138,13 +134,7 @@ export class RecordResolver {
         reject(new RecordNotFoundError(keyHex));
       };
       const onStop = (): void => {
-        if (settled) return;
-        settled = true;
-        walk.stop();
-        clearTimeout(graceTimer);
-        clearTimeout(deadline);
-        clearInterval(convergenceTick);
-        reject(new DhtStoppedError('lookup'));
+        if (end()) reject(new DhtStoppedError('lookup'));
       };
 
       const walk = walkGet(this.dht.krpc, target, ({ r, peer }) => {
