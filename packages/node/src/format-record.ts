@@ -1,6 +1,5 @@
-import type { HostPort, VerifiedRecord } from '@p2p-node/dht-signal';
+import { formatHostPort as hp, type HostPort, type VerifiedRecord } from '@p2p-node/dht-signal';
 
-const hp = (e: HostPort) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
 
 export function recordToJson(r: VerifiedRecord): Record<string, unknown> {
   return {

@@ -1,4 +1,4 @@
-import { DhtNode, RecordPublisher, RecordResolver, RecordNotFoundError, type HostPort, type Identity, type PunchOffer, type RecordContent } from '@p2p-node/dht-signal';
+import { DhtNode, formatHostPort as fmt, RecordPublisher, RecordResolver, RecordNotFoundError, type HostPort, type Identity, type PunchOffer, type RecordContent } from '@p2p-node/dht-signal';
 import { MappingKeeper, planPunch, predict, profileNat, punch, PunchError, type NatProfile, type ProfileResult, type PunchOptions, type PunchPlan, type PunchResult } from '@p2p-node/punch';
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectFirst } from './direct-connect.js';
@@ -442,5 +442,4 @@ function withInfo(stream: SecureStream, info: ConnectionInfo): PeerStream {
   return stream as PeerStream;
 }
 
-const fmt = (e: HostPort) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
 export { PunchError };
