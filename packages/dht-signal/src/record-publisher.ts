@@ -133,6 +133,9 @@ export class RecordPublisher extends EventEmitter {
     let highestSeqSeen = 0;
     const rpc = this.dht.krpc;
     // Stop once the k closest live nodes have answered: their tokens are all a put needs.
+    // Convergence alone is not enough: on a loaded machine slow nodes are presumed dead,
+    // and a walk that stopped then would store the record on too few nodes. Until k
+    // tokens are in hand, the walk runs to its end (bounded by the query timeout).
     const progress = new WalkProgress(this.target, rpc.id, rpc.k, MIN_SILENCE_MS, Math.max(MIN_SILENCE_MS, Math.min(1000, this.dht.queryTimeoutMs / 2)));
     const walk = walkGet(rpc, this.target, ({ r, peer }) => {
       const host = peer.address ?? peer.host;
@@ -150,7 +153,7 @@ export class RecordPublisher extends EventEmitter {
     });
     let tick: NodeJS.Timeout | undefined;
     const converged = new Promise<void>((resolve) => {
-      tick = setInterval(() => progress.converged(Date.now()) && resolve(), 20);
+      tick = setInterval(() => byAddress.size >= rpc.k && progress.converged(Date.now()) && resolve(), 20);
     });
     try {
       await this.untilStopped(Promise.race([walk.finished, converged]), 'publish');
