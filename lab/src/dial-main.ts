@@ -99,7 +99,7 @@ async function main(): Promise<number> {
         c.pass &&= bigOk;
         c.bigIntact = big ? big.ok : null;
         c.bigMs = big ? Math.round(big.wallMs) : null;
-        const ph = ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'handshakeMs'].map((k) => Math.round(c.phases[k] ?? NaN)).join(' / ');
+        const ph = ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'openMs'].map((k) => Math.round(c.phases[k] ?? NaN)).join(' / ');
         console.log(
           `| ${pair.label} | ${cond.label} | ${c.successes}/${c.trials} | ${c.direct}/${c.trials} | ${Math.round(c.medianMs)} | ${Math.round(c.p95Ms)} | ${ph} | ${bytes} B x ${c.successes}${big ? `, ${bigBytes} B ${big.ok ? `ok in ${Math.round(big.wallMs)} ms` : `FAILED (${big.error})`}` : ''} |`,
         );

@@ -201,6 +201,8 @@ export namespace p2pnode {
         offer: Uint8Array;
         replyTo: Uint8Array;
         token: Uint8Array;
+        session: Uint8Array;
+        refused: boolean;
         static create(properties: p2pnode.SignalBody.$Shape): p2pnode.SignalBody & p2pnode.SignalBody.$Shape;
         static create(properties?: p2pnode.SignalBody.$Properties): p2pnode.SignalBody;
         static encode(m: p2pnode.SignalBody.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -224,6 +226,8 @@ export namespace p2pnode {
             offer?: (Uint8Array|null);
             replyTo?: (Uint8Array|null);
             token?: (Uint8Array|null);
+            session?: (Uint8Array|null);
+            refused?: (boolean|null);
             $unknowns?: Uint8Array[];
         }
         type $Shape = p2pnode.SignalBody.$Properties;

@@ -2074,6 +2074,8 @@ export const p2pnode = $root.p2pnode = (() => {
          * @property {Uint8Array|null} [offer] SignalBody offer
          * @property {Uint8Array|null} [replyTo] SignalBody replyTo
          * @property {Uint8Array|null} [token] SignalBody token
+         * @property {Uint8Array|null} [session] SignalBody session
+         * @property {boolean|null} [refused] SignalBody refused
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2170,6 +2172,22 @@ export const p2pnode = $root.p2pnode = (() => {
         SignalBody.prototype.token = $util.newBuffer([]);
 
         /**
+         * SignalBody session.
+         * @member {Uint8Array} session
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.session = $util.newBuffer([]);
+
+        /**
+         * SignalBody refused.
+         * @member {boolean} refused
+         * @memberof p2pnode.SignalBody
+         * @instance
+         */
+        SignalBody.prototype.refused = false;
+
+        /**
          * Creates a new SignalBody instance using the specified properties.
          * @function create
          * @memberof p2pnode.SignalBody
@@ -2217,6 +2235,10 @@ export const p2pnode = $root.p2pnode = (() => {
                 w.uint32(/* id 7, wireType 2 =*/58).bytes(m.replyTo);
             if (m.token != null && $Object.hasOwnProperty.call(m, "token") && m.token.length)
                 w.uint32(/* id 8, wireType 2 =*/66).bytes(m.token);
+            if (m.session != null && $Object.hasOwnProperty.call(m, "session") && m.session.length)
+                w.uint32(/* id 9, wireType 2 =*/74).bytes(m.session);
+            if (m.refused != null && $Object.hasOwnProperty.call(m, "refused") && m.refused !== false)
+                w.uint32(/* id 10, wireType 0 =*/80).bool(m.refused);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -2346,6 +2368,24 @@ export const p2pnode = $root.p2pnode = (() => {
                             delete m.token;
                         continue;
                     }
+                case 9: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.session = v;
+                        else
+                            delete m.session;
+                        continue;
+                    }
+                case 10: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.refused = v;
+                        else
+                            delete m.refused;
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -2425,6 +2465,14 @@ export const p2pnode = $root.p2pnode = (() => {
             if (m.token != null && $Object.hasOwnProperty.call(m, "token")) {
                 if (!(m.token && typeof m.token.length === "number" || $util.isString(m.token)))
                     return "token: buffer expected";
+            }
+            if (m.session != null && $Object.hasOwnProperty.call(m, "session")) {
+                if (!(m.session && typeof m.session.length === "number" || $util.isString(m.session)))
+                    return "session: buffer expected";
+            }
+            if (m.refused != null && $Object.hasOwnProperty.call(m, "refused")) {
+                if (typeof m.refused !== "boolean")
+                    return "refused: boolean expected";
             }
             return null;
         };
@@ -2523,6 +2571,19 @@ export const p2pnode = $root.p2pnode = (() => {
                         m.token = d.token;
                 }
             }
+            if (d.session != null) {
+                if (d.session.length) {
+                    if (typeof d.session === "string")
+                        $util.base64.decode(d.session, m.session = $util.newBuffer($util.base64.length(d.session)), 0);
+                    else if (d.session.length >= 0)
+                        m.session = d.session;
+                }
+            }
+            if (d.refused != null) {
+                if (d.refused) {
+                    m.refused = $Boolean(d.refused);
+                }
+            }
             return m;
         };
 
@@ -2588,6 +2649,14 @@ export const p2pnode = $root.p2pnode = (() => {
                     if (o.bytes !== $Array)
                         d.token = $util.newBuffer(d.token);
                 }
+                if (o.bytes === $String)
+                    d.session = "";
+                else {
+                    d.session = [];
+                    if (o.bytes !== $Array)
+                        d.session = $util.newBuffer(d.session);
+                }
+                d.refused = false;
             }
             if (m.kind != null && $Object.hasOwnProperty.call(m, "kind")) {
                 d.kind = o.enums === $String ? $root.p2pnode.SignalKind[m.kind] === $undefined ? m.kind : $root.p2pnode.SignalKind[m.kind] : m.kind;
@@ -2612,6 +2681,12 @@ export const p2pnode = $root.p2pnode = (() => {
             }
             if (m.token != null && $Object.hasOwnProperty.call(m, "token")) {
                 d.token = o.bytes === $String ? $util.base64.encode(m.token, 0, m.token.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.token) : m.token;
+            }
+            if (m.session != null && $Object.hasOwnProperty.call(m, "session")) {
+                d.session = o.bytes === $String ? $util.base64.encode(m.session, 0, m.session.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.session) : m.session;
+            }
+            if (m.refused != null && $Object.hasOwnProperty.call(m, "refused")) {
+                d.refused = m.refused;
             }
             return d;
         };

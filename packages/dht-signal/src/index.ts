@@ -22,6 +22,7 @@ export {
   SignalListener,
   type IntroducerRegistration,
   type PunchRequest,
+  type PunchReply,
   type PunchRequestHandler,
   type SignalListenerOptions,
 } from './signal-listener.js';

@@ -32,6 +32,10 @@ export interface SignalMessage {
   replyTo: Uint8Array;
   /** In a registration: the introducer's token for the sender's address (may be empty). */
   token: Uint8Array;
+  /** In a request or answer: the two ends' opaque session handshake bytes (may be empty). */
+  session: Uint8Array;
+  /** In an answer: the listener refuses this dialer. */
+  refused: boolean;
 }
 
 /**
@@ -44,6 +48,8 @@ export const SIGNAL_SIGNATURE_DOMAIN: Uint8Array = new TextEncoder().encode('p2p
 export const NONCE_BYTES = 16;
 const MAX_NONCE_BYTES = 32;
 export const MAX_TOKEN_BYTES = 32;
+/** A Noise IK message with a small payload fits easily (the first is 96 bytes with none). */
+export const MAX_SESSION_BYTES = 160;
 /** A random NAT's birthday window can list many ports; 32 keeps one datagram well under 1,200 bytes. */
 export const MAX_OFFER_ENDPOINTS = 32;
 /** Everything that crosses the wire in `m` stays well below a typical 1,280-byte safe UDP payload. */
@@ -137,6 +143,8 @@ export interface SignalFields {
   offerBytes?: Uint8Array;
   replyTo?: Uint8Array;
   token?: Uint8Array;
+  session?: Uint8Array;
+  refused?: boolean;
 }
 
 /** Encodes and signs a SignedSignal (the bytes sent as KRPC argument `m`). */
@@ -150,7 +158,10 @@ export function sealSignal(identity: Identity, fields: SignalFields): Uint8Array
     offer: fields.offerBytes ?? new Uint8Array(),
     replyTo: fields.replyTo ?? new Uint8Array(),
     token: fields.token ?? new Uint8Array(),
+    session: fields.session ?? new Uint8Array(),
+    refused: fields.refused ?? false,
   }).finish();
+  if ((fields.session?.length ?? 0) > MAX_SESSION_BYTES) throw new Error(`session bytes are ${fields.session!.length}, at most ${MAX_SESSION_BYTES}`);
   if (body.length > MAX_BODY_BYTES) throw new Error(`signal body is ${body.length} bytes, at most ${MAX_BODY_BYTES}`);
   const signature = sign(identity, signedBytes(body));
   return p2pnode.SignedSignal.encode({ body, signature }).finish();
@@ -171,6 +182,8 @@ export function readSignal(bytes: Uint8Array): { message: SignalMessage; body: U
     throw new SignalDecodeError('answer does not name the request it answers');
   }
   if (b.token.length > MAX_TOKEN_BYTES) throw new SignalDecodeError(`token is ${b.token.length} bytes`);
+  if (b.session.length > MAX_SESSION_BYTES) throw new SignalDecodeError(`session bytes are ${b.session.length}`);
+  if (b.refused && kind !== 'answer') throw new SignalDecodeError(`a ${kind} cannot carry a refusal`);
   return {
     message: {
       kind,
@@ -182,6 +195,8 @@ export function readSignal(bytes: Uint8Array): { message: SignalMessage; body: U
       offerBytes: new Uint8Array(b.offer),
       replyTo: new Uint8Array(b.replyTo),
       token: new Uint8Array(b.token),
+      session: new Uint8Array(b.session),
+      refused: b.refused === true,
     },
     body: signed.body,
     signature: signed.signature,

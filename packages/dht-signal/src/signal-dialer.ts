@@ -20,6 +20,8 @@ export interface RequestPunchOptions {
   introducers: HostPort[];
   /** Our side of the punch. */
   offer: PunchOffer;
+  /** Opaque session handshake bytes for the listener (p2p-node: the first Noise message), signed with the request. */
+  session?: Uint8Array;
   /** Overall deadline; default 5,000 ms. */
   timeoutMs?: number;
   /** Retransmission delay of the same request to the same introducer; default 250 ms. */
@@ -35,6 +37,10 @@ export interface PunchAnswer {
   listenerKey: Uint8Array;
   offer: PunchOffer;
   issuedAtMs: number;
+  /** The listener's session handshake bytes (empty if none). */
+  session: Uint8Array;
+  /** The listener refuses us (signed, so no introducer could have made it up). */
+  refused: boolean;
 }
 
 export interface PunchRequestResult {
@@ -71,7 +77,7 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
   const nonce = newNonce();
   let m: Buffer;
   try {
-    m = Buffer.from(sealSignal(identity, { kind: 'request', targetKey: opts.target, nonce, offerBytes: encodeOffer(opts.offer) }));
+    m = Buffer.from(sealSignal(identity, { kind: 'request', targetKey: opts.target, nonce, offerBytes: encodeOffer(opts.offer), ...(opts.session ? { session: opts.session } : {}) }));
   } catch (err) {
     // An offer that cannot be encoded (too many endpoints, bad port) fails the promise, not the caller's stack.
     return Promise.reject(err as Error);
@@ -172,7 +178,7 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
         if (!Buffer.from(msg.targetKey).equals(Buffer.from(identity.publicKey))) return 'answer is addressed to another key';
         if (!Buffer.from(msg.replyTo).equals(Buffer.from(nonce))) return 'answer is for another request';
         if (Math.abs(Date.now() - msg.issuedAtMs) > freshnessMs) return 'answer is stale';
-        return { listenerKey: msg.senderKey, offer: decodeOffer(msg.offerBytes), issuedAtMs: msg.issuedAtMs };
+        return { listenerKey: msg.senderKey, offer: decodeOffer(msg.offerBytes), issuedAtMs: msg.issuedAtMs, session: msg.session, refused: msg.refused };
       } catch (err) {
         if (err instanceof SignalDecodeError) return `malformed answer: ${err.message}`;
         throw err;

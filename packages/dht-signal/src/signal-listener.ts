@@ -29,9 +29,19 @@ export interface PunchRequest {
   introducer: HostPort;
   /** Our last measured round trip to that introducer, ms: with the dialer's, it times the punch. */
   introducerRttMs?: number;
+  /** The dialer's opaque session handshake bytes (empty if it sent none); covered by its signature. */
+  session: Uint8Array;
 }
 
-export type PunchRequestHandler = (request: PunchRequest) => Promise<PunchOffer> | PunchOffer;
+/** What the handler answers besides an offer: its session handshake bytes, or a signed refusal. */
+export interface PunchReply {
+  offer: PunchOffer;
+  session?: Uint8Array;
+  /** Refuse this dialer (its key is not allowed): the answer says so, signed, and nobody punches. */
+  refused?: boolean;
+}
+
+export type PunchRequestHandler = (request: PunchRequest) => Promise<PunchOffer | PunchReply> | PunchOffer | PunchReply;
 
 export interface IntroducerRegistration {
   introducer: HostPort;
@@ -305,7 +315,15 @@ export class SignalListener {
     const handler = this.handler;
     if (!handler) throw new Refusal(SIGNAL_ERROR.refused, 'listener is not accepting requests');
     const rtt = this.status.get(key(introducer))?.rttMs;
-    const req: PunchRequest = { dialerKey: request.senderKey, offer, nonce: request.nonce, issuedAtMs: request.issuedAtMs, introducer, ...(rtt === undefined ? {} : { introducerRttMs: rtt }) };
+    const req: PunchRequest = {
+      dialerKey: request.senderKey,
+      offer,
+      nonce: request.nonce,
+      issuedAtMs: request.issuedAtMs,
+      introducer,
+      session: request.session,
+      ...(rtt === undefined ? {} : { introducerRttMs: rtt }),
+    };
     const answer = this.runHandler(handler, req, request.nonce);
     // Remembered until the request could no longer pass the freshness check.
     this.seen.set(nonceKey, { bodyHash, expiresAt: request.issuedAtMs + this.freshnessMs + 1, answer });
@@ -317,9 +335,17 @@ export class SignalListener {
   private async runHandler(handler: PunchRequestHandler, request: PunchRequest, nonce: Uint8Array): Promise<Buffer> {
     this.handlersInFlight++;
     try {
-      const offer = await handler(request);
+      const out = await handler(request);
+      const reply: PunchReply = 'offer' in out ? out : { offer: out };
       return Buffer.from(
-        sealSignal(this.opts.identity, { kind: 'answer', targetKey: request.dialerKey, replyTo: nonce, offerBytes: encodeOffer(offer) }),
+        sealSignal(this.opts.identity, {
+          kind: 'answer',
+          targetKey: request.dialerKey,
+          replyTo: nonce,
+          offerBytes: encodeOffer(reply.offer),
+          ...(reply.session ? { session: reply.session } : {}),
+          ...(reply.refused ? { refused: true } : {}),
+        }),
       );
     } finally {
       this.handlersInFlight--;

@@ -33,7 +33,9 @@ beforeAll(async () => {
   dialerId = generateIdentity();
   listener = await SignalListener.start(listenerNode, { identity: listenerId, introducers: introNodes.map((n) => n.address()) }, async (req) => {
     requests.push(req);
-    return offer(40_000, 3);
+    // A request with session bytes gets them back reversed (as a Noise reply would be derived from them); a leading 0xff asks for a refusal.
+    if (req.session.length === 0) return offer(40_000, 3);
+    return { offer: offer(40_000, 3), session: Uint8Array.from(req.session).reverse(), refused: req.session[0] === 0xff };
   });
 });
 
@@ -71,6 +73,25 @@ describe('signaling relay', () => {
     expect(req.introducer).toEqual(introNodes[0]!.address());
     expect(req.introducerRttMs).toBe(listener.registrations()[0]!.rttMs);
     expect(req.introducerRttMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('carries opaque session bytes both ways and a signed refusal, under the signatures', async () => {
+    const plain = await requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: [introNodes[1]!.address()], offer: offer(50_000, 11) });
+    expect(plain.answer.session).toEqual(new Uint8Array());
+    expect(plain.answer.refused).toBe(false);
+    const withSession = await requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: [introNodes[1]!.address()], offer: offer(50_000, 11), session: Uint8Array.of(1, 2, 3) });
+    expect(requests.at(-1)!.session).toEqual(Uint8Array.of(1, 2, 3));
+    expect(withSession.answer.session).toEqual(Uint8Array.of(3, 2, 1));
+    expect(withSession.answer.refused).toBe(false);
+    const refused = await requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: [introNodes[1]!.address()], offer: offer(50_000, 11), session: Uint8Array.of(0xff, 9) });
+    expect(refused.answer.refused).toBe(true);
+    expect(refused.answer.session).toEqual(Uint8Array.of(9, 0xff));
+  });
+
+  it('refuses session bytes past their bound before anything is sent', async () => {
+    await expect(
+      requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: [introNodes[1]!.address()], offer: offer(50_000, 11), session: new Uint8Array(161) }),
+    ).rejects.toThrow(/session bytes are 161, at most 160/);
   });
 
   it('ends with SignalTimeoutError at the overall deadline', async () => {

@@ -4,16 +4,18 @@ import { DialError, type DialFailure } from './peer-errors.js';
 
 const DIAL_EXIT: Record<DialFailure, ExitCode> = {
   'not-found': ExitCode.notFound,
+  'lookup-failed': ExitCode.error,
   'signal-failed': ExitCode.signalFailed,
   'punch-failed': ExitCode.punchFailed,
   'wrong-key': ExitCode.wrongKey,
   refused: ExitCode.refused,
-  timeout: ExitCode.punchFailed,
+  'invalid-record': ExitCode.invalidRecord,
+  'expired-record': ExitCode.expiredRecord,
 };
 
 export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof CliError) return err.exitCode;
-  if (err instanceof DialError) return DIAL_EXIT[err.failure];
+  if (err instanceof DialError) return DIAL_EXIT[err.code];
   if (err instanceof RecordNotFoundError) return ExitCode.notFound;
   if (err instanceof RecordExpiredError) return ExitCode.expiredRecord;
   if (err instanceof RecordInvalidError) return ExitCode.invalidRecord;

@@ -1,5 +1,5 @@
 import type { NatMapping, PunchOffer } from '@p2p-node/dht-signal';
-import type { NatProfile, Prediction, PredictionMethod } from '@p2p-node/punch';
+import type { NatProfile, PeerSide, Prediction, PredictionMethod } from '@p2p-node/punch';
 
 const METHOD_OF: Record<NatMapping, PredictionMethod> = {
   none: 'no-nat',
@@ -34,4 +34,9 @@ export function predictionOf(offer: PunchOffer): Prediction {
     ports: offer.publicEndpoints.map((e) => e.port),
     localPort: offer.localPort,
   };
+}
+
+/** A side of a punch as the connect policy takes it. */
+export function sideOf(offer: PunchOffer): PeerSide {
+  return { prediction: predictionOf(offer), lanEndpoints: offer.lanEndpoints, reachable: offer.nat.mapping === 'none' };
 }

@@ -1,13 +1,17 @@
-/** Why a dial failed, for code (and exit codes) to branch on. */
-export type DialFailure = 'not-found' | 'signal-failed' | 'punch-failed' | 'wrong-key' | 'refused' | 'timeout';
+import { P2pNodeError } from '@p2p-node/protos';
 
-export class DialError extends Error {
-  override readonly name = 'DialError';
-  constructor(
-    readonly failure: DialFailure,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/** Why a dial failed, for code (and exit codes) to branch on. */
+export type DialFailure = 'not-found' | 'lookup-failed' | 'invalid-record' | 'expired-record' | 'signal-failed' | 'punch-failed' | 'wrong-key' | 'refused';
+
+/** Every failure of `dial()`: `code` (also `failure`) says which, `cause` holds the underlying error. */
+export class DialError extends P2pNodeError {
+  declare readonly code: DialFailure;
+  constructor(failure: DialFailure, message: string, options?: { cause?: unknown }) {
+    super(failure, message, options);
+  }
+
+  /** The same as `code`; kept for callers written before the shared error shape. */
+  get failure(): DialFailure {
+    return this.code;
   }
 }

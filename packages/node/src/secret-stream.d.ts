@@ -24,5 +24,7 @@ declare module '@hyperswarm/secret-stream' {
     resume(): this;
     setTimeout(ms: number): void;
     static keyPair(seed?: Buffer): KeyPair;
+    /** The 32-byte id each end sends in its header: a hash of the handshake hash and the role. */
+    static id(handshakeHash: Buffer, isInitiator: boolean): Buffer;
   }
 }

@@ -98,6 +98,14 @@ export function secureStream(socket: Socket, initiator: boolean, opts: SecureOpt
 const MAX_FRAME = 64 * 1024;
 
 /**
+ * The first message each end writes on a stream keyed in signaling: it proves
+ * that the far end of this very socket holds the session keys (the secret-
+ * stream header alone raises no event), so neither side hands a stream over
+ * before its peer is known to be on it.
+ */
+export const OPEN_MESSAGE = Buffer.of(2);
+
+/**
  * streamx (what secret-stream is) is not a Node stream; users expect
  * `instanceof Duplex`. The wrapper also makes the end of the stream
  * authenticated: a TCP FIN is not, so a cut or injected FIN would pass for a
@@ -105,7 +113,7 @@ const MAX_FRAME = 64 * 1024;
  * a type byte, and an END message closes the stream inside the encrypted
  * channel.
  */
-function wrapAsNodeDuplex(secret: SecretStream, remotePublicKey: Uint8Array, handshakeHash: Uint8Array): SecureStream {
+export function wrapAsNodeDuplex(secret: SecretStream, remotePublicKey: Uint8Array, handshakeHash: Uint8Array, onPeerOpen?: () => void): SecureStream {
   const DATA = 0;
   const END = 1;
   let pendingWrite: (() => void) | undefined;
@@ -143,6 +151,7 @@ function wrapAsNodeDuplex(secret: SecretStream, remotePublicKey: Uint8Array, han
       peerFinished = true;
       return;
     }
+    if (message[0] === OPEN_MESSAGE[0] && message.length === 1) return onPeerOpen?.();
     if (message[0] !== DATA || message.length < 2) return void duplex.destroy(new Error('malformed message inside the secure channel'));
     if (!duplex.push(message.subarray(1))) secret.pause();
   });

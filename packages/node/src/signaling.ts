@@ -1,4 +1,4 @@
-import { requestPunch, SignalListener, type DhtNode, type HostPort, type Identity, type PunchOffer, type PunchRequest } from '@p2p-node/dht-signal';
+import { requestPunch, SignalListener, type DhtNode, type HostPort, type Identity, type PunchOffer, type PunchReply, type PunchRequest } from '@p2p-node/dht-signal';
 
 export interface SignalRegistration {
   /** The introducers that accepted us (they go into our record). */
@@ -11,6 +11,10 @@ export interface SignalAnswer {
   /** Round trip of the request/answer exchange through the introducer, ms. */
   rttMs: number;
   introducer: HostPort;
+  /** The listener's Noise reply. */
+  session: Uint8Array;
+  /** Signed refusal: our key is not in the listener's allow list. */
+  refused: boolean;
 }
 
 /** How offers travel between dialer and listener: through DHT nodes acting as introducers. */
@@ -19,10 +23,10 @@ export interface Signaling {
     dht: DhtNode,
     identity: Identity,
     introducers: HostPort[],
-    onRequest: (request: PunchRequest) => Promise<PunchOffer>,
+    onRequest: (request: PunchRequest) => Promise<PunchReply>,
     onIntroducersChanged: (accepted: HostPort[]) => void,
   ): Promise<SignalRegistration>;
-  request(dht: DhtNode, identity: Identity, target: Uint8Array, introducers: HostPort[], offer: PunchOffer): Promise<SignalAnswer>;
+  request(dht: DhtNode, identity: Identity, target: Uint8Array, introducers: HostPort[], offer: PunchOffer, session: Uint8Array): Promise<SignalAnswer>;
 }
 
 export const dhtSignaling: Signaling = {
@@ -39,8 +43,8 @@ export const dhtSignaling: Signaling = {
     }
     return { introducers: accepted, stop: () => listener.stop() };
   },
-  async request(dht, identity, target, introducers, offer) {
-    const r = await requestPunch(dht, identity, { target, introducers, offer });
-    return { offer: r.answer.offer, rttMs: r.rttMs, introducer: r.introducer };
+  async request(dht, identity, target, introducers, offer, session) {
+    const r = await requestPunch(dht, identity, { target, introducers, offer, session });
+    return { offer: r.answer.offer, rttMs: r.rttMs, introducer: r.introducer, session: r.answer.session, refused: r.answer.refused };
   },
 };

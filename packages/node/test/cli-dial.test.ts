@@ -78,7 +78,7 @@ describe('listen --echo and dial', () => {
         expect(sha(r.out)).toBe(sha(input));
         const stats = JSON.parse(r.err.split('\n').find((l) => l.startsWith('{'))!);
         expect(stats).toMatchObject({ remotePublicKey: key, path: 'direct', bytesIn: input.length, bytesOut: input.length });
-        for (const phase of ['lookupMs', 'signalMs', 'punchMs', 'handshakeMs', 'totalMs']) expect(stats.timings[phase]).toBeGreaterThanOrEqual(0);
+        for (const phase of ['lookupMs', 'signalMs', 'punchMs', 'openMs', 'totalMs']) expect(stats.timings[phase]).toBeGreaterThanOrEqual(0);
         expect(r.err).toMatch(/^connected: /m);
       }
     } finally {

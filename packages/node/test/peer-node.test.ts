@@ -115,7 +115,7 @@ describe('PeerNode on loopback', () => {
     const impostorId = generateIdentity();
     // The endpoint in the named key's record and answers is taken over by a peer holding another key.
     const { offer } = await named.listen(() => undefined);
-    await new Promise<void>((r) => (named as unknown as { server: net.Server }).server.close(() => r()));
+    await (named as unknown as { listener: { server: { close(): Promise<void> } } }).listener.server.close();
     const impostor = net.createServer({ allowHalfOpen: true }, (sock) => {
       sock.on('error', () => undefined);
       secureStream(sock, false, { identity: impostorId }).catch(() => undefined);

@@ -10,3 +10,5 @@ export { toWireProfile, fromWireMapping } from './wire-profile.js';
 export { PunchError, ReflectorError, type PunchErrorCode } from './errors.js';
 export { parseHostPort, formatHostPort, type HostPort } from './host-port.js';
 export { MappingKeeper, type MappingKeeperOptions } from './keepalive.js';
+export { connectPeer, type ConnectPeerOptions, type ConnectResult, type PeerSide } from './connect-policy.js';
+export { connectFirst } from './direct-connect.js';

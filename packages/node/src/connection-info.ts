@@ -1,0 +1,38 @@
+import type { ConnectResult } from '@p2p-node/punch';
+import type { SecureStream } from './secure-stream.js';
+
+/** How a connection came about: what `dial()` reports and `listen()` hands over. */
+export interface ConnectionInfo {
+  remotePublicKey: Uint8Array;
+  path: 'direct' | 'lan';
+  /** host:port of the candidate that connected, and how it was predicted. */
+  candidate: string;
+  method: string;
+  strategy: string;
+  /**
+   * Milliseconds per phase; total from dial() to the open stream. `signalMs`
+   * includes the Noise handshake (it rides in signaling); `openMs` is the
+   * secure stream's opening on the connected socket (its OPEN messages).
+   */
+  timings: { lookupMs: number; profileMs: number; signalMs: number; punchMs: number; openMs: number; totalMs: number };
+  punch: { attempts: number; refused: number; rounds: number };
+}
+
+export type PeerStream = SecureStream & { info: ConnectionInfo };
+
+export type ConnectionPath = Pick<ConnectionInfo, 'path' | 'candidate' | 'method' | 'strategy' | 'punch'>;
+
+export function describe(r: ConnectResult): ConnectionPath {
+  return {
+    path: r.winner.method === 'lan' ? 'lan' : 'direct',
+    candidate: `${r.winner.host}:${r.winner.port}`,
+    method: r.winner.method,
+    strategy: r.winner.method === 'birthday' ? 'birthday' : r.winner.method === 'reachable' ? 'connect' : 'punch',
+    punch: { attempts: r.attempts, refused: r.refused, rounds: r.rounds },
+  };
+}
+
+export function withInfo(stream: SecureStream, info: ConnectionInfo): PeerStream {
+  Object.defineProperty(stream, 'info', { value: info, enumerable: true });
+  return stream as PeerStream;
+}

@@ -1,0 +1,63 @@
+import type { HostPort, PunchOffer } from '@p2p-node/dht-signal';
+import { predict, profileNat, type NatProfile, type ProfileResult } from '@p2p-node/punch';
+import { freeTcpPort } from './free-port.js';
+import { offerFrom } from './offer.js';
+
+/** How long a port-preserving (or no-NAT) profile is trusted for new ports without probing. */
+const PROFILE_REUSE_MS = 60_000;
+
+/**
+ * Our side of every punch: the NAT profile of a local port turned into the
+ * offer signaling carries. Shared by the dial and listen sides, so a dial
+ * can reuse what listening (or an earlier dial) already learned.
+ */
+export class NatOffers {
+  private last: { profile: ProfileResult; at: number } | undefined;
+  private warming: Promise<void> | undefined;
+
+  constructor(
+    private readonly reflectors: () => HostPort[],
+    private readonly lanHosts: () => string[],
+  ) {}
+
+  /** Profiles our NAT from `localPort` and turns the prediction into an offer. */
+  async make(localPort: number): Promise<{ offer: PunchOffer; profile: NatProfile }> {
+    const profile = await profileNat({ reflectors: this.reflectors(), localPort });
+    this.last = { profile, at: Date.now() };
+    return { offer: offerFrom(profile, predict(profile), this.lanHosts(), profile.rttMs), profile };
+  }
+
+  /**
+   * The offer for a fresh port. Behind no NAT or a port-preserving one the
+   * public port of any local port is the port itself, so a recent profile
+   * answers without probing; other mappings are probed from the new port.
+   */
+  async forDial(localPort: number): Promise<{ offer: PunchOffer; profile: NatProfile }> {
+    await this.warming;
+    const last = this.last;
+    if (!last || Date.now() - last.at > PROFILE_REUSE_MS || (last.profile.mapping !== 'port-preserving' && last.profile.mapping !== 'none')) {
+      return this.make(localPort);
+    }
+    const profile: ProfileResult = {
+      ...last.profile,
+      localPort,
+      mappedPort: localPort,
+      lastMappedPort: localPort,
+      observations: [],
+      reason: `${last.profile.mapping}, as profiled ${Math.round((Date.now() - last.at) / 1000)} s ago`,
+    };
+    return { offer: offerFrom(profile, predict(profile), this.lanHosts(), profile.rttMs), profile };
+  }
+
+  /** Profiles in the background so that the first dial finds a recent profile. */
+  warmUp(onError: (err: Error) => void): void {
+    this.warming = freeTcpPort()
+      .then((port) => this.make(port))
+      .then(() => undefined, onError);
+  }
+
+  /** Resolves once a background profile (if any) has finished. */
+  settled(): Promise<void> {
+    return this.warming ?? Promise.resolve();
+  }
+}

@@ -1,0 +1,64 @@
+import { connectFirst } from './direct-connect.js';
+import type { HostPort } from './host-port.js';
+import { planPunch, type PunchPlan } from './plan.js';
+import type { Prediction } from './predict.js';
+import { punch, type PunchOptions, type PunchResult, type PunchRole } from './punch.js';
+
+/** One side of a connection attempt, as signaling tells it: plain data, no wire types. */
+export interface PeerSide {
+  prediction: Prediction;
+  lanEndpoints: HostPort[];
+  /** No NAT and listening: connect to it instead of punching. */
+  reachable: boolean;
+}
+
+export interface ConnectPeerOptions {
+  /** The bound, non-listening port we punch from. */
+  localPort: number;
+  local: PeerSide;
+  remote: PeerSide;
+  /** Round trip between the peers as signaling measured it (paces birthday rounds). */
+  rttMs: number;
+  /** The dialer initiates, the listener responds, unless the plan says otherwise. */
+  role: PunchRole;
+  /** Date.now() of the first SYN (the listener starts later so the SYNs cross). */
+  startAt?: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export type ConnectResult = Pick<PunchResult, 'socket' | 'winner' | 'attempts' | 'refused' | 'rounds'>;
+
+/**
+ * One attempt to get a TCP socket to a peer: a plain connect when it has no
+ * NAT (it listens), else the punch that both sides derive from the same two
+ * predictions. Retries from fresh ports are the caller's: they need fresh
+ * predictions, which only signaling carries.
+ */
+export async function connectPeer(opts: ConnectPeerOptions): Promise<ConnectResult> {
+  if (opts.remote.reachable && opts.role === 'initiator') {
+    const endpoints = [...opts.remote.lanEndpoints, ...opts.remote.prediction.ports.map((port) => ({ host: opts.remote.prediction.publicIp, port }))];
+    const { socket, winner } = await connectFirst(endpoints, opts.timeoutMs);
+    return { socket, winner: { ...winner, method: 'reachable' }, attempts: 1, refused: 0, rounds: 1 };
+  }
+  const plan = planPunch({ local: opts.local.prediction, remote: opts.remote.prediction, remoteLan: opts.remote.lanEndpoints, rttMs: opts.rttMs });
+  return punch({
+    localPort: opts.localPort,
+    candidates: plan.candidates,
+    deadline: Date.now() + opts.timeoutMs,
+    role: plan.role ?? opts.role,
+    ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...planExtras(plan),
+  });
+}
+
+/** The optional parts of a punch plan, as punch() takes them. */
+function planExtras(plan: PunchPlan): Pick<PunchOptions, 'spray' | 'guesses' | 'birthday' | 'agreement'> {
+  return {
+    ...(plan.spray ? { spray: plan.spray } : {}),
+    ...(plan.guesses ? { guesses: plan.guesses } : {}),
+    ...(plan.birthday ? { birthday: plan.birthday } : {}),
+    ...(plan.agreement ? { agreement: plan.agreement } : {}),
+  };
+}
