@@ -77,7 +77,7 @@ async function main(): Promise<number> {
   try {
     const nats = [...new Set(pairs.flatMap((p) => [p.dialer, p.listener]))];
     await lab.setUp(nats.map((name) => ({ name, kind: name.replace(/\d+$/, '') as NatKind, hosts: 1 })));
-    console.log(`| pair | condition | connected | direct | median ms | p95 ms | lookup / profile / signal / punch / handshake (median ms) | bytes echoed intact |`);
+    console.log(`| pair | condition | connected | direct | median ms | p95 ms | lookup / profile / signal / punch / open (median ms) | bytes echoed intact |`);
     console.log('|---|---|---|---|---|---|---|---|');
     for (const pair of pairs) {
       for (const cond of CONDITIONS) {

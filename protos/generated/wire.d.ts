@@ -155,6 +155,7 @@ export namespace p2pnode {
         nat?: (p2pnode.NatProfile.$Properties|null);
         localPort: number;
         rttMs: number;
+        provisional: boolean;
         static create(properties: p2pnode.PunchOffer.$Shape): p2pnode.PunchOffer & p2pnode.PunchOffer.$Shape;
         static create(properties?: p2pnode.PunchOffer.$Properties): p2pnode.PunchOffer;
         static encode(m: p2pnode.PunchOffer.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -175,6 +176,7 @@ export namespace p2pnode {
             nat?: (p2pnode.NatProfile.$Properties|null);
             localPort?: (number|null);
             rttMs?: (number|null);
+            provisional?: (boolean|null);
             $unknowns?: Uint8Array[];
         }
         type $Shape = p2pnode.PunchOffer.$Properties;

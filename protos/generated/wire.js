@@ -1605,6 +1605,7 @@ export const p2pnode = $root.p2pnode = (() => {
          * @property {p2pnode.NatProfile.$Properties|null} [nat] PunchOffer nat
          * @property {number|null} [localPort] PunchOffer localPort
          * @property {number|null} [rttMs] PunchOffer rttMs
+         * @property {boolean|null} [provisional] PunchOffer provisional
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1679,6 +1680,14 @@ export const p2pnode = $root.p2pnode = (() => {
         PunchOffer.prototype.rttMs = 0;
 
         /**
+         * PunchOffer provisional.
+         * @member {boolean} provisional
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         */
+        PunchOffer.prototype.provisional = false;
+
+        /**
          * Creates a new PunchOffer instance using the specified properties.
          * @function create
          * @memberof p2pnode.PunchOffer
@@ -1724,6 +1733,8 @@ export const p2pnode = $root.p2pnode = (() => {
                 w.uint32(/* id 4, wireType 0 =*/32).uint32(m.localPort);
             if (m.rttMs != null && $Object.hasOwnProperty.call(m, "rttMs") && m.rttMs !== 0)
                 w.uint32(/* id 5, wireType 0 =*/40).uint32(m.rttMs);
+            if (m.provisional != null && $Object.hasOwnProperty.call(m, "provisional") && m.provisional !== false)
+                w.uint32(/* id 6, wireType 0 =*/48).bool(m.provisional);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -1821,6 +1832,15 @@ export const p2pnode = $root.p2pnode = (() => {
                             delete m.rttMs;
                         continue;
                     }
+                case 6: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.provisional = v;
+                        else
+                            delete m.provisional;
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -1906,6 +1926,10 @@ export const p2pnode = $root.p2pnode = (() => {
                 if (!$util.isInteger(m.rttMs))
                     return "rttMs: integer expected";
             }
+            if (m.provisional != null && $Object.hasOwnProperty.call(m, "provisional")) {
+                if (typeof m.provisional !== "boolean")
+                    return "provisional: boolean expected";
+            }
             return null;
         };
 
@@ -1962,6 +1986,11 @@ export const p2pnode = $root.p2pnode = (() => {
                     m.rttMs = d.rttMs >>> 0;
                 }
             }
+            if (d.provisional != null) {
+                if (d.provisional) {
+                    m.provisional = $Boolean(d.provisional);
+                }
+            }
             return m;
         };
 
@@ -1990,6 +2019,7 @@ export const p2pnode = $root.p2pnode = (() => {
                 d.nat = null;
                 d.localPort = 0;
                 d.rttMs = 0;
+                d.provisional = false;
             }
             if (m.publicEndpoints && m.publicEndpoints.length) {
                 d.publicEndpoints = $Array(m.publicEndpoints.length);
@@ -2011,6 +2041,9 @@ export const p2pnode = $root.p2pnode = (() => {
             }
             if (m.rttMs != null && $Object.hasOwnProperty.call(m, "rttMs")) {
                 d.rttMs = m.rttMs;
+            }
+            if (m.provisional != null && $Object.hasOwnProperty.call(m, "provisional")) {
+                d.provisional = m.provisional;
             }
             return d;
         };

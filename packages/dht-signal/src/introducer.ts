@@ -68,6 +68,8 @@ function transmissionOf(query: KrpcMessage): number | undefined {
 interface PendingForward {
   target: HostPort;
   m: Buffer;
+  /** The dialer's address as our socket saw it (compact), passed on in the forward's `ip`. */
+  from: Buffer | undefined;
   waiters: Waiter[];
   sent: SentQuery[];
   timer?: NodeJS.Timeout;
@@ -186,7 +188,8 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
     let entry = pending.get(id);
     if (!entry) {
       if (pending.size >= maxPending) return rpc.error(peer, query, [SIGNAL_ERROR.busy, 'introducer busy']);
-      entry = { target: reg.address, m, waiters: [], sent: [] };
+      const host = remoteHost(peer);
+      entry = { target: reg.address, m, from: host === undefined ? undefined : compactAddress({ host, port: peer.port }), waiters: [], sent: [] };
       pending.set(id, entry);
     }
     if (entry.waiters.length < maxForwards * 2) entry.waiters.push({ peer, query });
@@ -198,7 +201,7 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
     // Counted from the first forward: re-forwards must not postpone the verdict past the dialer's patience.
     entry.timer ??= setTimeout(() => finish(id, { error: [SIGNAL_ERROR.unreachable, 'listener did not answer through its registered mapping'] }), forwardTimeoutMs);
     entry.sent.push(
-      sendQuery(rpc, entry.target, SIGNAL_QUERY.forward, { m: entry.m }, (err, res) => {
+      sendQuery(rpc, entry.target, SIGNAL_QUERY.forward, { m: entry.m, ...(entry.from ? { ip: entry.from } : {}) }, (err, res) => {
         if (!pending.has(id)) return;
         const answer = !err ? res?.r?.m : undefined;
         if (Buffer.isBuffer(answer) && answer.length <= MAX_SIGNED_SIGNAL_BYTES) {

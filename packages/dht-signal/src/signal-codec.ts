@@ -14,6 +14,8 @@ export interface PunchOffer {
   localPort: number;
   /** The sender's measured round trip to the introducer, ms. */
   rttMs: number;
+  /** A guess sent before profiling: port preservation of localPort at the address the introducer saw (see wire.proto). */
+  provisional?: boolean;
 }
 
 export type SignalKind = 'register' | 'request' | 'answer';
@@ -97,6 +99,7 @@ export function encodeOffer(offer: PunchOffer): Uint8Array {
     nat,
     localPort: offer.localPort,
     rttMs: offer.rttMs,
+    provisional: offer.provisional === true,
   }).finish();
   if (bytes.length > MAX_OFFER_BYTES) throw new Error(`offer is ${bytes.length} bytes, at most ${MAX_OFFER_BYTES}`);
   return bytes;
@@ -132,6 +135,7 @@ export function decodeOffer(bytes: Uint8Array): PunchOffer {
     nat,
     localPort: msg.localPort,
     rttMs: msg.rttMs,
+    ...(msg.provisional ? { provisional: true } : {}),
   };
 }
 

@@ -31,6 +31,8 @@ export interface PunchRequest {
   introducerRttMs?: number;
   /** The dialer's opaque session handshake bytes (empty if it sent none); covered by its signature. */
   session: Uint8Array;
+  /** The dialer's UDP address as the forwarding introducer saw it: the introducer's word, not the dialer's signature. */
+  observedDialer?: HostPort;
 }
 
 /** What the handler answers besides an offer: its session handshake bytes, or a signed refusal. */
@@ -270,7 +272,9 @@ export class SignalListener {
     if (host === undefined) return;
     const from = { host, port: peer.port };
     if (!this.opts.acceptForwardsFromAnyone && !this.status.has(key(from))) return;
-    this.answer(query.a?.m, from).then(
+    const ip = query.a?.ip;
+    const observedDialer = Buffer.isBuffer(ip) ? (parseCompactAddress(ip) ?? undefined) : undefined;
+    this.answer(query.a?.m, from, observedDialer).then(
       (m) => {
         if (!this.stopped) this.rpc.response(peer, query, { id: this.rpc.id, m });
       },
@@ -287,7 +291,7 @@ export class SignalListener {
     );
   }
 
-  private async answer(m: unknown, introducer: HostPort): Promise<Buffer> {
+  private async answer(m: unknown, introducer: HostPort, observedDialer: HostPort | undefined): Promise<Buffer> {
     if (!Buffer.isBuffer(m) || m.length > MAX_SIGNED_SIGNAL_BYTES) throw new Refusal(SIGNAL_ERROR.badRequest, '`m` is not a signed signal');
     // Cheap checks first: a request for someone else is refused before any signature work.
     const { message: unverified } = readSignal(m);
@@ -322,6 +326,7 @@ export class SignalListener {
       issuedAtMs: request.issuedAtMs,
       introducer,
       session: request.session,
+      ...(observedDialer ? { observedDialer } : {}),
       ...(rtt === undefined ? {} : { introducerRttMs: rtt }),
     };
     const answer = this.runHandler(handler, req, request.nonce);

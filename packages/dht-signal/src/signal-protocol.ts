@@ -18,7 +18,11 @@ export const SIGNAL_QUERY = {
    * transmission whose forward it answered (for timing only, not trusted).
    */
   request: 'p2p_node_sig_req',
-  /** Introducer -> listener: the dialer's request, unchanged, in `a.m`. Answer `r.m`. */
+  /**
+   * Introducer -> listener: the dialer's request, unchanged, in `a.m`, and
+   * the dialer's UDP address as the introducer saw it in `a.ip` (compact;
+   * the introducer's word, not signed). Answer `r.m`.
+   */
   forward: 'p2p_node_sig_fwd',
 } as const;
 

@@ -7,9 +7,9 @@ import {
   type Identity,
   type PunchOffer,
   type RecordResolver,
-  type VerifiedRecord,
+  type HostPort,
 } from '@p2p-node/dht-signal';
-import { connectPeer, PunchError, type ConnectResult } from '@p2p-node/punch';
+import { connectPeer, planPunch, PunchError, type ConnectResult } from '@p2p-node/punch';
 import { describe, withInfo, type PeerStream } from './connection-info.js';
 import { freeTcpPort } from './free-port.js';
 import { keyedStream } from './keyed-stream.js';
@@ -32,49 +32,73 @@ export interface DialContext {
   resolver: RecordResolver;
   signaling: Signaling;
   offers: NatOffers;
+  /** Introducers to try before the lookup returns (the bootstrap nodes by default). */
+  earlyIntroducers: HostPort[];
   progress: (phase: string, detail: string) => void;
 }
 
 /**
- * One dial by public key, start to finish: the lookup (with our NAT profile
- * beside it), then per attempt a signed request carrying the first Noise
- * message, the listener's signed answer carrying the second, the punch, and
- * the secure stream opened on the punched socket with the keys signaling
- * produced. Every failure leaves as a DialError with its code.
+ * One dial by public key, start to finish. The first signed request (with
+ * the first Noise message) leaves at once, through the introducers we know
+ * before any lookup (the bootstrap nodes, which are introducers for the
+ * listeners registered with them), carrying our prediction if a recent
+ * profile gives it and a provisional guess otherwise; the lookup and our NAT
+ * profile run beside it. Only when that first flight finds no introducer
+ * holding the listener does the dial wait for the record's introducers.
+ * Then the punch, and the secure stream opened on the punched socket with
+ * the keys signaling produced. Every failure leaves as a DialError.
  */
 export async function dial(ctx: DialContext, publicKey: Uint8Array): Promise<PeerStream> {
   const t0 = performance.now();
   const since = () => performance.now() - t0;
   ctx.progress('lookup', `looking up ${hex(publicKey)}`);
   let localPort = await freeTcpPort();
-  let lookupMs = 0;
-  // Our own prediction does not depend on the record: profile while the lookup runs.
-  const [record, own] = await Promise.all([
-    ctx.resolver
-      .lookup(publicKey)
-      .catch((err: unknown) => err as Error)
-      .finally(() => (lookupMs = since())),
-    ctx.offers.forDial(localPort).then((o) => ({ ...o, at: since() })),
-  ]);
-  if (record instanceof Error) throw lookupFailure(record);
-  ctx.progress('signal', `record found (seq ${record.seq}); signaling through ${record.introducers.map(fmt).join(', ') || 'no introducer'}`);
-  if (record.introducers.length === 0) throw new DialError('signal-failed', `the record of ${hex(publicKey)} names no introducer to signal through`);
-
-  // Signal and punch, up to PUNCH_ATTEMPTS times: a SYN lost before a
-  // sequential NAT shifts every later port, so a failed punch is retried
-  // from a fresh port with fresh predictions on both sides (a new request,
-  // and so a new Noise handshake).
-  let offer = own.offer;
-  let signalMs = 0;
+  let lookupDoneMs = 0;
+  let profileMs = 0;
+  const lookup = ctx.resolver.lookup(publicKey).then(
+    (r) => r,
+    (err: unknown) => err as Error,
+  ).finally(() => (lookupDoneMs = since()));
+  const profiled = ctx.offers.forDial(localPort).then(
+    (o) => ((profileMs = since()), o.offer),
+    (err: unknown) => err as Error,
+  );
+  const signalStart = performance.now();
+  let offer = ctx.offers.recent(localPort)?.offer ?? ctx.offers.provisional(localPort);
+  let introducers = ctx.earlyIntroducers;
+  let usedRecord = false;
+  let signaled = introducers.length > 0 ? await signal(ctx, publicKey, introducers, offer).catch(unlessFinal) : undefined;
+  if (!signaled) {
+    const record = await lookup;
+    if (record instanceof Error) throw lookupFailure(record);
+    usedRecord = true;
+    ctx.progress('signal', `record found (seq ${record.seq}); signaling through ${record.introducers.map(fmt).join(', ') || 'no introducer'}`);
+    if (record.introducers.length === 0) throw new DialError('signal-failed', `the record of ${hex(publicKey)} names no introducer to signal through`);
+    introducers = record.introducers;
+    offer = await realOffer(profiled);
+    signaled = await signal(ctx, publicKey, introducers, offer);
+  }
+  let signalMs = performance.now() - signalStart;
   let punchMs = 0;
+
+  // Punch, up to PUNCH_ATTEMPTS times: a SYN lost before a sequential NAT
+  // shifts every later port, so a failed punch is retried from a fresh port
+  // with fresh predictions on both sides (a new request, and so a new Noise
+  // handshake).
   for (let attempt = 1; ; attempt++) {
-    if (attempt > 1) {
-      localPort = await freeTcpPort();
-      offer = (await ctx.offers.forDial(localPort)).offer;
+    if (offer.provisional) {
+      // The listener punched at our guess; the profile says whether it was right.
+      const real = await realOffer(profiled);
+      const confirmed = guessHolds(real, offer.localPort) && directPlan(real, signaled.answer.offer);
+      offer = real;
+      if (!confirmed) {
+        ctx.progress('signal', `our NAT is ${real.nat.mapping}, not the port-preserving guess: signaling again with the real prediction`);
+        const t = performance.now();
+        signaled = await signal(ctx, publicKey, introducers, offer);
+        signalMs += performance.now() - t;
+      }
     }
-    const tSignal = performance.now();
-    const { answer, keys } = await signal(ctx, publicKey, record, offer);
-    signalMs += performance.now() - tSignal;
+    const { answer, keys } = signaled;
     ctx.progress('punch', `answer via ${fmt(answer.introducer)} in ${Math.round(answer.rttMs)} ms; peer NAT ${answer.offer.nat.mapping}, predicted ${answer.offer.publicEndpoints.map(fmt).join(', ')}`);
     const tPunch = performance.now();
     let result: ConnectResult;
@@ -85,6 +109,11 @@ export async function dial(ctx: DialContext, publicKey: Uint8Array): Promise<Pee
       const retry = err instanceof PunchError && (err.code === 'timeout' || err.code === 'refused') && attempt < PUNCH_ATTEMPTS;
       if (!retry) throw new DialError('punch-failed', `punch to ${hex(publicKey)} failed: ${(err as Error).message}`, { cause: err });
       ctx.progress('punch', `attempt ${attempt} failed (${(err as Error).message}); again from a fresh port`);
+      localPort = await freeTcpPort();
+      offer = (await ctx.offers.forDial(localPort)).offer;
+      const t = performance.now();
+      signaled = await signal(ctx, publicKey, introducers, offer);
+      signalMs += performance.now() - t;
       continue;
     }
     punchMs += performance.now() - tPunch;
@@ -96,17 +125,52 @@ export async function dial(ctx: DialContext, publicKey: Uint8Array): Promise<Pee
     return withInfo(stream, {
       remotePublicKey: keys.remotePublicKey,
       ...describe(result),
-      timings: { lookupMs, profileMs: own.at, signalMs, punchMs, openMs: performance.now() - tOpen, totalMs: since() },
+      // The lookup counts only when the dial waited for it.
+      timings: { lookupMs: usedRecord ? lookupDoneMs : 0, profileMs, signalMs, punchMs, openMs: performance.now() - tOpen, totalMs: since() },
     });
   }
 }
 
+/** A failed first flight falls back to the record; a refusal or a broken handshake ends the dial. */
+function unlessFinal(err: unknown): undefined {
+  if (err instanceof DialError && err.code === 'signal-failed') return undefined;
+  throw err;
+}
+
+async function realOffer(profiled: Promise<PunchOffer | Error>): Promise<PunchOffer> {
+  const offer = await profiled;
+  if (offer instanceof Error) throw new DialError('punch-failed', `could not profile our NAT: ${offer.message}`, { cause: offer });
+  return offer;
+}
+
+/** The provisional guess was port preservation of `localPort`. */
+function guessHolds(real: PunchOffer, localPort: number): boolean {
+  if (real.nat.mapping === 'none') return true;
+  return real.nat.mapping === 'port-preserving' && real.publicEndpoints.some((e) => e.port === localPort);
+}
+
+/** The listener punches a provisional offer only with a direct plan (see PunchOffer.provisional). */
+function directPlan(mine: PunchOffer, theirs: PunchOffer): boolean {
+  if (theirs.nat.mapping === 'none') return true;
+  try {
+    return planPunch({ local: sideOf(mine).prediction, remote: sideOf(theirs).prediction }).strategy === 'direct';
+  } catch {
+    return false;
+  }
+}
+
 /** One signed request with a fresh Noise handshake; the answer's refusal or a broken handshake end the dial. */
-async function signal(ctx: DialContext, publicKey: Uint8Array, record: VerifiedRecord, offer: PunchOffer): Promise<{ answer: SignalAnswer; keys: SessionKeys }> {
-  const noise = new NoiseDialer(ctx.identity, publicKey);
+async function signal(ctx: DialContext, publicKey: Uint8Array, introducers: HostPort[], offer: PunchOffer): Promise<{ answer: SignalAnswer; keys: SessionKeys }> {
+  let noise: NoiseDialer;
+  try {
+    noise = new NoiseDialer(ctx.identity, publicKey);
+  } catch (err) {
+    // Not a point on the curve: no record can be signed by it either, so the lookup will say not-found.
+    throw new DialError('signal-failed', `${hex(publicKey)} is not a usable ed25519 public key`, { cause: err });
+  }
   let answer: SignalAnswer;
   try {
-    answer = await ctx.signaling.request(ctx.dht, ctx.identity, publicKey, record.introducers, offer, noise.message);
+    answer = await ctx.signaling.request(ctx.dht, ctx.identity, publicKey, introducers, offer, noise.message);
   } catch (err) {
     throw new DialError('signal-failed', `could not signal ${hex(publicKey)}: ${(err as Error).message}`, { cause: err });
   }

@@ -1,5 +1,5 @@
 import { formatHostPort as fmt, RecordPublisher, type DhtNode, type HostPort, type Identity, type PunchOffer, type PunchReply, type PunchRequest, type RecordContent } from '@p2p-node/dht-signal';
-import { connectPeer, MappingKeeper, predict, type NatProfile } from '@p2p-node/punch';
+import { connectPeer, MappingKeeper, predict, type NatProfile, type PeerSide } from '@p2p-node/punch';
 import { describe, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { DirectServer } from './direct-server.js';
 import { freeTcpPort } from './free-port.js';
@@ -50,6 +50,8 @@ export class Listener {
   private keeper: MappingKeeper | undefined;
   private server: DirectServer | undefined;
   private current!: PunchOffer;
+  /** The punch under way per dialer key. */
+  private readonly punches = new Map<string, AbortController>();
   private introducers: HostPort[] = [];
 
   private constructor(
@@ -102,6 +104,7 @@ export class Listener {
   }
 
   stop(): Promise<void> {
+    for (const p of this.punches.values()) p.abort();
     this.publisher?.stop();
     this.keeper?.stop();
     this.registration?.stop();
@@ -154,17 +157,52 @@ export class Listener {
 
   private async punchTo(request: PunchRequest, mine: PunchOffer, keys: SessionKeys): Promise<void> {
     const t0 = performance.now();
+    const dialer = hex(request.dialerKey);
+    // A newer request from the same dialer (its guess was wrong, or a retry) replaces this one's punch.
+    this.punches.get(dialer)?.abort();
+    const abort = new AbortController();
+    this.punches.set(dialer, abort);
     try {
-      const rttMs = request.offer.rttMs + (request.introducerRttMs ?? mine.rttMs);
+      const remote = this.dialerSide(request);
+      if (!remote) return;
+      // The dialer's own round trip is unknown in a provisional offer: take ours for both.
+      const ownRtt = request.introducerRttMs ?? mine.rttMs;
+      const rttMs = (request.offer.provisional ? ownRtt : request.offer.rttMs) + ownRtt;
       // Start when the dialer gets our answer, about half of each side's round trip to the introducer from now.
       const startAt = Date.now() + Math.round(rttMs / 2);
-      const result = await connectPeer({ localPort: this.localPort, local: sideOf(mine), remote: sideOf(request.offer), rttMs, role: 'responder', startAt, timeoutMs: PUNCH_TIMEOUT_MS });
+      const result = await connectPeer({
+        localPort: this.localPort,
+        local: sideOf(mine),
+        remote,
+        rttMs,
+        role: 'responder',
+        startAt,
+        timeoutMs: PUNCH_TIMEOUT_MS,
+        directOnly: request.offer.provisional === true,
+        signal: abort.signal,
+      });
       const punchMs = performance.now() - t0;
       const stream = await keyedStream(result.socket, false, keys, OPEN_TIMEOUT_MS);
       this.handOver(stream, describe(result), t0, punchMs);
     } catch (err) {
-      this.ctx.progress('accept-failed', `dial from ${hex(request.dialerKey)}: ${(err as Error).message}`);
+      if (!abort.signal.aborted) this.ctx.progress('accept-failed', `dial from ${dialer}: ${(err as Error).message}`);
+    } finally {
+      if (this.punches.get(dialer) === abort) this.punches.delete(dialer);
     }
+  }
+
+  /**
+   * The dialer's side as its offer states it, or, for a provisional offer,
+   * our reading of its guess: port preservation of its punch port at the
+   * address the introducer saw. Without that address there is nothing to
+   * aim at: its follow-up request will say.
+   */
+  private dialerSide(request: PunchRequest): PeerSide | undefined {
+    const offer = request.offer;
+    if (!offer.provisional) return sideOf(offer);
+    if (!request.observedDialer || offer.localPort < 1) return undefined;
+    const publicIp = request.observedDialer.host;
+    return { prediction: { method: 'port-preservation', publicIp, ports: [offer.localPort], localPort: offer.localPort }, lanEndpoints: offer.lanEndpoints, reachable: false };
   }
 
   private handOver(stream: SecureStream, how: ConnectionPath, t0: number, punchMs: number): void {

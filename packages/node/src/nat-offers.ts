@@ -34,10 +34,16 @@ export class NatOffers {
    */
   async forDial(localPort: number): Promise<{ offer: PunchOffer; profile: NatProfile }> {
     await this.warming;
+    return this.recent(localPort) ?? this.make(localPort);
+  }
+
+  /**
+   * The offer for a fresh port without waiting, if a recent profile answers
+   * it: no NAT or port preservation, seen within PROFILE_REUSE_MS.
+   */
+  recent(localPort: number): { offer: PunchOffer; profile: NatProfile } | undefined {
     const last = this.last;
-    if (!last || Date.now() - last.at > PROFILE_REUSE_MS || (last.profile.mapping !== 'port-preserving' && last.profile.mapping !== 'none')) {
-      return this.make(localPort);
-    }
+    if (!last || Date.now() - last.at > PROFILE_REUSE_MS || (last.profile.mapping !== 'port-preserving' && last.profile.mapping !== 'none')) return undefined;
     const profile: ProfileResult = {
       ...last.profile,
       localPort,
@@ -47,6 +53,18 @@ export class NatOffers {
       reason: `${last.profile.mapping}, as profiled ${Math.round((Date.now() - last.at) / 1000)} s ago`,
     };
     return { offer: offerFrom(profile, predict(profile), this.lanHosts(), profile.rttMs), profile };
+  }
+
+  /** What a dial sends before any profile: a guess of port preservation, to be confirmed (see PunchOffer.provisional). */
+  provisional(localPort: number): PunchOffer {
+    return {
+      publicEndpoints: [],
+      lanEndpoints: this.lanHosts().map((host) => ({ host, port: localPort })),
+      nat: { mapping: 'unknown' },
+      localPort,
+      rttMs: 0,
+      provisional: true,
+    };
   }
 
   /** Profiles in the background so that the first dial finds a recent profile. */

@@ -111,7 +111,10 @@ export class PeerNode {
   async dial(publicKey: Uint8Array): Promise<PeerStream> {
     if (this.closed) throw new DialError('signal-failed', 'node is closed');
     const stream = await dial(
-      { dht: this.dht, identity: this.opts.identity, resolver: this.resolver, signaling: this.signaling, offers: this.offers, progress: (p, d) => this.progress(p, d) },
+      { dht: this.dht, identity: this.opts.identity, resolver: this.resolver, signaling: this.signaling, offers: this.offers,
+        earlyIntroducers: this.opts.introducers ?? this.opts.bootstrap,
+        progress: (p, d) => this.progress(p, d),
+      },
       publicKey,
     );
     this.track(stream);

@@ -1,4 +1,5 @@
 import { connectFirst } from './direct-connect.js';
+import { PunchError } from './errors.js';
 import type { HostPort } from './host-port.js';
 import { planPunch, type PunchPlan } from './plan.js';
 import type { Prediction } from './predict.js';
@@ -24,6 +25,8 @@ export interface ConnectPeerOptions {
   /** Date.now() of the first SYN (the listener starts later so the SYNs cross). */
   startAt?: number;
   timeoutMs: number;
+  /** Refuse (PunchError 'unpredictable-peer', nothing sent) unless the plan is a direct punch: for a peer whose address only a third party vouches for. */
+  directOnly?: boolean;
   signal?: AbortSignal;
 }
 
@@ -42,6 +45,7 @@ export async function connectPeer(opts: ConnectPeerOptions): Promise<ConnectResu
     return { socket, winner: { ...winner, method: 'reachable' }, attempts: 1, refused: 0, rounds: 1 };
   }
   const plan = planPunch({ local: opts.local.prediction, remote: opts.remote.prediction, remoteLan: opts.remote.lanEndpoints, rttMs: opts.rttMs });
+  if (opts.directOnly && plan.strategy !== 'direct') throw new PunchError('unpredictable-peer', `a ${plan.strategy} punch is not made towards an unconfirmed address`);
   return punch({
     localPort: opts.localPort,
     candidates: plan.candidates,
