@@ -1,4 +1,5 @@
 import type { MappingKind, NatProfile, Observation } from './profile-types.js';
+import { sequentialStep } from './sequential.js';
 
 export interface ClassifyOptions {
   /** Largest step between consecutive mappings still called sequential. */
@@ -6,8 +7,11 @@ export interface ClassifyOptions {
 }
 
 /**
- * Classifies a NAT from reflector observations, made in order, mostly from
- * one local port (`localPort`) towards reflectors on different IPs.
+ * Classifies a NAT from reflector observations, mostly from one local port
+ * (`localPort`) towards reflectors on different IPs. The probes run in
+ * parallel, so the order of `observations` says nothing for sure about the
+ * order in which the NAT allocated the mappings; only the sequential test
+ * looks at it, and only as a hint for the direction (see sequential.ts).
  *
  * Order of the tests matters: "same public port for two destinations" is
  * checked first because a port-preserving NAT also looks sequential when one
@@ -21,14 +25,13 @@ export function classifyNat(localPort: number, observations: readonly Observatio
     return { ...base, mapping: 'unknown', publicIp: null, lastMappedPort: 0, mappedPort: 0, reason: 'no reflector answered' };
   }
   const publicIp = last.observed.host;
-  const lastMappedPort = last.observed.port;
   const fromPort = observations.filter((o) => o.local.port === localPort);
   const mappedPort = fromPort.at(-1)?.observed.port ?? 0;
   const result = (mapping: MappingKind, reason: string, extra: Partial<NatProfile> = {}): NatProfile => ({
     ...base,
     mapping,
     publicIp,
-    lastMappedPort,
+    lastMappedPort: last.observed.port,
     mappedPort,
     reason,
     ...extra,
@@ -55,15 +58,7 @@ export function classifyNat(localPort: number, observations: readonly Observatio
   }
 
   // Every new connection got a new public port: look for a constant step.
-  const steps: number[] = [];
-  for (let i = 1; i < observations.length; i++) steps.push(observations[i]!.observed.port - observations[i - 1]!.observed.port);
-  const sameSign = steps.every((s) => s > 0) || steps.every((s) => s < 0);
-  const small = steps.every((s) => s !== 0 && Math.abs(s) <= maxDelta);
-  if (sameSign && small) {
-    // Other hosts behind the same NAT may take ports in between our probes:
-    // the smallest step is the NAT's own increment.
-    const delta = steps.reduce((a, b) => (Math.abs(b) < Math.abs(a) ? b : a));
-    return result('sequential', `consecutive mappings stepped by ${steps.join(', ')}`, { delta });
-  }
-  return result('random', `consecutive mappings stepped by ${steps.join(', ')}: no pattern`);
+  const seq = sequentialStep(observations.map((o) => o.observed.port), maxDelta);
+  if (seq.ok) return result('sequential', seq.reason, { delta: seq.delta, lastMappedPort: seq.lastMappedPort });
+  return result('random', seq.reason);
 }

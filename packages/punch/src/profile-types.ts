@@ -4,7 +4,10 @@ import type { HostPort } from './host-port.js';
 export type { NatMapping as MappingKind } from '@p2p-node/protos';
 import type { NatMapping as MappingKind } from '@p2p-node/protos';
 
-/** One reflector answer, in the order the probes were made. */
+/**
+ * One reflector answer. profileNat lists them in the order the probes were
+ * started; they run in parallel, so that need not be the order the NAT saw them.
+ */
 export interface Observation {
   /** The reflector's address (host:port) so probes to different IPs can be told apart. */
   reflector: HostPort;
@@ -22,7 +25,11 @@ export interface NatProfile {
   delta: number;
   /** The local port that was profiled. */
   localPort: number;
-  /** The public port of the most recent new mapping (the base for a sequential guess). */
+  /**
+   * The base for a sequential guess: the newest mapping in the NAT's counting
+   * direction (the highest port seen, for a NAT counting up). For other kinds,
+   * the port of the last observation.
+   */
   lastMappedPort: number;
   /** The public port `localPort` is mapped to (meaningful for endpoint-independent mappings). */
   mappedPort: number;

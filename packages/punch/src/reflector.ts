@@ -77,6 +77,8 @@ export interface QueryOptions {
   localPort?: number;
   localAddress?: string;
   timeoutMs?: number;
+  /** Gives up at once on abort, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Asks one reflector how our connection looks from outside. */
@@ -84,6 +86,7 @@ export function queryReflector(opts: QueryOptions): Promise<ReflectorAnswer> {
   const name = formatHostPort(opts.reflector);
   const timeoutMs = opts.timeoutMs ?? 3_000;
   return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(opts.signal.reason);
     const started = performance.now();
     const socket = connect({
       host: opts.reflector.host,
@@ -95,16 +98,23 @@ export function queryReflector(opts: QueryOptions): Promise<ReflectorAnswer> {
     let size = 0;
     let local: HostPort | undefined;
     let rttMs = 0;
-    const fail = (message: string) => {
+    const settle = () => {
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    };
+    const abandon = (err: unknown) => {
+      settle();
       // Close with RST, not FIN: a FIN would leave this 4-tuple in TIME_WAIT
       // on our side for a minute, and the caller's retry from the same local
       // port to the same reflector would fail with EADDRNOTAVAIL.
       if (socket.readyState === 'open') socket.resetAndDestroy();
       else socket.destroy();
-      reject(new ReflectorError(name, message));
+      reject(err);
     };
+    const fail = (message: string) => abandon(new ReflectorError(name, message));
+    const onAbort = () => abandon(opts.signal?.reason);
     const timer = setTimeout(() => fail(`no reply within ${timeoutMs} ms`), timeoutMs);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     socket.on('connect', () => {
       local = { host: plainIp(socket.localAddress ?? ''), port: socket.localPort ?? 0 };
     });
@@ -116,7 +126,7 @@ export function queryReflector(opts: QueryOptions): Promise<ReflectorAnswer> {
     });
     socket.on('error', (err) => fail(err.message));
     socket.on('end', () => {
-      clearTimeout(timer);
+      settle();
       socket.destroy();
       const frame = Buffer.concat(chunks);
       try {

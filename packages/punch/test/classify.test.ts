@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { classifyNat } from '../src/classify.js';
-import { ENDPOINT_INDEPENDENT, PORT_PRESERVING, RANDOM, SEQUENTIAL } from './fixtures.js';
+import { ENDPOINT_INDEPENDENT, PORT_PRESERVING, RANDOM, SEQUENTIAL, SEQUENTIAL_FRESH_FIRST, SEQUENTIAL_R1_RETRANSMITTED } from './fixtures.js';
 
 describe('classifyNat on observations recorded in the lab', () => {
   test('port-preserving NAT', () => {
@@ -20,6 +20,26 @@ describe('classifyNat on observations recorded in the lab', () => {
 
   test('random NAT', () => {
     expect(classifyNat(12345, RANDOM).mapping).toBe('random');
+  });
+});
+
+describe('classifyNat on a sequential NAT that saw the parallel probes in another order', () => {
+  test('fresh-port probe allocated first', () => {
+    const p = classifyNat(12345, SEQUENTIAL_FRESH_FIRST);
+    expect(p).toMatchObject({ mapping: 'sequential', delta: 2, lastMappedPort: 20004 });
+  });
+
+  test('a retransmitted SYN allocated last', () => {
+    const p = classifyNat(12345, SEQUENTIAL_R1_RETRANSMITTED);
+    expect(p).toMatchObject({ mapping: 'sequential', delta: 2, lastMappedPort: 20004 });
+  });
+
+  test('every arrival order but a full reversal reads as counting up from the highest port', () => {
+    const [a, b, c] = SEQUENTIAL;
+    const orders = [[a, b, c], [a, c, b], [b, a, c], [b, c, a], [c, a, b]];
+    for (const order of orders) {
+      expect(classifyNat(12345, order.map((o) => o!))).toMatchObject({ mapping: 'sequential', delta: 2, lastMappedPort: 20004 });
+    }
   });
 });
 
@@ -56,9 +76,19 @@ describe('classifyNat edge cases', () => {
     expect(p).toMatchObject({ mapping: 'sequential', delta: 1, lastMappedPort: 40004 });
   });
 
-  test('descending sequential allocation keeps its sign', () => {
+  test('other traffic took a port between two of ours: delta is the common divisor of the steps', () => {
+    const p = classifyNat(5000, [o(R1, 5000, '203.0.113.5', 40006), o(R2, 5000, '203.0.113.5', 40000), o(R1, 6000, '203.0.113.5', 40002)]);
+    expect(p).toMatchObject({ mapping: 'sequential', delta: 2, lastMappedPort: 40006 });
+  });
+
+  test('two probes with one public port between them are not sequential', () => {
+    const p = classifyNat(5000, [o(R1, 5000, '203.0.113.5', 40000), o(R2, 5000, '203.0.113.5', 40002), o(R1, 6000, '203.0.113.5', 40002)]);
+    expect(p.mapping).toBe('random');
+  });
+
+  test('descending sequential allocation, seen in start order, keeps its sign', () => {
     const p = classifyNat(5000, [o(R1, 5000, '203.0.113.5', 40010), o(R2, 5000, '203.0.113.5', 40008), o(R1, 6000, '203.0.113.5', 40006)]);
-    expect(p).toMatchObject({ mapping: 'sequential', delta: -2 });
+    expect(p).toMatchObject({ mapping: 'sequential', delta: -2, lastMappedPort: 40006 });
   });
 
   test('steps beyond maxDelta are random', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { classifyNat } from '../src/classify.js';
 import { predict, sharesOnePublicPort } from '../src/predict.js';
-import { ENDPOINT_INDEPENDENT, PORT_PRESERVING, RANDOM, SEQUENTIAL } from './fixtures.js';
+import { ENDPOINT_INDEPENDENT, PORT_PRESERVING, RANDOM, SEQUENTIAL, SEQUENTIAL_FRESH_FIRST, SEQUENTIAL_R1_RETRANSMITTED } from './fixtures.js';
 
 describe('predict (the seed three methods) from recorded profiles', () => {
   test('port preservation publishes the local port', () => {
@@ -20,6 +20,12 @@ describe('predict (the seed three methods) from recorded profiles', () => {
     const p = predict(classifyNat(12345, SEQUENTIAL), { window: 4 });
     expect(p).toMatchObject({ method: 'sequential', ports: [20006, 20008, 20010, 20012] });
     expect(sharesOnePublicPort(p)).toBe(false);
+  });
+
+  test('sequential: the guesses start after the highest port, whatever order the NAT saw the probes in', () => {
+    for (const obs of [SEQUENTIAL_FRESH_FIRST, SEQUENTIAL_R1_RETRANSMITTED]) {
+      expect(predict(classifyNat(12345, obs), { window: 2 }).ports).toEqual([20006, 20008]);
+    }
   });
 
   test('sequential guesses stay inside the port range', () => {
