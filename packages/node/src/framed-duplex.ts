@@ -9,6 +9,13 @@ import type { SecureStream } from './secure-stream.js';
 export const MAX_FRAME = 64 * 1024;
 
 /**
+ * Node's default (16 KiB) is below one frame: every frame would fill the
+ * buffer and pause secret-stream, then resume it, once per message. A few
+ * frames' worth lets a burst flow.
+ */
+const HIGH_WATER_MARK = 1024 * 1024;
+
+/**
  * streamx (what secret-stream is) is not a Node stream; users expect
  * `instanceof Duplex`. The wrapper also makes the end of the stream
  * authenticated: a TCP FIN is not, so a cut or injected FIN would pass for a
@@ -21,14 +28,33 @@ export function wrapAsNodeDuplex(secret: SecretStream, remotePublicKey: Uint8Arr
   const END = 1;
   let pendingWrite: (() => void) | undefined;
   let peerFinished = false;
+  /**
+   * Cuts `chunk` into frames of at most MAX_FRAME payload, each built in the
+   * buffer secret-stream then encrypts in place (alloc), so the bytes are
+   * copied once on their way to the socket instead of twice. secret-stream
+   * only skips its copy for the latest alloc, so a chunk of several frames
+   * still pays it for all but its last: stdin and echoed reads come in at
+   * most 64 KiB, one frame. Returns secret-stream's backpressure verdict.
+   */
+  const sendData = (chunk: Buffer): boolean => {
+    let ok = true;
+    for (let at = 0; at < chunk.length; at += MAX_FRAME) {
+      const n = Math.min(chunk.length - at, MAX_FRAME);
+      const frame = secret.alloc(1 + n);
+      frame[0] = DATA;
+      chunk.copy(frame, 1, at, at + n);
+      ok = secret.write(frame);
+    }
+    return ok;
+  };
   const duplex = new Duplex({
+    readableHighWaterMark: HIGH_WATER_MARK,
+    writableHighWaterMark: HIGH_WATER_MARK,
     read() {
       secret.resume();
     },
     write(chunk: Buffer, _enc, cb) {
-      let ok = true;
-      for (let i = 0; i < chunk.length; i += MAX_FRAME) ok = secret.write(Buffer.concat([Buffer.of(DATA), chunk.subarray(i, i + MAX_FRAME)]));
-      if (ok) return cb();
+      if (sendData(chunk)) return cb();
       pendingWrite = cb;
     },
     final(cb) {
