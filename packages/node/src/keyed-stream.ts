@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import SecretStream from '@hyperswarm/secret-stream';
 import { P2pNodeError } from '@p2p-node/protos';
 import type { SessionKeys } from './noise-session.js';
-import { OPEN_MESSAGE, wrapAsNodeDuplex, type SecureStream } from './secure-stream.js';
+import { OPEN_MESSAGE, wrapAsNodeDuplex } from './framed-duplex.js';
+import type { SecureStream } from './secure-stream.js';
 
 /** The far end of the socket did not prove it holds the session keys agreed in signaling. */
 export class StreamOpenError extends P2pNodeError {

@@ -17,6 +17,8 @@ declare module '@hyperswarm/secret-stream' {
     readonly remotePublicKey: Buffer | null;
     readonly publicKey: Buffer | null;
     readonly handshakeHash: Buffer | null;
+    /** A buffer of `len` bytes that write() then encrypts in place (no copy); valid until the next alloc. */
+    alloc(len: number): Buffer;
     write(data: Buffer): boolean;
     end(data?: Buffer): void;
     destroy(err?: Error): void;

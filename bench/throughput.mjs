@@ -1,0 +1,177 @@
+// Bytes per second through the encrypted p2p-node stream beside a plain Node
+// TCP echo, same machine, same run, same harness. Each side is separate
+// processes, as users run them: `p2p-node listen --echo` + `p2p-node dial`
+// (after a `p2p-node bootstrap` pair) against bench/tcp-echo.mjs server +
+// client. The client gets MIB MiB on stdin (a file) and writes the echo to
+// stdout, which this script hashes (SHA-256) and counts. Throughput is MIB
+// over the time from the client's "connected" line to its last output byte,
+// so lookup, punch and handshake are not in it; the same MIB flows the other
+// way at the same time. Runs alternate p2p / plain; medians are reported.
+//
+//   loopback: bootstrap nodes on 127.0.0.1 / 127.0.0.2, everything else on 127.0.0.1.
+//   lab:      two port-preserving NATs (pp1, pp2), no delay. The listener and
+//             the echo server sit behind pp2, the clients behind pp1. The plain
+//             echo is reached through a port forward (DNAT) on pp2, so both
+//             cross the same two kernel NATs; the p2p stream gets there by its
+//             own hole punch. Needs root (network namespaces).
+//
+// Usage: pnpm build && node bench/throughput.mjs [--mib 200] [--runs 3] [--where loopback,lab]
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ChildCli, CLI_PATH } from '../packages/node/dist/child-cli.js';
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const mib = Number(arg('mib', '200'));
+const runs = Number(arg('runs', '3'));
+const where = arg('where', 'loopback,lab').split(',');
+const ECHO = fileURLToPath(new URL('./tcp-echo.mjs', import.meta.url));
+const LAB_PORT = 7001;
+
+const dir = mkdtempSync(join(tmpdir(), 'p2p-throughput-'));
+const bytes = mib * 1024 * 1024;
+const payload = randomBytes(bytes);
+const input = join(dir, 'input');
+writeFileSync(input, payload);
+const sentHash = createHash('sha256').update(payload).digest('hex');
+
+/** Feeds `input` to a client command's stdin; resolves with MiB/s of the data phase, or an error. */
+function measure(spawnClient, cmd, args, timeoutMs = 300_000) {
+  const child = spawnClient('sh', ['-c', `exec "$0" "$@" < "${input}"`, cmd, ...args]);
+  const got = createHash('sha256');
+  let received = 0;
+  let stderr = '';
+  let connectedAt;
+  let lastAt;
+  child.stderr.on('data', (d) => {
+    stderr += d.toString();
+    if (connectedAt === undefined && /^connected/m.test(stderr)) connectedAt = performance.now();
+  });
+  child.stdout.on('data', (d) => {
+    got.update(d);
+    received += d.length;
+    lastAt = performance.now();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) => {
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      const intact = received === bytes && got.digest('hex') === sentHash;
+      if (code !== 0 || !intact || connectedAt === undefined) {
+        return resolve({ error: `exit ${code}, ${received}/${bytes} bytes${intact ? '' : ' (not intact)'}: ${stderr.trim().split('\n').slice(-2).join(' | ')}` });
+      }
+      resolve({ mibps: mib / ((lastAt - connectedAt) / 1000) });
+    });
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Alternates p2p and plain runs; prints one line per run and a summary row. */
+async function compare(label, p2p, plain) {
+  const rows = { p2p: [], plain: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const [name, run] of [['p2p', p2p], ['plain', plain]]) {
+      const r = await run();
+      if (r.error) console.error(`${label} ${name} run ${i + 1}: FAILED ${r.error}`);
+      else rows[name].push(r.mibps);
+      console.error(`${label} ${name} run ${i + 1}: ${r.error ? 'failed' : `${r.mibps.toFixed(1)} MiB/s`}`);
+    }
+  }
+  if (!rows.p2p.length || !rows.plain.length) return { label, failed: true };
+  const a = median(rows.p2p);
+  const b = median(rows.plain);
+  return { label, p2p: a, plain: b, ratio: a / b, n: `${rows.p2p.length}/${rows.plain.length}` };
+}
+
+async function loopback() {
+  const infra = [];
+  try {
+    const a = new ChildCli(['bootstrap', '--host', '127.0.0.1', '--port', '0']);
+    infra.push(a);
+    const aAddr = (await a.waitForLine(/^ready (\S+)/, 15_000))[1];
+    const b = new ChildCli(['bootstrap', '--host', '127.0.0.2', '--port', '0', '--bootstrap', aAddr]);
+    infra.push(b);
+    const bootstrap = `${aAddr},${(await b.waitForLine(/^ready (\S+)/, 15_000))[1]}`;
+    const keyFile = join(dir, 'listener.key');
+    const kg = new ChildCli(['keygen', '--out', keyFile]);
+    await kg.exited;
+    const key = kg.stdoutLines[0];
+    const listener = new ChildCli(['listen', '--echo', '--key', keyFile, '--bootstrap', bootstrap, '--host', '127.0.0.1']);
+    infra.push(listener);
+    for (let t0 = Date.now(); !/listening as/.test(listener.stderr); await new Promise((r) => setTimeout(r, 20))) {
+      if (listener.child.exitCode !== null || Date.now() - t0 > 15_000) throw new Error(`listener not ready: ${listener.stderr}`);
+    }
+    const echo = spawn(process.execPath, [ECHO, 'server', '127.0.0.1', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    infra.push({ stop: async () => echo.kill('SIGTERM') });
+    const port = await new Promise((resolve) => echo.stdout.once('data', (d) => resolve(String(d).match(/ready (\d+)/)[1])));
+    const local = (cmd, args) => spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    return await compare(
+      'loopback',
+      () => measure(local, process.execPath, [CLI_PATH, 'dial', key, '--bootstrap', bootstrap, '--host', '127.0.0.1']),
+      () => measure(local, process.execPath, [ECHO, 'client', '127.0.0.1', port]),
+    );
+  } finally {
+    await Promise.all(infra.map((c) => c.stop()));
+  }
+}
+
+async function lab() {
+  const { labUnavailable } = await import('../lab/dist/lab.js');
+  const why = labUnavailable();
+  if (why) return { label: 'lab pp->pp', failed: true, why };
+  const { DialLab } = await import('../lab/dist/dial-lab.js');
+  const { spawnInNs, waitForLine } = await import('../lab/dist/procs.js');
+  const { nsExec } = await import('../lab/dist/sh.js');
+  const dl = new DialLab((s) => console.error(s));
+  process.once('SIGINT', () => void dl.tearDown().then(() => process.exit(130)));
+  try {
+    await dl.setUp([
+      { name: 'pp1', kind: 'pp', hosts: 1 },
+      { name: 'pp2', kind: 'pp', hosts: 1 },
+    ]);
+    const { publicKey } = await dl.startListener('pp2');
+    const box = dl.topo.nats.get('pp2');
+    const target = box.hosts[0];
+    const echo = spawnInNs(target.ns, process.execPath, [ECHO, 'server', target.ip, String(LAB_PORT)]);
+    await waitForLine(echo, /^ready /, 10_000);
+    // A port forward on pp2 for the plain echo only: pp2's own rules still drop unsolicited traffic to other ports.
+    nsExec(box.ns, 'nft', ['-f', '-'], {
+      input: `table ip benchfwd {
+  chain pre { type nat hook prerouting priority -100; iifname "wan" tcp dport ${LAB_PORT} dnat to ${target.ip}:${LAB_PORT}; }
+}
+insert rule ip labnat forward iifname "wan" oifname "brl" ip daddr ${target.ip} tcp dport ${LAB_PORT} ct status dnat accept
+`,
+    });
+    const client = dl.topo.nats.get('pp1').hosts[0];
+    const inNs = (cmd, args) => spawnInNs(client.ns, cmd, args);
+    return await compare(
+      'lab pp->pp',
+      () => measure(inNs, process.execPath, [CLI_PATH, 'dial', publicKey, '--bootstrap', dl.bootstrap]),
+      () => measure(inNs, process.execPath, [ECHO, 'client', box.wanIp, String(LAB_PORT)]),
+    );
+  } finally {
+    await dl.tearDown();
+  }
+}
+
+const results = [];
+try {
+  if (where.includes('loopback')) results.push(await loopback());
+  if (where.includes('lab')) results.push(await lab());
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`\nbench/throughput: ${mib} MiB each way per run, ${runs} runs each, median, node ${process.version}`);
+console.log('| path | p2p-node MiB/s | plain TCP MiB/s | p2p / plain |');
+console.log('|---|---|---|---|');
+for (const r of results) {
+  if (r.failed) console.log(`| ${r.label} | failed${r.why ? `: ${r.why}` : ''} | | |`);
+  else console.log(`| ${r.label} | ${r.p2p.toFixed(1)} | ${r.plain.toFixed(1)} | ${r.ratio.toFixed(2)}x |`);
+}
