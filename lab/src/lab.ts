@@ -38,8 +38,12 @@ export interface CellReport {
   strategy: string;
   /** Trials that needed more than one punch. */
   retried: number;
-  /** For 25 ms rows: the bound one RTT + 30 ms above the physical minimum (one RTT). */
-  boundMs?: number;
+  /**
+   * For delayed connect rows: the physical minimum time to connect, one RTT
+   * (the SYNs cross, the SYN-ACKs come back). Shown next to the median as
+   * information only; time never decides `pass` (a busy machine is slow, not wrong).
+   */
+  minimumMs?: number;
   pass: boolean;
   failures: string[];
 }
@@ -189,15 +193,14 @@ export class Lab {
     const ok = results.filter((r) => r.ok);
     for (const r of ok) winners[r.winner] = (winners[r.winner] ?? 0) + 1;
     const times = (row.expect === 'connect' ? ok : results).map((r) => r.ms);
-    const rttMs = 2 * cond.oneWayMs;
-    const boundMs = row.expect === 'connect' && cond.oneWayMs > 0 && cond.loss === 0 && earlyMs === 0 ? rttMs + rttMs + 30 : undefined;
-    let pass: boolean;
-    if (row.expect === 'connect') {
-      pass = ok.length === results.length && (boundMs === undefined || median(times) <= boundMs);
-    } else {
-      // Must fail, and fail fast, with the typed "unpredictable" error on both sides.
-      pass = results.every((r) => !r.ok && r.codes.every((c) => c === 'unpredictable-peer') && r.ms < 1_000);
-    }
+    const minimumMs = row.expect === 'connect' && cond.oneWayMs > 0 ? 2 * cond.oneWayMs : undefined;
+    // The verdict is on connections only: every trial connected, or every
+    // trial was refused with the typed "unpredictable" error on both sides
+    // (a refusal before any punch, which is what makes it fast; the time is shown).
+    const pass =
+      row.expect === 'connect'
+        ? ok.length === results.length
+        : results.every((r) => !r.ok && r.codes.length > 0 && r.codes.every((c) => c === 'unpredictable-peer'));
     return {
       row: row.id,
       label: row.label,
@@ -210,7 +213,7 @@ export class Lab {
       winners,
       strategy: results[0]?.strategy ?? '',
       retried: results.filter((r) => r.ok && r.attempts > 1).length,
-      ...(boundMs !== undefined ? { boundMs } : {}),
+      ...(minimumMs !== undefined ? { minimumMs } : {}),
       pass,
       failures: results.filter((r) => !r.ok).slice(0, 3).map((r) => r.detail),
     };

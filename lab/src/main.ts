@@ -96,7 +96,7 @@ async function main(): Promise<number> {
     log(`rows: ${selectRows(rows).map((r) => `${r.id} = ${r.label}`).join('; ')}`);
     log(`delay and loss are end to end between the peers, per direction; ${trials} trials per cell`);
     log(`a trial is up to ${attempts} punches, each re-profiled from fresh ports (as a dial would ask again); "(k on 2nd+)" counts trials that needed more than one`);
-    log('times: from the common start until both sides hold the agreed socket (ms); bound = 1 RTT minimum + 1 RTT + 30 ms\n');
+    log('times: from the common start until both sides hold the agreed socket (ms); min = the physical minimum, 1 RTT; times are shown, the verdict is on connections only\n');
     log(header());
     cells = await lab.runMatrix((c) => {
       log(formatCell(c));

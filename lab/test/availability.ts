@@ -1,9 +1,11 @@
 /*
  * Whether this machine can run the lab, as every lab test file asks it: the
  * lab must compile (a compile error is a failure, never a reason to skip),
- * then `labUnavailable()` from the compiled lab says whether root, the tools
- * and network namespaces are there. When they are not, the caller's tests are
- * skipped and a banner says so loudly.
+ * and its output must import (either failing is a failure, never a reason to
+ * skip), then `labUnavailable()` from the compiled lab says whether root, the
+ * tools and network namespaces are there. When they are not, the caller's
+ * tests, the compile check included, are skipped and a banner says so loudly:
+ * off root nothing of the lab is checked, so nothing of it may pass.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 export interface LabAvailability {
   /** Why the lab cannot run here (its tests are skipped), or null. */
   why: string | null;
-  /** tsc's output when the lab does not compile (its tests must fail), or null. */
+  /** tsc's output when the lab does not compile, or why its output does not import (its tests must fail), or null. */
   buildError: string | null;
 }
 
@@ -40,10 +42,12 @@ function check(): LabAvailability {
     // The same checks `pnpm lab` makes, from the compiled lab.
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', `import('${join(root, 'lab/dist/lab.js')}').then(m => process.stdout.write(m.labUnavailable() ?? ''))`], {
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 60_000,
     });
     return { why: out.trim() || null, buildError: null };
   } catch (err) {
-    return { why: `cannot prepare the lab: ${(err as Error).message}`, buildError: null };
+    const e = err as { stderr?: string; message: string };
+    return { why: null, buildError: `the compiled lab does not import: ${e.stderr || e.message}` };
   }
 }

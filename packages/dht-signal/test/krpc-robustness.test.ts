@@ -8,11 +8,18 @@ import { generateIdentity } from '../src/identity.js';
 import { checkDatagram } from '../src/krpc-guard.js';
 import { OBSERVED_ADDRESS_QUERY } from '../src/observed-address.js';
 import { RecordResolver } from '../src/records.js';
+import { seededRandom } from './lossy-relay.js';
 import { LOOPBACK, startSwarm, stopAll } from './swarm.js';
 
-const ID = randomBytes(20);
-const KEY = randomBytes(32);
-const SIG = randomBytes(64);
+// The fuzz inputs come from one seed, printed so a failure can be replayed: KRPC_FUZZ_SEED=<seed>.
+const SEED = process.env.KRPC_FUZZ_SEED !== undefined ? Number(process.env.KRPC_FUZZ_SEED) >>> 0 : randomBytes(4).readUInt32BE(0);
+console.log(`krpc-robustness fuzz seed ${SEED} (replay: KRPC_FUZZ_SEED=${SEED})`);
+const rand = seededRandom(SEED);
+const fuzzBytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
+
+const ID = fuzzBytes(20);
+const KEY = fuzzBytes(32);
+const SIG = fuzzBytes(64);
 
 let swarm: DhtNode[];
 let victim: DhtNode;
@@ -126,12 +133,12 @@ function malformedEnvelopes(): Buffer[] {
 
 describe('a node under garbage', () => {
   it('survives random datagrams, malformed bencode and mistyped KRPC, and still answers', async () => {
-    const random = Array.from({ length: 200 }, () => randomBytes(1 + Math.floor(Math.random() * 1400)));
+    const random = Array.from({ length: 200 }, () => fuzzBytes(1 + Math.floor(rand() * 1400)));
     await fire(random);
     await fire(malformedEnvelopes());
     await fire(badQueries());
 
-    expect(uncaught).toEqual([]);
+    expect(uncaught, `fuzz seed ${SEED}`).toEqual([]);
     const pong = await pingVictim();
     expect((pong.r as { id: Buffer }).id.equals(Buffer.from(victim.nodeId()))).toBe(true);
     expect(victim.stats().droppedDatagrams).toBeGreaterThan(100);
@@ -170,12 +177,11 @@ describe('a node under garbage', () => {
     await new Promise((r) => setTimeout(r, 100));
     try {
       for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        await expect(new RecordResolver(victim, { timeoutMs: 5000 }).lookup(generateIdentity().publicKey)).rejects.toBeInstanceOf(RecordNotFoundError);
-        expect(performance.now() - t0).toBeLessThan(3000);
+        // The resolver's own deadline is out of reach: a lookup stuck on the evil replies is a hang the test deadline catches.
+        await expect(new RecordResolver(victim, { timeoutMs: 600_000 }).lookup(generateIdentity().publicKey)).rejects.toBeInstanceOf(RecordNotFoundError);
       }
       expect((await pingVictim()).y?.toString()).toBe('r');
-      expect(uncaught).toEqual([]);
+      expect(uncaught, `fuzz seed ${SEED}`).toEqual([]);
     } finally {
       evil.forEach((s) => s.close());
     }
@@ -184,34 +190,34 @@ describe('a node under garbage', () => {
   it('survives 3,000 random KRPC-shaped messages built from the real field names', async () => {
     const names = ['ping', 'find_node', 'get_peers', 'announce_peer', 'get', 'put', OBSERVED_ADDRESS_QUERY];
     const fields = ['id', 'target', 'info_hash', 'token', 'port', 'implied_port', 'v', 'k', 'sig', 'seq', 'salt', 'cas', 'nodes', 'values', 'ip'];
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const value = (depth: number): unknown => {
-      switch (Math.floor(Math.random() * (depth > 1 ? 4 : 6))) {
+      switch (Math.floor(rand() * (depth > 1 ? 4 : 6))) {
         case 0:
-          return Math.floor((Math.random() - 0.5) * 2 ** (Math.random() * 60));
+          return Math.floor((rand() - 0.5) * 2 ** (rand() * 60));
         case 1:
-          return randomBytes(pick([0, 1, 2, 6, 20, 26, 32, 64, 65, 300]));
+          return fuzzBytes(pick([0, 1, 2, 6, 20, 26, 32, 64, 65, 300]));
         case 2:
           return pick([ID, KEY, SIG, Buffer.from('q'), Buffer.from('r')]);
         case 3:
           return Buffer.from(pick(names));
         case 4:
-          return Array.from({ length: Math.floor(Math.random() * 4) }, () => value(depth + 1));
+          return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));
         default:
-          return Object.fromEntries(Array.from({ length: Math.floor(Math.random() * 5) }, () => [pick(fields), value(depth + 1)]));
+          return Object.fromEntries(Array.from({ length: Math.floor(rand() * 5) }, () => [pick(fields), value(depth + 1)]));
       }
     };
     const messages = Array.from({ length: 3000 }, () => {
-      const body = Object.fromEntries(Array.from({ length: 1 + Math.floor(Math.random() * 6) }, () => [pick(fields), value(1)]));
+      const body = Object.fromEntries(Array.from({ length: 1 + Math.floor(rand() * 6) }, () => [pick(fields), value(1)]));
       const y = pick(['q', 'q', 'r', 'e', 'x']);
-      const msg: Record<string, unknown> = { t: Math.random() < 0.9 ? Buffer.from('aa') : value(1), y: Math.random() < 0.9 ? y : value(1) };
-      if (y === 'q') Object.assign(msg, { q: Math.random() < 0.9 ? pick(names) : value(1), a: Math.random() < 0.9 ? { id: ID, ...body } : value(1) });
-      else if (y === 'r') msg.r = Math.random() < 0.9 ? { id: ID, ...body } : value(1);
+      const msg: Record<string, unknown> = { t: rand() < 0.9 ? Buffer.from('aa') : value(1), y: rand() < 0.9 ? y : value(1) };
+      if (y === 'q') Object.assign(msg, { q: rand() < 0.9 ? pick(names) : value(1), a: rand() < 0.9 ? { id: ID, ...body } : value(1) });
+      else if (y === 'r') msg.r = rand() < 0.9 ? { id: ID, ...body } : value(1);
       else msg.e = value(1);
       return bencode.encode(msg);
     });
     for (let i = 0; i < messages.length; i += 500) await fire(messages.slice(i, i + 500));
-    expect(uncaught).toEqual([]);
+    expect(uncaught, `fuzz seed ${SEED}`).toEqual([]);
     expect((await pingVictim()).y?.toString()).toBe('r');
   });
 

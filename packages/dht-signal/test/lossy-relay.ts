@@ -28,6 +28,11 @@ export class LossyRelay {
     return { host: a.address, port: a.port };
   }
 
+  /** The outside ports of the current mappings (what the far side sees). */
+  mappedPorts(): number[] {
+    return [...this.outside.values()].map((s) => s.address().port);
+  }
+
   /** Forgets every mapping, like a NAT whose UDP timeout passed. */
   dropMappings(): void {
     for (const s of this.outside.values()) s.close();

@@ -164,11 +164,10 @@ describe(`records in a ${SWARM_SIZE}-node DHT on 127.0.0.1`, () => {
     await expect(new RecordResolver(node).lookup(generateIdentity().publicKey)).rejects.toBeInstanceOf(DhtStoppedError);
   });
 
-  it('an unknown key ends with not-found within a bounded time', async () => {
-    const t0 = performance.now();
-    const err = await timed('lookup-unknown', new RecordResolver(swarm[11]!, { timeoutMs: 5000 }).lookup(generateIdentity().publicKey)).catch((e: unknown) => e);
+  it('an unknown key ends with not-found by itself, not at the lookup deadline', async () => {
+    // The deadline is out of reach: a lookup that does not end by itself is a hang the test deadline catches.
+    const err = await timed('lookup-unknown', new RecordResolver(swarm[11]!, { timeoutMs: 600_000 }).lookup(generateIdentity().publicKey)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RecordNotFoundError);
-    expect(performance.now() - t0).toBeLessThan(3000);
   });
 });
 

@@ -45,8 +45,13 @@ describe('signaling with loss', () => {
     try {
       expect(s.listener.accepted()).toEqual([s.listenerSide.address()]);
       // The introducer sees the listener at its "NAT" mapping, not at its socket.
-      expect(s.introducer.registrationOf(s.listenerId.publicKey)?.port).not.toBe(s.listenerNode.address().port);
+      const reg = s.introducer.registrationOf(s.listenerId.publicKey);
+      expect(reg, 'the listener is not registered').toBeDefined();
+      expect(s.listenerSide.mappedPorts()).toContain(reg!.port);
+      expect(reg!.port).not.toBe(s.listenerNode.address().port);
       const dialerId = generateIdentity();
+      // Long enough that a round trip counting a retransmission wait cannot pass for a path's.
+      const retryMs = 500;
       const rtts: number[] = [];
       const totals: number[] = [];
       for (let i = 0; i < 40; i++) {
@@ -55,7 +60,7 @@ describe('signaling with loss', () => {
           target: s.listenerId.publicKey,
           introducers: [s.dialerSide.address()],
           offer: offer(50_000 + i),
-          retryMs: 100,
+          retryMs,
           attemptsPerIntroducer: 10,
         });
         expect(result.answer.offer.localPort).toBe(40_000);
@@ -72,10 +77,10 @@ describe('signaling with loss', () => {
         `signaling with 5% loss per crossing, 40 requests (ms): rtt median ${pct(rtts, 0.5)} p90 ${pct(rtts, 0.9)}; request-to-answer median ${pct(totals, 0.5)} p90 ${pct(totals, 0.9)} max ${pct(totals, 0.999)}`,
       );
       // The round trip reported is the path's (the introducer names the transmission whose forward
-      // was answered), never one that includes a 100 ms retransmission wait.
-      expect(rtts.at(-1)!).toBeLessThan(90);
-      // While some requests did need a retransmission.
-      expect(totals.at(-1)!).toBeGreaterThan(100);
+      // was answered), never one that includes a retransmission wait (>= retryMs; loopback takes ~1 ms).
+      expect(rtts.at(-1)!).toBeLessThan(retryMs);
+      // While some requests did need a retransmission: a timer wait, so never shorter than retryMs.
+      expect(totals.at(-1)!).toBeGreaterThanOrEqual(retryMs);
     } finally {
       s.listener.stop();
     }
@@ -110,12 +115,10 @@ describe('signaling with loss', () => {
       await dial();
       // The NAT forgets the listener's mapping: forwards to it go nowhere.
       s.listenerSide.dropMappings();
-      const started = performance.now();
       const err = await dial().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SignalUnreachableError);
+      // The introducer's verdict (its forward timed out), not the dialer giving up on silence.
       expect((err as SignalUnreachableError).attempts[0]!.outcome).toBe('unreachable');
-      // The introducer's verdict came after its 300 ms forward timeout, before the dialer's 600 ms of retrying.
-      expect(performance.now() - started).toBeLessThan(600);
       // A refresh opens a new mapping and moves the registration to it.
       await s.listener.refresh();
       const result = await dial();

@@ -63,7 +63,6 @@ describe('signaling relay', () => {
     expect(result.answer.offer).toEqual(offer(40_000, 3));
     expect(result.introducer).toEqual(introNodes[0]!.address());
     expect(result.rttMs).toBeGreaterThan(0);
-    expect(result.rttMs).toBeLessThan(200);
     expect(result.attempts).toEqual([]);
     // The handler saw the dialer's verified key and offer, and which introducer forwarded it.
     expect(requests.length).toBe(before + 1);
@@ -102,8 +101,8 @@ describe('signaling relay', () => {
     const err = await requestPunch(dialerNode, dialerId, { target: listenerId.publicKey, introducers: addresses, offer: offer(50_013), timeoutMs: 250, retryMs: 100 }).catch((e: unknown) => e);
     const elapsed = performance.now() - started;
     expect(err).toBeInstanceOf(SignalTimeoutError);
+    // Not before the deadline (a timer: load can only make it later; the test deadline catches a hang).
     expect(elapsed).toBeGreaterThanOrEqual(240);
-    expect(elapsed).toBeLessThan(400);
   });
 
   it('tries the next introducer after one silent retry interval when the first is down', async () => {
@@ -116,13 +115,15 @@ describe('signaling relay', () => {
       introducers: [deadAddress, introNodes[1]!.address()],
       offer: offer(50_001),
       retryMs: 100,
-      attemptsPerIntroducer: 3,
+      // Waiting out the first introducer would take 50 x 100 ms: far past the generous bound below.
+      attemptsPerIntroducer: 50,
     });
     const elapsed = performance.now() - started;
     expect(result.introducer).toEqual(introNodes[1]!.address());
-    // One retry interval, then the second introducer in parallel: not the first one's three sends.
+    // One silent retry interval first (a timer: load can only make it later) ...
     expect(elapsed).toBeGreaterThanOrEqual(95);
-    expect(elapsed).toBeLessThan(250);
+    // ... then the second introducer in parallel, not after the first one's 50 sends (5 s).
+    expect(elapsed).toBeLessThan(2_500);
   });
 
   it('gives up with every introducer outcome when all are down', async () => {
@@ -157,13 +158,10 @@ describe('signaling relay', () => {
 
   it('answers an unknown key with a fast, clear error', async () => {
     const stranger = generateIdentity();
-    const started = performance.now();
     const err = await requestPunch(dialerNode, dialerId, { target: stranger.publicKey, introducers: [introNodes[0]!.address(), introNodes[1]!.address()], offer: offer(50_002) }).catch((e: unknown) => e);
-    const elapsed = performance.now() - started;
     expect(err).toBeInstanceOf(SignalUnreachableError);
+    // Both introducers answered "unknown key" (fast by construction: an answer, not a timeout).
     expect((err as SignalUnreachableError).attempts.map((a) => a.outcome)).toEqual(['unknown-key', 'unknown-key']);
-    // Two introducers, one round trip each on loopback: far below one retransmission delay.
-    expect(elapsed).toBeLessThan(150);
     expect(introducers[0]!.stats().unknownKey).toBeGreaterThanOrEqual(1);
   });
 

@@ -71,38 +71,42 @@ describe('secureStream', () => {
     const a = generateIdentity();
     const b = generateIdentity();
     const someoneElse = generateIdentity();
-    const t0 = performance.now();
     const [d, l] = await securePair(a, b, someoneElse.publicKey);
     expect(d.status).toBe('rejected');
     expect((d as PromiseRejectedResult).reason).toBeInstanceOf(WrongKeyError);
     expect(l.status).toBe('rejected');
     expect((l as PromiseRejectedResult).reason).toBeInstanceOf(HandshakeError);
-    expect(performance.now() - t0).toBeLessThan(2500);
+    // The listener learned it from the dialer closing, not by waiting out its handshake timeout.
+    expect(((l as PromiseRejectedResult).reason as Error).message).not.toMatch(/did not finish within/);
   });
 
   it('fails with HandshakeError when the far side says nothing', async () => {
     const { client, server, close } = await tcpPair();
-    const t0 = performance.now();
-    await expect(secureStream(client, true, { identity: generateIdentity(), remotePublicKey: generateIdentity().publicKey, handshakeTimeoutMs: 300 })).rejects.toBeInstanceOf(
-      HandshakeError,
+    // The handshake timeout is what ends it (the test's deadline catches a hang).
+    await expect(secureStream(client, true, { identity: generateIdentity(), remotePublicKey: generateIdentity().publicKey, handshakeTimeoutMs: 300 })).rejects.toThrow(
+      new HandshakeError('Noise handshake did not finish within 300 ms'),
     );
-    expect(performance.now() - t0).toBeLessThan(1500);
     server.destroy();
     close();
   });
 
   it('rejects tampered bytes instead of delivering them', async () => {
-    // A man in the middle that flips one bit in the first data frame after the handshake.
+    // A man in the middle that flips one bit once, armed only after the first 5 kB were delivered.
     const a = generateIdentity();
     const b = generateIdentity();
     const { client, server, close } = await tcpPair();
     const pair = await tcpPair();
     let seen = 0;
+    let armed = false;
+    let flipped = false;
     client.on('data', () => undefined);
     // Relay: dialer <-> [server | pair.client] <-> listener, corrupting bytes from the dialer past the handshake.
     server.on('data', (chunk: Buffer) => {
       seen += chunk.length;
-      if (seen > 400 && chunk.length > 40) chunk[chunk.length - 5]! ^= 0x01;
+      if (armed && !flipped && chunk.length > 40) {
+        chunk[chunk.length - 5]! ^= 0x01;
+        flipped = true;
+      }
       pair.client.write(chunk);
     });
     pair.client.on('data', (chunk: Buffer) => server.write(chunk));
@@ -111,15 +115,24 @@ describe('secureStream', () => {
       secureStream(pair.server, false, { identity: b }),
     ]);
     const errors: Error[] = [];
-    listen.on('error', (e) => errors.push(e));
+    const failed = new Promise<void>((resolve) => listen.on('error', (e) => (errors.push(e), resolve())));
     dial.on('error', () => undefined);
     const chunks: Buffer[] = [];
     listen.on('data', (c: Buffer) => chunks.push(c));
-    for (let i = 0; i < 20; i++) dial.write(randomBytes(1000));
-    await new Promise((r) => setTimeout(r, 300));
+    const sent = randomBytes(20_000);
+    for (let i = 0; i < 5; i++) dial.write(sent.subarray(i * 1000, (i + 1) * 1000));
+    while (Buffer.concat(chunks).length < 5_000) await new Promise((r) => setImmediate(r));
+    armed = true;
+    for (let i = 5; i < 20; i++) dial.write(sent.subarray(i * 1000, (i + 1) * 1000));
+    await failed;
+    // Nothing more arrives once the bad frame was seen (a little time for stray events).
+    await new Promise((r) => setImmediate(r));
     expect(errors.length).toBe(1);
-    // Whatever was delivered before the bad frame is intact; nothing after it is.
-    expect(Buffer.concat(chunks).length).toBeLessThan(20_000);
+    // Whatever was delivered before the bad frame is intact (the same bytes, in order); nothing after it is.
+    const delivered = Buffer.concat(chunks);
+    expect(delivered.length).toBeGreaterThanOrEqual(5_000);
+    expect(delivered.length).toBeLessThan(sent.length);
+    expect(sha(delivered)).toBe(sha(sent.subarray(0, delivered.length)));
     close();
     pair.close();
   });

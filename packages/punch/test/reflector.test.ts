@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ReflectorError } from '../src/errors.js';
 import { profileNat } from '../src/profile.js';
 import { queryReflector, startReflector, type Reflector } from '../src/reflector.js';
+import { fixedPort } from './ports.js';
 
 // Loopback only: 127.0.0.1 and 127.0.0.2 are two "reflector IPs" with no NAT between.
 const started: Reflector[] = [];
@@ -28,7 +29,7 @@ describe('TCP reflector', () => {
   test('one local port can ask two reflectors in a row (the reflector closes first)', async () => {
     const r1 = await reflector('127.0.0.1');
     const r2 = await reflector('127.0.0.2');
-    const port = 40000 + Math.floor(Math.random() * 5000);
+    const port = await fixedPort();
     const a = await queryReflector({ reflector: r1.address, localPort: port });
     const b = await queryReflector({ reflector: r2.address, localPort: port });
     expect([a.observed.port, b.observed.port]).toEqual([port, port]);
@@ -37,7 +38,7 @@ describe('TCP reflector', () => {
   test('profiling without a NAT says so', async () => {
     const r1 = await reflector('127.0.0.1');
     const r2 = await reflector('127.0.0.2');
-    const port = 40000 + Math.floor(Math.random() * 5000);
+    const port = await fixedPort();
     const p = await profileNat({ reflectors: [r1.address, r2.address], localPort: port });
     expect(p.mapping).toBe('none');
     expect(p.observations).toHaveLength(3);
