@@ -120,7 +120,7 @@ function cell(pair: Pair, condition: string, results: DialResult[], big?: DialRe
   const ok = results.filter((r) => r.ok);
   const times = ok.map((r) => r.stats?.timings.totalMs ?? r.wallMs);
   const phases: Record<string, number> = {};
-  for (const k of ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'handshakeMs', 'totalMs']) {
+  for (const k of ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'openMs', 'totalMs']) {
     const v = ok.map((r) => r.stats?.timings[k]).filter((x): x is number => typeof x === 'number');
     phases[k] = v.length ? median(v) : NaN;
   }
