@@ -37,6 +37,18 @@ export interface DialContext {
   progress: (phase: string, detail: string) => void;
 }
 
+export interface DialOptions {
+  /**
+   * Resolve only once the peer has proved, on the punched socket itself,
+   * that it holds the session keys (its OPEN message: one more round trip).
+   * By default the stream is handed over as soon as the socket is connected
+   * and keyed, so the first bytes leave at once (they are encrypted to the
+   * dialed key either way); a peer that then fails to prove itself ends the
+   * stream with a StreamOpenError instead.
+   */
+  waitForPeer?: boolean;
+}
+
 /**
  * One dial by public key, start to finish. The first signed request (with
  * the first Noise message) leaves at once, through the introducers we know
@@ -48,7 +60,7 @@ export interface DialContext {
  * Then the punch, and the secure stream opened on the punched socket with
  * the keys signaling produced. Every failure leaves as a DialError.
  */
-export async function dial(ctx: DialContext, publicKey: Uint8Array): Promise<PeerStream> {
+export async function dial(ctx: DialContext, publicKey: Uint8Array, opts: DialOptions = {}): Promise<PeerStream> {
   const t0 = performance.now();
   const since = () => performance.now() - t0;
   ctx.progress('lookup', `looking up ${hex(publicKey)}`);
@@ -103,7 +115,8 @@ export async function dial(ctx: DialContext, publicKey: Uint8Array): Promise<Pee
     const tPunch = performance.now();
     let result: ConnectResult;
     try {
-      result = await connectPeer({ localPort, local: sideOf(offer), remote: sideOf(answer.offer), rttMs: answer.rttMs, role: 'initiator', timeoutMs: PUNCH_TIMEOUT_MS });
+      // 'select': the keyed stream's OPEN messages confirm the socket, so no READY round trip.
+      result = await connectPeer({ localPort, local: sideOf(offer), remote: sideOf(answer.offer), rttMs: answer.rttMs, role: 'initiator', agreement: 'select', timeoutMs: PUNCH_TIMEOUT_MS });
     } catch (err) {
       punchMs += performance.now() - tPunch;
       const retry = err instanceof PunchError && (err.code === 'timeout' || err.code === 'refused') && attempt < PUNCH_ATTEMPTS;
@@ -119,7 +132,7 @@ export async function dial(ctx: DialContext, publicKey: Uint8Array): Promise<Pee
     punchMs += performance.now() - tPunch;
     ctx.progress('open', `connected to ${result.winner.host}:${result.winner.port} (${result.winner.method}); opening the secure stream`);
     const tOpen = performance.now();
-    const stream = await keyedStream(result.socket, true, keys, OPEN_TIMEOUT_MS).catch((err: Error) => {
+    const stream = await keyedStream(result.socket, true, keys, OPEN_TIMEOUT_MS, { zeroRtt: !opts.waitForPeer }).catch((err: Error) => {
       throw new DialError('wrong-key', `the peer at ${result.winner.host}:${result.winner.port} did not prove it holds ${hex(publicKey)}: ${err.message}`, { cause: err });
     });
     return withInfo(stream, {

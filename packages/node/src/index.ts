@@ -1,3 +1,5 @@
-export { PeerNode, type PeerNodeOptions, type PeerStream, type ConnectionInfo, type ListenOptions } from './peer-node.js';
+export { PeerNode, type PeerNodeOptions, type PeerStream, type ConnectionInfo, type ListenOptions, type DialOptions } from './peer-node.js';
+export { StreamOpenError } from './keyed-stream.js';
+export { P2pNodeError } from '@p2p-node/protos';
 export { DialError, type DialFailure } from './peer-errors.js';
 export { secureStream, WrongKeyError, HandshakeError, type SecureStream, type SecureOptions } from './secure-stream.js';

@@ -15,12 +15,19 @@ export class StreamOpenError extends P2pNodeError {
 /**
  * Turns a connected socket into the encrypted stream whose keys the Noise
  * handshake in signaling produced. Each end writes its secret-stream header
- * and an OPEN message at once (one flight, no round trip of its own), and
- * resolves when the peer's OPEN has arrived and decrypted: proof that the far
- * end of this socket holds the keys. A stranger on the socket (a reused
- * port, a hijacked endpoint) cannot produce it, and the stream fails.
+ * and an OPEN message at once (one flight, no round trip of its own). The
+ * peer's OPEN, once it decrypts, proves that the far end of this socket
+ * holds the keys; a stranger on the socket (a reused port, a hijacked
+ * endpoint) cannot produce it.
+ *
+ * By default the promise waits for that proof. With `zeroRtt` (the dialer)
+ * it resolves at once, so the first bytes leave with the header instead of
+ * a round trip later: they are encrypted to the peer's keys, so nobody else
+ * can read them, and whatever arrives was written by the peer. If the proof
+ * does not come (timeout, garbage, a socket cut before it), the stream is
+ * destroyed with a StreamOpenError: an error, never a silent loss.
  */
-export function keyedStream(socket: Socket, initiator: boolean, keys: SessionKeys, timeoutMs: number): Promise<SecureStream> {
+export function keyedStream(socket: Socket, initiator: boolean, keys: SessionKeys, timeoutMs: number, opts: { zeroRtt?: boolean } = {}): Promise<SecureStream> {
   // netcat semantics: one side's EOF must not end the other side's writes.
   socket.allowHalfOpen = true;
   // The header and OPEN are small back-to-back writes: Nagle would hold the second behind an ACK.
@@ -28,27 +35,47 @@ export function keyedStream(socket: Socket, initiator: boolean, keys: SessionKey
   const secret = new SecretStream(initiator, socket, { handshake: keys });
   return new Promise((resolve, reject) => {
     let settled = false;
+    let proven = false;
     const fail = (why: string) => {
-      if (settled) return;
-      settled = true;
+      if (proven) return;
+      proven = true;
       clearTimeout(timer);
-      stream.destroy();
+      secret.off('error', onError);
+      secret.off('close', onClose);
+      secret.off('end', onEnd);
+      const err = new StreamOpenError(`the peer did not open the secure stream (${why})`);
+      // Handed over already (zeroRtt): the user's stream reports this error, first in
+      // line since these listeners came before the wrapper's. Not yet: the promise does.
+      stream.destroy(settled ? err : undefined);
       socket.destroy();
-      reject(new StreamOpenError(`the peer did not open the secure stream (${why})`));
+      if (!settled) {
+        settled = true;
+        reject(err);
+      }
     };
-    const stream = wrapAsNodeDuplex(secret, keys.remotePublicKey, keys.hash, () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      stream.off('error', onError);
-      stream.off('close', onClose);
-      resolve(stream);
-    });
     const onError = (err: Error) => fail(err.message);
     const onClose = () => fail('connection closed');
-    stream.on('error', onError);
-    stream.on('close', onClose);
+    const onEnd = () => fail('the peer hung up');
+    secret.on('error', onError);
+    secret.on('close', onClose);
+    secret.on('end', onEnd);
+    const stream = wrapAsNodeDuplex(secret, keys.remotePublicKey, keys.hash, () => {
+      if (proven) return;
+      proven = true;
+      clearTimeout(timer);
+      secret.off('error', onError);
+      secret.off('close', onClose);
+      secret.off('end', onEnd);
+      if (!settled) {
+        settled = true;
+        resolve(stream);
+      }
+    });
     const timer = setTimeout(() => fail(`nothing within ${timeoutMs} ms`), timeoutMs);
     secret.write(OPEN_MESSAGE);
+    if (opts.zeroRtt) {
+      settled = true;
+      resolve(stream);
+    }
   });
 }

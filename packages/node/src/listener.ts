@@ -176,6 +176,8 @@ export class Listener {
         remote,
         rttMs,
         role: 'responder',
+        // Must match the dialer's: the keyed stream's OPEN messages confirm the socket.
+        agreement: 'select',
         startAt,
         timeoutMs: PUNCH_TIMEOUT_MS,
         directOnly: request.offer.provisional === true,

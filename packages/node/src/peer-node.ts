@@ -1,6 +1,6 @@
 import { DhtNode, RecordResolver, type HostPort, type Identity, type PunchOffer } from '@p2p-node/dht-signal';
 import type { PeerStream } from './connection-info.js';
-import { dial } from './dialer.js';
+import { dial, type DialOptions } from './dialer.js';
 import { lanAddresses } from './lan-addresses.js';
 import { Listener, type ListenOptions } from './listener.js';
 import { NatOffers } from './nat-offers.js';
@@ -10,6 +10,7 @@ import { dhtSignaling, type Signaling } from './signaling.js';
 
 export type { ConnectionInfo, PeerStream } from './connection-info.js';
 export type { ListenOptions } from './listener.js';
+export type { DialOptions } from './dialer.js';
 
 export interface PeerNodeOptions {
   identity: Identity;
@@ -108,7 +109,7 @@ export class PeerNode {
   }
 
   /** Dials a peer by public key; every failure is a DialError with its code. */
-  async dial(publicKey: Uint8Array): Promise<PeerStream> {
+  async dial(publicKey: Uint8Array, opts: DialOptions = {}): Promise<PeerStream> {
     if (this.closed) throw new DialError('signal-failed', 'node is closed');
     const stream = await dial(
       { dht: this.dht, identity: this.opts.identity, resolver: this.resolver, signaling: this.signaling, offers: this.offers,
@@ -116,6 +117,7 @@ export class PeerNode {
         progress: (p, d) => this.progress(p, d),
       },
       publicKey,
+      opts,
     );
     this.track(stream);
     return stream;

@@ -8,6 +8,7 @@ import { startReflector, type Reflector } from '@p2p-node/punch';
 import net from 'node:net';
 import { PeerNode, type PeerStream } from '../src/peer-node.js';
 import { secureStream } from '../src/secure-stream.js';
+import { StreamOpenError } from '../src/keyed-stream.js';
 import { DialError } from '../src/peer-errors.js';
 
 const infra: { dht: DhtNode; reflector: Reflector; introducer: Introducer }[] = [];
@@ -123,10 +124,17 @@ describe('PeerNode on loopback', () => {
     await new Promise<void>((r) => impostor.listen(offer.localPort, '127.0.0.1', r));
     const dialer = await node();
     try {
-      const err = await dialer.dial(namedId.publicKey).catch((e: unknown) => e);
+      // Waiting for the peer's proof: the dial itself fails.
+      const err = await dialer.dial(namedId.publicKey, { waitForPeer: true }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DialError);
       expect((err as DialError).failure).toBe('wrong-key');
       expect((err as Error).message).toMatch(/did not prove it holds/);
+      // Zero round trip (the default): the stream is handed over keyed, and fails as soon as the impostor cannot prove the key.
+      const stream = await dialer.dial(namedId.publicKey);
+      stream.write('for the dialed key only');
+      const streamErr = await new Promise<Error>((resolve) => stream.once('error', resolve));
+      expect(streamErr).toBeInstanceOf(StreamOpenError);
+      expect(streamErr.message).toMatch(/did not open the secure stream/);
     } finally {
       impostor.close();
       await dialer.close();

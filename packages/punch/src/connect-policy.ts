@@ -25,6 +25,14 @@ export interface ConnectPeerOptions {
   /** Date.now() of the first SYN (the listener starts later so the SYNs cross). */
   startAt?: number;
   timeoutMs: number;
+  /**
+   * 'select': the initiator keeps its first connected socket at once and no
+   * READY byte is sent (PunchOptions.agreement), for callers whose own first
+   * messages on the socket prove the peer's end (an encrypted stream keyed
+   * beforehand): the agreement then rides in those messages instead of a
+   * round trip of its own. Both sides must pass the same. Default: the plan's.
+   */
+  agreement?: 'ready' | 'select';
   /** Refuse (PunchError 'unpredictable-peer', nothing sent) unless the plan is a direct punch: for a peer whose address only a third party vouches for. */
   directOnly?: boolean;
   signal?: AbortSignal;
@@ -54,6 +62,7 @@ export async function connectPeer(opts: ConnectPeerOptions): Promise<ConnectResu
     ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...planExtras(plan),
+    ...(opts.agreement ? { agreement: opts.agreement } : {}),
   });
 }
 
