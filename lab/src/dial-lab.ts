@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeStaleNamespaces } from './cleanup.js';
-import { ImpairedBox } from './impair.js';
+import { ImpairedBox, type ImpairTarget } from './impair.js';
 import { buildDelayq } from './lab.js';
 import { newRunId } from './names.js';
 import { nsExec } from './sh.js';
 import { spawnInNs, stopAll, stopProcess, waitForLine } from './procs.js';
-import { buildTopology, destroyNamespaces, flushConntrack, type NatSpec, type Topology } from './topology.js';
+import { buildTopology, destroyNamespaces, flushConntrack, type LanHost, type NatSpec, type Topology } from './topology.js';
 
 /*
  * The whole p2p-node path through real kernel NATs: `p2p-node bootstrap` on
@@ -37,6 +37,8 @@ export interface DialResult {
 export class DialLab {
   readonly topo: Topology;
   private boxes = new Map<string, ImpairedBox>();
+  /** Delay on the public hosts themselves, so their distance from the peers is its own knob. */
+  private publicBoxes: ImpairedBox<ImpairTarget>[] = [];
   private listeners: ChildProcess[] = [];
   private keys = 0;
   private dir = mkdtempSync(join(tmpdir(), 'p2p-dial-lab-'));
@@ -62,20 +64,38 @@ export class DialLab {
       seed = `${r.ip}:${DHT_PORT}`;
     }
     for (const box of this.topo.nats.values()) this.boxes.set(box.name, await ImpairedBox.start(box));
+    for (const r of this.topo.reflectors) this.publicBoxes.push(await ImpairedBox.start({ ns: r.ns, endpoint: true }));
     this.log(`dial lab ${this.topo.run}: ${this.topo.namespaces.length} namespaces, bootstrap ${this.bootstrap}`);
   }
 
-  /** One-way delay and loss between the peers, split over the two NAT boxes they cross. */
-  async impair(nats: string[], oneWayMs: number, loss: number): Promise<void> {
+  /**
+   * One-way delay and loss between the peers, split over the two NAT boxes they
+   * cross. A peer is then oneWayMs / 2 from a public host, unless
+   * `publicOneWayMs` says otherwise: the public hosts make up the difference
+   * (and two public hosts are twice that apart).
+   */
+  async impair(nats: string[], oneWayMs: number, loss: number, opts: { publicOneWayMs?: number } = {}): Promise<void> {
     const passes = nats.length;
+    const natPassMs = oneWayMs / passes;
+    const publicPassMs = (opts.publicOneWayMs ?? natPassMs) - natPassMs;
+    if (publicPassMs < 0) throw new Error(`a peer is at least ${natPassMs} ms from a public host here (its own NAT), not ${opts.publicOneWayMs}`);
     for (const [name, box] of this.boxes) {
       const on = nats.includes(name);
-      await box.set(on ? { delayUs: (oneWayMs * 1000) / passes, loss: loss > 0 ? 1 - Math.pow(1 - loss, 1 / passes) : 0 } : { delayUs: 0, loss: 0 });
+      await box.set(on ? { delayUs: natPassMs * 1000, loss: loss > 0 ? 1 - Math.pow(1 - loss, 1 / passes) : 0 } : { delayUs: 0, loss: 0 });
       flushConntrack(box.box);
     }
+    for (const box of this.publicBoxes) await box.set({ delayUs: publicPassMs * 1000, loss: 0 });
   }
 
-  private host(nat: string, index = 1) {
+  /** Forgets the NAT state of one box (a fresh dialer finds no mapping left by the one before). */
+  forget(nat: string): void {
+    const box = this.topo.nats.get(nat);
+    if (!box) throw new Error(`no NAT ${nat}`);
+    flushConntrack(box);
+  }
+
+  /** The `index`th host behind `nat`, e.g. to run another program there with spawnInNs. */
+  host(nat: string, index = 1): LanHost {
     const h = this.topo.nats.get(nat)?.hosts[index - 1];
     if (!h) throw new Error(`no host ${index} behind ${nat}`);
     return h;

@@ -133,6 +133,6 @@ export function destroyNamespaces(namespaces: string[]): string[] {
 }
 
 /** Forgets NAT state between cells, so one cell's leftovers cannot help or hurt the next. */
-export function flushConntrack(box: NatBox): void {
+export function flushConntrack(box: { ns: string }): void {
   nsExec(box.ns, 'conntrack', ['-F'], { allowFail: true });
 }
