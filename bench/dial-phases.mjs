@@ -1,9 +1,11 @@
-// Time from dial() to the first echoed byte through two real NATs on the
-// lab's links (25 ms one-way between the peers, 12.5 ms from a peer to a
-// public host), split into phases, beside the physical minimum of each phase:
-// the round trips the protocol cannot avoid on that path.
+// Time from dial() to the open stream and to the first echoed byte through
+// two real NATs, split into phases, beside the physical minimum of each
+// phase (the round trips the protocol cannot avoid on that path), for
+// several lab geometries: the distance between the peers and the distance
+// from a peer to the public hosts (DHT nodes, introducers, reflectors) vary
+// apart, so that one layout cannot flatter the design.
 //
-// Usage (root): pnpm build && node bench/dial-phases.mjs [--dials 20] [--one-way 25]
+// Usage (root): pnpm build && node bench/dial-phases.mjs [--dials 20] [--one-way 25] [--public 12.5,25,50]
 import { DialLab } from '../lab/dist/dial-lab.js';
 import { labUnavailable } from '../lab/dist/lab.js';
 
@@ -13,6 +15,7 @@ const arg = (name, dflt) => {
 };
 const dials = Number(arg('dials', '20'));
 const oneWay = Number(arg('one-way', '25'));
+const publics = arg('public', '12.5,25,50').split(',').map(Number);
 const why = labUnavailable();
 if (why) {
   console.error(`bench/dial-phases needs the NAT lab: ${why}`);
@@ -24,50 +27,53 @@ const q = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
+// Round trips a dial cannot avoid, per phase, with the first request (and
+// the first Noise message) sent at once through a bootstrap introducer, the
+// lookup and the profile beside it (the profile is a TCP exchange with a
+// reflector, which can only answer once its handshake completed: 2 round
+// trips; it matters only when it is slower than signaling).
+function minimum(rttPublic, rttPeers) {
+  const signal = 2 * rttPublic; // dialer -> introducer -> listener -> introducer -> dialer, Noise IK inside
+  const punch = rttPeers; // SYN across, SYN-ACK back
+  const total = Math.max(signal, 2 * rttPublic) + punch;
+  return { lookupMs: 0, profileMs: 2 * rttPublic, signalMs: signal, punchMs: punch, openMs: 0, totalMs: total, firstByteMs: total + rttPeers };
+}
+
 const lab = new DialLab((s) => console.error(s));
 process.once('SIGINT', () => void lab.tearDown().then(() => process.exit(130)));
-const rows = [];
+const tables = [];
 try {
   await lab.setUp([
     { name: 'pp1', kind: 'pp', hosts: 1 },
     { name: 'pp2', kind: 'pp', hosts: 1 },
   ]);
-  await lab.impair(['pp1', 'pp2'], oneWay, 0);
-  const { publicKey } = await lab.startListener('pp2');
-  for (let i = 0; i < dials; i++) {
-    const r = await lab.dial('pp1', publicKey, 1024);
-    if (r.ok && r.stats) rows.push({ ...r.stats.timings, firstByteMs: r.stats.firstByteMs });
-    else console.error(`dial ${i} failed: ${r.error}`);
+  for (const publicOneWay of publics) {
+    await lab.impair(['pp1', 'pp2'], oneWay, 0, { publicOneWayMs: publicOneWay });
+    const { publicKey } = await lab.startListener('pp2');
+    const rows = [];
+    for (let i = 0; i < dials; i++) {
+      const r = await lab.dial('pp1', publicKey, 1024);
+      if (r.ok && r.stats) rows.push({ ...r.stats.timings, firstByteMs: r.stats.firstByteMs });
+      else console.error(`dial ${i} failed: ${r.error}`);
+    }
+    await lab.stopListeners();
+    tables.push({ publicOneWay, rows });
   }
 } finally {
   await lab.tearDown();
 }
 
-const rttPeers = 2 * oneWay; // peer <-> peer, through both NATs
-const rttPublic = oneWay; // peer <-> public host (DHT node, introducer, reflector): half the path each way
-// Round trips a dial cannot avoid, per phase. The first request (with the
-// first Noise message) leaves at once through a bootstrap introducer; the
-// lookup and the profile run beside it and are only waited for when the
-// early flight finds no introducer holding the listener, or the provisional
-// guess must be confirmed (the profile: a TCP exchange with a reflector, which
-// can only answer once its handshake completed: 2 round trips).
-const minimum = {
-  lookupMs: rttPublic, // one get to a storer of the record (0 when not waited for)
-  profileMs: 2 * rttPublic, // beside signaling
-  signalMs: 2 * rttPublic, // dialer -> introducer -> listener -> introducer -> dialer, Noise IK inside
-  punchMs: rttPeers, // SYN across, SYN-ACK back
-  openMs: rttPeers / 2, // both ends' OPEN messages cross
-  totalMs: 2 * rttPublic + rttPeers + rttPeers / 2,
-  firstByteMs: 2 * rttPublic + rttPeers + rttPeers / 2 + rttPeers, // + data there and echoed back
-};
-console.log(`\nbench/dial-phases: ${rows.length}/${dials} dials pp -> pp through two Linux NATs, ${oneWay} ms one-way between peers, node ${process.version}`);
-console.log('| phase | median ms | p95 ms | physical minimum ms | median / minimum |');
-console.log('|---|---|---|---|---|');
-for (const k of ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'openMs', 'totalMs', 'firstByteMs']) {
-  const v = rows.map((r) => r[k]).filter((x) => typeof x === 'number');
-  if (!v.length) continue;
-  const m = q(v, 50);
-  if (!minimum[k]) { console.log(`| ${k.replace('Ms', '')} | ${Math.round(m)} | ${Math.round(q(v, 95))} | - | - |`); continue; }
-  console.log(`| ${k.replace('Ms', '')} | ${Math.round(m)} | ${Math.round(q(v, 95))} | ${minimum[k]} | ${(m / minimum[k]).toFixed(2)}x |`);
+for (const { publicOneWay, rows } of tables) {
+  const min = minimum(2 * publicOneWay, 2 * oneWay);
+  console.log(`\nbench/dial-phases: ${rows.length}/${dials} dials pp -> pp through two Linux NATs, ${oneWay} ms one-way between peers, ${publicOneWay} ms from a peer to the public hosts, node ${process.version}`);
+  console.log('| phase | median ms | p95 ms | physical minimum ms | median / minimum |');
+  console.log('|---|---|---|---|---|');
+  for (const k of ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'openMs', 'totalMs', 'firstByteMs']) {
+    const v = rows.map((r) => r[k]).filter((x) => typeof x === 'number');
+    if (!v.length) continue;
+    const m = q(v, 50);
+    const ratio = min[k] ? `${(m / min[k]).toFixed(2)}x` : '-';
+    console.log(`| ${k.replace('Ms', '')} | ${Math.round(m)} | ${Math.round(q(v, 95))} | ${min[k] || '-'} | ${ratio} |`);
+  }
 }
-console.log('(lookup and profile run beside signaling; total = signal (+ waits for lookup or profile when needed) + punch + open)');
+console.log('\n(lookup and profile run beside signaling and say when each finished; lookup 0: the record was never waited for. total = signal + punch + open; firstByte adds one round trip between the peers)');

@@ -10,9 +10,13 @@ export interface ConnectionInfo {
   method: string;
   strategy: string;
   /**
-   * Milliseconds per phase; total from dial() to the open stream. `signalMs`
-   * includes the Noise handshake (it rides in signaling); `openMs` is the
-   * secure stream's opening on the connected socket (its OPEN messages).
+   * Milliseconds per phase; total from dial() to the open stream. The lookup
+   * and the profile run beside signaling: `lookupMs` and `profileMs` say when
+   * each finished (lookup 0 when the dial never needed the record).
+   * `signalMs` runs until the listener's answer, Noise handshake included (it
+   * rides in signaling), and a wait for the record when the early flight found
+   * no introducer; `openMs` is the keyed stream's start on the connected
+   * socket (0 with zero round trip; the peer's proof follows).
    */
   timings: { lookupMs: number; profileMs: number; signalMs: number; punchMs: number; openMs: number; totalMs: number };
   punch: { attempts: number; refused: number; rounds: number };

@@ -8,6 +8,7 @@ import {
   type PunchOffer,
   type RecordResolver,
   type HostPort,
+  type VerifiedRecord,
 } from '@p2p-node/dht-signal';
 import { connectPeer, planPunch, PunchError, type ConnectResult } from '@p2p-node/punch';
 import { describe, withInfo, type PeerStream } from './connection-info.js';
@@ -60,86 +61,120 @@ export interface DialOptions {
  * Then the punch, and the secure stream opened on the punched socket with
  * the keys signaling produced. Every failure leaves as a DialError.
  */
-export async function dial(ctx: DialContext, publicKey: Uint8Array, opts: DialOptions = {}): Promise<PeerStream> {
-  const t0 = performance.now();
-  const since = () => performance.now() - t0;
-  ctx.progress('lookup', `looking up ${hex(publicKey)}`);
-  let localPort = await freeTcpPort();
-  let lookupDoneMs = 0;
-  let profileMs = 0;
-  const lookup = ctx.resolver.lookup(publicKey).then(
-    (r) => r,
-    (err: unknown) => err as Error,
-  ).finally(() => (lookupDoneMs = since()));
-  const profiled = ctx.offers.forDial(localPort).then(
-    (o) => ((profileMs = since()), o.offer),
-    (err: unknown) => err as Error,
-  );
-  const signalStart = performance.now();
-  let offer = ctx.offers.recent(localPort)?.offer ?? ctx.offers.provisional(localPort);
-  let introducers = ctx.earlyIntroducers;
-  let usedRecord = false;
-  let signaled = introducers.length > 0 ? await signal(ctx, publicKey, introducers, offer).catch(unlessFinal) : undefined;
-  if (!signaled) {
-    const record = await lookup;
+export function dial(ctx: DialContext, publicKey: Uint8Array, opts: DialOptions = {}): Promise<PeerStream> {
+  return new DialRun(ctx, publicKey, opts).run();
+}
+
+type Signaled = { answer: SignalAnswer; keys: SessionKeys };
+
+/** The state of one dial while it runs: ports, offers, answers and the time each phase took. */
+class DialRun {
+  private readonly t0 = performance.now();
+  private localPort = 0;
+  private offer!: PunchOffer;
+  private introducers: HostPort[] = [];
+  private lookup!: Promise<VerifiedRecord | Error>;
+  private profiled!: Promise<PunchOffer | Error>;
+  private readonly ms = { lookupDone: 0, profile: 0, signal: 0, punch: 0, usedRecord: false };
+
+  constructor(
+    private readonly ctx: DialContext,
+    private readonly publicKey: Uint8Array,
+    private readonly opts: DialOptions,
+  ) {}
+
+  private since(): number {
+    return performance.now() - this.t0;
+  }
+
+  async run(): Promise<PeerStream> {
+    this.ctx.progress('lookup', `looking up ${hex(this.publicKey)}`);
+    this.localPort = await freeTcpPort();
+    this.lookup = this.ctx.resolver
+      .lookup(this.publicKey)
+      .then((r) => r, (err: unknown) => err as Error)
+      .finally(() => (this.ms.lookupDone = this.since()));
+    this.profiled = this.ctx.offers.forDial(this.localPort).then(
+      (o) => ((this.ms.profile = this.since()), o.offer),
+      (err: unknown) => err as Error,
+    );
+    let signaled = await this.timed('signal', () => this.firstAnswer());
+    // Punch, up to PUNCH_ATTEMPTS times: a SYN lost before a sequential NAT
+    // shifts every later port, so a failed punch is retried from a fresh port
+    // with fresh predictions on both sides (a new request, and so a new Noise
+    // handshake).
+    for (let attempt = 1; ; attempt++) {
+      if (this.offer.provisional) signaled = await this.confirmGuess(signaled);
+      const result = await this.timed('punch', () => this.punchOnce(signaled, attempt));
+      if (result) return this.open(result, signaled.keys);
+      this.localPort = await freeTcpPort();
+      this.offer = (await this.ctx.offers.forDial(this.localPort)).offer;
+      signaled = await this.timed('signal', () => signal(this.ctx, this.publicKey, this.introducers, this.offer));
+    }
+  }
+
+  private async timed<T>(phase: 'signal' | 'punch', fn: () => Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.ms[phase] += performance.now() - t;
+    }
+  }
+
+  /** The early flight through the introducers we know; the record's introducers if none of them holds the listener. */
+  private async firstAnswer(): Promise<Signaled> {
+    const { ctx, publicKey } = this;
+    this.offer = ctx.offers.recent(this.localPort)?.offer ?? ctx.offers.provisional(this.localPort);
+    this.introducers = ctx.earlyIntroducers;
+    const early = this.introducers.length > 0 ? await signal(ctx, publicKey, this.introducers, this.offer).catch(unlessFinal) : undefined;
+    if (early) return early;
+    const record = await this.lookup;
     if (record instanceof Error) throw lookupFailure(record);
-    usedRecord = true;
+    this.ms.usedRecord = true;
     ctx.progress('signal', `record found (seq ${record.seq}); signaling through ${record.introducers.map(fmt).join(', ') || 'no introducer'}`);
     if (record.introducers.length === 0) throw new DialError('signal-failed', `the record of ${hex(publicKey)} names no introducer to signal through`);
-    introducers = record.introducers;
-    offer = await realOffer(profiled);
-    signaled = await signal(ctx, publicKey, introducers, offer);
+    this.introducers = record.introducers;
+    this.offer = await realOffer(this.profiled);
+    return signal(ctx, publicKey, this.introducers, this.offer);
   }
-  let signalMs = performance.now() - signalStart;
-  let punchMs = 0;
 
-  // Punch, up to PUNCH_ATTEMPTS times: a SYN lost before a sequential NAT
-  // shifts every later port, so a failed punch is retried from a fresh port
-  // with fresh predictions on both sides (a new request, and so a new Noise
-  // handshake).
-  for (let attempt = 1; ; attempt++) {
-    if (offer.provisional) {
-      // The listener punched at our guess; the profile says whether it was right.
-      const real = await realOffer(profiled);
-      const confirmed = guessHolds(real, offer.localPort) && directPlan(real, signaled.answer.offer);
-      offer = real;
-      if (!confirmed) {
-        ctx.progress('signal', `our NAT is ${real.nat.mapping}, not the port-preserving guess: signaling again with the real prediction`);
-        const t = performance.now();
-        signaled = await signal(ctx, publicKey, introducers, offer);
-        signalMs += performance.now() - t;
-      }
-    }
-    const { answer, keys } = signaled;
-    ctx.progress('punch', `answer via ${fmt(answer.introducer)} in ${Math.round(answer.rttMs)} ms; peer NAT ${answer.offer.nat.mapping}, predicted ${answer.offer.publicEndpoints.map(fmt).join(', ')}`);
-    const tPunch = performance.now();
-    let result: ConnectResult;
+  /** The listener punched at our provisional guess; the profile says whether it was right, else we signal again. */
+  private async confirmGuess(signaled: Signaled): Promise<Signaled> {
+    const real = await realOffer(this.profiled);
+    const confirmed = guessHolds(real, this.offer.localPort) && directPlan(real, signaled.answer.offer);
+    this.offer = real;
+    if (confirmed) return signaled;
+    this.ctx.progress('signal', `our NAT is ${real.nat.mapping}, not the port-preserving guess: signaling again with the real prediction`);
+    return this.timed('signal', () => signal(this.ctx, this.publicKey, this.introducers, this.offer));
+  }
+
+  /** One punch; undefined when it failed in a way a fresh port may fix. */
+  private async punchOnce({ answer }: Signaled, attempt: number): Promise<ConnectResult | undefined> {
+    this.ctx.progress('punch', `answer via ${fmt(answer.introducer)} in ${Math.round(answer.rttMs)} ms; peer NAT ${answer.offer.nat.mapping}, predicted ${answer.offer.publicEndpoints.map(fmt).join(', ')}`);
     try {
       // 'select': the keyed stream's OPEN messages confirm the socket, so no READY round trip.
-      result = await connectPeer({ localPort, local: sideOf(offer), remote: sideOf(answer.offer), rttMs: answer.rttMs, role: 'initiator', agreement: 'select', timeoutMs: PUNCH_TIMEOUT_MS });
+      return await connectPeer({ localPort: this.localPort, local: sideOf(this.offer), remote: sideOf(answer.offer), rttMs: answer.rttMs, role: 'initiator', agreement: 'select', timeoutMs: PUNCH_TIMEOUT_MS });
     } catch (err) {
-      punchMs += performance.now() - tPunch;
       const retry = err instanceof PunchError && (err.code === 'timeout' || err.code === 'refused') && attempt < PUNCH_ATTEMPTS;
-      if (!retry) throw new DialError('punch-failed', `punch to ${hex(publicKey)} failed: ${(err as Error).message}`, { cause: err });
-      ctx.progress('punch', `attempt ${attempt} failed (${(err as Error).message}); again from a fresh port`);
-      localPort = await freeTcpPort();
-      offer = (await ctx.offers.forDial(localPort)).offer;
-      const t = performance.now();
-      signaled = await signal(ctx, publicKey, introducers, offer);
-      signalMs += performance.now() - t;
-      continue;
+      if (!retry) throw new DialError('punch-failed', `punch to ${hex(this.publicKey)} failed: ${(err as Error).message}`, { cause: err });
+      this.ctx.progress('punch', `attempt ${attempt} failed (${(err as Error).message}); again from a fresh port`);
+      return undefined;
     }
-    punchMs += performance.now() - tPunch;
-    ctx.progress('open', `connected to ${result.winner.host}:${result.winner.port} (${result.winner.method}); opening the secure stream`);
+  }
+
+  private async open(result: ConnectResult, keys: SessionKeys): Promise<PeerStream> {
+    this.ctx.progress('open', `connected to ${result.winner.host}:${result.winner.port} (${result.winner.method}); opening the secure stream`);
     const tOpen = performance.now();
-    const stream = await keyedStream(result.socket, true, keys, OPEN_TIMEOUT_MS, { zeroRtt: !opts.waitForPeer }).catch((err: Error) => {
-      throw new DialError('wrong-key', `the peer at ${result.winner.host}:${result.winner.port} did not prove it holds ${hex(publicKey)}: ${err.message}`, { cause: err });
+    const stream = await keyedStream(result.socket, true, keys, OPEN_TIMEOUT_MS, { zeroRtt: !this.opts.waitForPeer }).catch((err: Error) => {
+      throw new DialError('wrong-key', `the peer at ${result.winner.host}:${result.winner.port} did not prove it holds ${hex(this.publicKey)}: ${err.message}`, { cause: err });
     });
+    const { ms } = this;
     return withInfo(stream, {
       remotePublicKey: keys.remotePublicKey,
       ...describe(result),
       // The lookup counts only when the dial waited for it.
-      timings: { lookupMs: usedRecord ? lookupDoneMs : 0, profileMs, signalMs, punchMs, openMs: performance.now() - tOpen, totalMs: since() },
+      timings: { lookupMs: ms.usedRecord ? ms.lookupDone : 0, profileMs: ms.profile, signalMs: ms.signal, punchMs: ms.punch, openMs: performance.now() - tOpen, totalMs: this.since() },
     });
   }
 }
@@ -173,7 +208,7 @@ function directPlan(mine: PunchOffer, theirs: PunchOffer): boolean {
 }
 
 /** One signed request with a fresh Noise handshake; the answer's refusal or a broken handshake end the dial. */
-async function signal(ctx: DialContext, publicKey: Uint8Array, introducers: HostPort[], offer: PunchOffer): Promise<{ answer: SignalAnswer; keys: SessionKeys }> {
+async function signal(ctx: DialContext, publicKey: Uint8Array, introducers: HostPort[], offer: PunchOffer): Promise<Signaled> {
   let noise: NoiseDialer;
   try {
     noise = new NoiseDialer(ctx.identity, publicKey);

@@ -5,6 +5,8 @@ import { offerFrom } from './offer.js';
 
 /** How long a port-preserving (or no-NAT) profile is trusted for new ports without probing. */
 const PROFILE_REUSE_MS = 60_000;
+/** A long-lived node's background profile period: well inside PROFILE_REUSE_MS. */
+export const PROFILE_REFRESH_MS = 40_000;
 
 /**
  * Our side of every punch: the NAT profile of a local port turned into the
@@ -14,6 +16,7 @@ const PROFILE_REUSE_MS = 60_000;
 export class NatOffers {
   private last: { profile: ProfileResult; at: number } | undefined;
   private warming: Promise<void> | undefined;
+  private refresher: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly reflectors: () => HostPort[],
@@ -72,6 +75,27 @@ export class NatOffers {
     this.warming = freeTcpPort()
       .then((port) => this.make(port))
       .then(() => undefined, onError);
+  }
+
+  /**
+   * A long-lived node profiles again every `everyMs`, so that a dial finds
+   * a recent profile (and sends its real prediction in its first request)
+   * instead of waiting for one. Only no-NAT and port-preserving profiles are
+   * reused for new ports, so only they are kept fresh. The timer never keeps
+   * a process alive.
+   */
+  keepFresh(everyMs: number, onError: (err: Error) => void): void {
+    if (this.refresher) return;
+    this.refresher = setInterval(() => {
+      const mapping = this.last?.profile.mapping;
+      if (mapping !== 'port-preserving' && mapping !== 'none') return;
+      this.warmUp(onError);
+    }, everyMs);
+    this.refresher.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.refresher);
   }
 
   /** Resolves once a background profile (if any) has finished. */

@@ -3,7 +3,7 @@ import type { PeerStream } from './connection-info.js';
 import { dial, type DialOptions } from './dialer.js';
 import { lanAddresses } from './lan-addresses.js';
 import { Listener, type ListenOptions } from './listener.js';
-import { NatOffers } from './nat-offers.js';
+import { NatOffers, PROFILE_REFRESH_MS } from './nat-offers.js';
 import { DialError } from './peer-errors.js';
 import type { SecureStream } from './secure-stream.js';
 import { dhtSignaling, type Signaling } from './signaling.js';
@@ -64,7 +64,11 @@ export class PeerNode {
       ...(opts.queryTimeoutMs ? { queryTimeoutMs: opts.queryTimeoutMs } : {}),
     });
     const node = new PeerNode(dht, opts, opts.signaling ?? dhtSignaling);
-    if (opts.warmUp !== false) node.offers.warmUp((err) => node.progress('profile', `NAT profile failed: ${err.message}`));
+    if (opts.warmUp !== false) {
+      const onError = (err: Error) => node.progress('profile', `NAT profile failed: ${err.message}`);
+      node.offers.warmUp(onError);
+      node.offers.keepFresh(PROFILE_REFRESH_MS, onError);
+    }
     return node;
   }
 
@@ -128,6 +132,7 @@ export class PeerNode {
     if (this.closed) return;
     this.closed = true;
     await this.listener?.stop();
+    this.offers.stop();
     await this.offers.settled();
     for (const s of this.live) s.destroy();
     await this.dht.stop();
