@@ -1,7 +1,7 @@
 import { decodeBounded, p2pnode, WireDecodeError } from '@p2p-node/protos';
 import { bytesToIp, ipToBytes, natMappingFromWire, natMappingToWire, type NatMapping } from '@p2p-node/protos';
 import { RecordInvalidError } from './errors.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 
 /** Names the protocol and record version; a new record format gets a new salt, so old readers never misparse it. */
 export const RECORD_SALT: Uint8Array = new TextEncoder().encode('p2p-node/v1');

@@ -6,7 +6,7 @@ import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError, RecordInvalidError, RecordPublishError, RecordTooLargeError } from './errors.js';
 import { compareDistance, walkGet } from './get-walk.js';
 import { MIN_SILENCE_MS, WalkProgress } from './walk-progress.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { type Identity, sign } from './identity.js';
 import { bencodedLength, MAX_BENCODED_VALUE_BYTES, mutableTarget, signatureData } from './mutable-item.js';
 import { encodePeerRecord, MAX_ENDPOINTS_PER_LIST, MAX_LIFETIME_SEC, RECORD_SALT, type RecordContent, type RecordFields } from './record-codec.js';

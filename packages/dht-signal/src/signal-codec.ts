@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { bytesToIp, decodeBounded, ipToBytes, natMappingFromWire, natMappingToWire, p2pnode, WireDecodeError } from '@p2p-node/protos';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { type Identity, PUBLIC_KEY_BYTES, sign, verify } from './identity.js';
 import type { NatInfo } from './record-codec.js';
 

@@ -8,7 +8,8 @@ export type { Candidate, SprayPlan, GuessPlan, BirthdayTiming } from './candidat
 export type { MappingKind, NatProfile, Observation } from './profile-types.js';
 export { toWireProfile, fromWireMapping } from './wire-profile.js';
 export { PunchError, ReflectorError, type PunchErrorCode } from './errors.js';
-export { parseHostPort, formatHostPort, type HostPort } from './host-port.js';
+// Shared vocabulary, re-exported so importers of punch need not know where it lives.
+export { parseHostPort, formatHostPort, type HostPort } from '@p2p-node/protos';
 export { MappingKeeper, type MappingKeeperOptions } from './keepalive.js';
 export { connectPeer, type ConnectPeerOptions, type ConnectResult, type PeerSide } from './connect-policy.js';
 export { connectFirst } from './direct-connect.js';

@@ -1,7 +1,7 @@
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { p2pnode, decodeBounded, endpointFromHostPort, bytesToIp } from '@p2p-node/protos';
 import { ReflectorError } from './errors.js';
-import { formatHostPort, type HostPort } from './host-port.js';
+import { formatHostPort, type HostPort } from '@p2p-node/protos';
 
 /*
  * Wire format: the reflector writes one frame, a 2-byte big-endian length and
