@@ -4,3 +4,4 @@ export { type HostPort, parseHostPort, parseHostPortList, formatHostPort } from 
 export { endpointToWire, endpointFromWire, ipToBytes, bytesToIp } from './endpoint.js';
 export { type NatMapping, type NatInfo, natMappingToWire, natMappingFromWire, natInfoToWire, natInfoFromWire } from './nat-info.js';
 export { P2pNodeError } from './errors.js';
+export type { PunchOffer } from './punch-offer.js';

@@ -1,21 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { decodeBounded, endpointFromWire, endpointToWire, natInfoFromWire, natInfoToWire, p2pnode, WireDecodeError } from '@p2p-node/protos';
-import type { HostPort, NatInfo } from '@p2p-node/protos';
+import type { PunchOffer } from '@p2p-node/protos';
 import { type Identity, PUBLIC_KEY_BYTES, sign, verify } from './identity.js';
 
-/** What each side of a punch tells the other. Nothing in it is secret; the envelope makes it unforgeable. */
-export interface PunchOffer {
-  /** Predicted public TCP endpoints. */
-  publicEndpoints: HostPort[];
-  lanEndpoints: HostPort[];
-  nat: NatInfo;
-  /** The local TCP port the sender punches from. */
-  localPort: number;
-  /** The sender's measured round trip to the introducer, ms. */
-  rttMs: number;
-  /** A guess sent before profiling: port preservation of localPort at the address the introducer saw (see wire.proto). */
-  provisional?: boolean;
-}
+export type { PunchOffer };
 
 export type SignalKind = 'register' | 'request' | 'answer';
 

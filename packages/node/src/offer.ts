@@ -1,4 +1,4 @@
-import type { NatMapping, PunchOffer } from '@p2p-node/dht-signal';
+import type { NatMapping, PunchOffer } from '@p2p-node/protos';
 import type { NatProfile, PeerSide, Prediction, PredictionMethod } from '@p2p-node/punch';
 
 const METHOD_OF: Record<NatMapping, PredictionMethod> = {

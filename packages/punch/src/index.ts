@@ -6,7 +6,6 @@ export { planPunch, type PlanInput, type PunchPlan } from './plan.js';
 export { punch, type PunchOptions, type PunchResult, type PunchRole, type PunchTimings } from './punch.js';
 export type { Candidate, SprayPlan, GuessPlan, BirthdayTiming } from './candidate.js';
 export type { MappingKind, NatProfile, Observation } from './profile-types.js';
-export { toWireProfile, fromWireMapping } from './wire-profile.js';
 export { PunchError, ReflectorError, type PunchErrorCode } from './errors.js';
 // Shared vocabulary, re-exported so importers of punch need not know where it lives.
 export { parseHostPort, formatHostPort, type HostPort } from '@p2p-node/protos';
