@@ -1,7 +1,7 @@
 export { startReflector, queryReflector, type Reflector, type ReflectorAnswer, type QueryOptions } from './reflector.js';
 export { classifyNat, type ClassifyOptions } from './classify.js';
 export { profileNat, type ProfileOptions, type ProfileResult } from './profile.js';
-export { predict, sharesOnePublicPort, type Prediction, type PredictionMethod, type PredictOptions } from './predict.js';
+export { predict, PREDICTION_METHOD, sharesOnePublicPort, type Prediction, type PredictionMethod, type PredictOptions } from './predict.js';
 export { planPunch, type PlanInput, type PunchPlan } from './plan.js';
 export { punch, type PunchOptions, type PunchResult, type PunchRole, type PunchTimings } from './punch.js';
 export type { Candidate, SprayPlan, GuessPlan, BirthdayTiming } from './candidate.js';
