@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { endpointFromWire, endpointToWire, natInfoFromWire, natInfoToWire, p2pnode, WireDecodeError } from '@p2p-node/protos';
-
-function reasonOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WireDecodeError);
-    return (err as WireDecodeError).reason;
-  }
-  throw new Error('expected a WireDecodeError');
-}
+import { endpointFromWire, endpointToWire, natInfoFromWire, natInfoToWire, p2pnode } from '@p2p-node/protos';
+import { reasonOf } from './reason-of.js';
 
 describe('endpoint codec', () => {
   it('round-trips IPv4 and IPv6 through the wire message', () => {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBounded, p2pnode, WireDecodeError, endpointFromWire, formatHostPort, ipToBytes, bytesToIp } from '@p2p-node/protos';
+import { reasonOf } from './reason-of.js';
 
 const record = (extra: Partial<p2pnode.PeerRecord.$Properties> = {}) =>
   p2pnode.PeerRecord.encode({ publicKey: new Uint8Array(32).fill(7), issuedAt: 1_800_000_000, lifetime: 600, ...extra }).finish();
-
-function reasonOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WireDecodeError);
-    return (err as WireDecodeError).reason;
-  }
-  throw new Error('expected a WireDecodeError');
-}
 
 describe('decodeBounded', () => {
   it('round-trips a record', () => {
