@@ -24,12 +24,12 @@ const TO_WIRE: Record<NatMapping, p2pnode.MappingBehavior> = {
   random: p2pnode.MappingBehavior.MAPPING_RANDOM,
 };
 
-export function natMappingToWire(m: NatMapping): p2pnode.MappingBehavior {
+function natMappingToWire(m: NatMapping): p2pnode.MappingBehavior {
   return TO_WIRE[m];
 }
 
 /** Values a newer peer may send that we do not know read as 'unknown'. */
-export function natMappingFromWire(v: p2pnode.MappingBehavior | null | undefined): NatMapping {
+function natMappingFromWire(v: p2pnode.MappingBehavior | null | undefined): NatMapping {
   return (Object.keys(TO_WIRE) as NatMapping[]).find((m) => TO_WIRE[m] === v) ?? 'unknown';
 }
 
