@@ -1,9 +1,7 @@
 import { isIP } from 'node:net';
-
-export interface EndpointLike {
-  ip: Uint8Array;
-  port: number;
-}
+import { p2pnode } from '../generated/wire.js';
+import { WireDecodeError } from './decode-bounded.js';
+import type { HostPort } from './host-port.js';
 
 /** Packs a textual IPv4 or IPv6 address into 4 or 16 bytes. */
 export function ipToBytes(host: string): Uint8Array {
@@ -24,14 +22,23 @@ export function bytesToIp(bytes: Uint8Array): string {
   throw new Error(`an IP address has 4 or 16 bytes, not ${bytes.length}`);
 }
 
-export function endpointFromHostPort(host: string, port: number): EndpointLike {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`not a port: ${port}`);
-  return { ip: ipToBytes(host), port };
+/**
+ * The one HostPort -> wire Endpoint codec (records, offers, reflector
+ * replies). It refuses what no reader would accept, so a bad endpoint fails
+ * where it was made rather than in every peer that reads it.
+ */
+export function endpointToWire(hp: HostPort): p2pnode.Endpoint.$Properties {
+  if (!Number.isInteger(hp.port) || hp.port < 1 || hp.port > 65535) throw new Error(`endpoint ${hp.host}:${hp.port} has a port outside 1-65535`);
+  return { ip: ipToBytes(hp.host), port: hp.port };
 }
 
-export function endpointToString(ep: EndpointLike): string {
-  const host = bytesToIp(ep.ip);
-  return ep.ip.length === 16 ? `[${host}]:${ep.port}` : `${host}:${ep.port}`;
+/** Reads an endpoint a stranger sent; `what` names it in the WireDecodeError ("public endpoint 2"). */
+export function endpointFromWire(e: p2pnode.Endpoint.$Properties, what: string): HostPort {
+  const ip = e.ip ?? new Uint8Array();
+  if (ip.length !== 4 && ip.length !== 16) throw new WireDecodeError('malformed', `${what} has a ${ip.length}-byte IP`);
+  const port = e.port ?? 0;
+  if (port < 1 || port > 65535) throw new WireDecodeError('malformed', `${what} has port ${port}`);
+  return { host: bytesToIp(ip), port };
 }
 
 function ipv6ToBytes(host: string): Uint8Array {

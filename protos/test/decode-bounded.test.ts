@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBounded, p2pnode, WireDecodeError, endpointToString, ipToBytes, bytesToIp } from '@p2p-node/protos';
+import { decodeBounded, p2pnode, WireDecodeError, endpointFromWire, formatHostPort, ipToBytes, bytesToIp } from '@p2p-node/protos';
+import { reasonOf } from './reason-of.js';
 
 const record = (extra: Partial<p2pnode.PeerRecord.$Properties> = {}) =>
   p2pnode.PeerRecord.encode({ publicKey: new Uint8Array(32).fill(7), issuedAt: 1_800_000_000, lifetime: 600, ...extra }).finish();
-
-function reasonOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WireDecodeError);
-    return (err as WireDecodeError).reason;
-  }
-  throw new Error('expected a WireDecodeError');
-}
 
 describe('decodeBounded', () => {
   it('round-trips a record', () => {
     const bytes = record({ publicEndpoints: [{ ip: ipToBytes('203.0.113.7'), port: 4000 }] });
     const got = decodeBounded(p2pnode.PeerRecord, bytes);
     expect(got.issuedAt).toBe(1_800_000_000);
-    expect(endpointToString(got.publicEndpoints[0] as { ip: Uint8Array; port: number })).toBe('203.0.113.7:4000');
+    expect(formatHostPort(endpointFromWire(got.publicEndpoints[0]!, 'endpoint'))).toBe('203.0.113.7:4000');
   });
 
   it('refuses oversized input before decoding it', () => {

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 
 const TOKEN_BYTES = 16;
 

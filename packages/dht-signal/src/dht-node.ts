@@ -2,12 +2,11 @@ import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import DHT, { type KRpc } from 'bittorrent-dht';
 import { DhtStoppedError } from './errors.js';
-import { type HostPort, parseHostPortList } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { verify } from './identity.js';
 import { KrpcGuardSocket } from './krpc-guard.js';
 import { type ObservedAddressOptions, queryObservedAddress, serveObservedAddress } from './observed-address.js';
 
-export { type HostPort, parseHostPortList };
 
 export interface DhtNodeOptions {
   /** IPv4 address to bind (bittorrent-dht's KRPC is IPv4 only). */

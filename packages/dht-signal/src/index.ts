@@ -1,6 +1,7 @@
 export { type Identity, generateIdentity, identityFromSeed, sign, verify } from './identity.js';
-export { DhtNode, type DhtNodeOptions, type HostPort, parseHostPortList } from './dht-node.js';
-export { formatHostPort, parseHostPort } from './host-port.js';
+export { DhtNode, type DhtNodeOptions } from './dht-node.js';
+// Shared vocabulary, re-exported so importers of dht-signal need not know where it lives.
+export { type HostPort, formatHostPort, parseHostPort, parseHostPortList } from '@p2p-node/protos';
 export { OBSERVED_ADDRESS_QUERY, type ObservedAddressOptions } from './observed-address.js';
 export * from './records.js';
 export { MAX_BENCODED_VALUE_BYTES, mutableTarget } from './mutable-item.js';
@@ -27,7 +28,7 @@ export {
   type SignalListenerOptions,
 } from './signal-listener.js';
 export { requestPunch, type PunchAnswer, type PunchRequestResult, type RequestPunchOptions } from './signal-dialer.js';
-export { type PunchOffer, SIGNAL_SIGNATURE_DOMAIN, MAX_OFFER_ENDPOINTS } from './signal-codec.js';
+export { type PunchOffer, encodeOffer, decodeOffer, SIGNAL_SIGNATURE_DOMAIN, MAX_OFFER_ENDPOINTS } from './signal-codec.js';
 export { SIGNAL_ERROR, SIGNAL_QUERY, type SignalRejectReason } from './signal-protocol.js';
 export {
   type IntroducerAttempt,

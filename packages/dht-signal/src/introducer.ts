@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { KRpc, KrpcMessage, KrpcRemote } from 'bittorrent-dht';
 import { AddressTokens } from './address-token.js';
 import type { DhtNode } from './dht-node.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { compactAddress } from './observed-address.js';
 import { krpcErrorOf, queryName, remoteHost, type SentQuery, sendQuery } from './raw-krpc.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';

@@ -1,7 +1,7 @@
 import type { KRpc, KrpcMessage, KrpcPeer, KrpcRemote } from 'bittorrent-dht';
 import { bytesToIp, ipToBytes } from '@p2p-node/protos';
 import { ObservedAddressError } from './errors.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 
 /**
  * KRPC extension: "tell me the address my datagram came from". bittorrent-dht

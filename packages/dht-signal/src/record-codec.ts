@@ -1,21 +1,11 @@
-import { decodeBounded, p2pnode, WireDecodeError } from '@p2p-node/protos';
-import { bytesToIp, ipToBytes, natMappingFromWire, natMappingToWire, type NatMapping } from '@p2p-node/protos';
+import { decodeBounded, endpointFromWire, endpointToWire, natInfoFromWire, natInfoToWire, p2pnode, WireDecodeError } from '@p2p-node/protos';
+import type { HostPort, NatInfo, NatMapping } from '@p2p-node/protos';
 import { RecordInvalidError } from './errors.js';
-import type { HostPort } from './host-port.js';
 
 /** Names the protocol and record version; a new record format gets a new salt, so old readers never misparse it. */
 export const RECORD_SALT: Uint8Array = new TextEncoder().encode('p2p-node/v1');
 
-export type { NatMapping };
-
-export interface NatInfo {
-  mapping: NatMapping;
-  /** The NAT's public IP as the peer measured it, if known. */
-  publicIp?: string;
-  portPreserving?: boolean;
-  /** Port step between consecutive mappings, for sequential NATs. */
-  delta?: number;
-}
+export type { NatInfo, NatMapping };
 
 export interface RecordContent {
   /** Predicted public TCP endpoints. */
@@ -50,17 +40,12 @@ export const MAX_ENDPOINTS_PER_LIST = 16;
 const READ_LIMITS = { maxBytes: 1000, maxRepeated: MAX_ENDPOINTS_PER_LIST, maxFieldBytes: 64, maxDepth: 4 };
 
 export function encodePeerRecord(fields: RecordFields): Uint8Array {
-  const endpoint = (hp: HostPort): p2pnode.Endpoint.$Properties => ({ ip: ipToBytes(hp.host), port: hp.port });
-  const nat: p2pnode.NatProfile.$Properties = { mapping: natMappingToWire(fields.nat.mapping) };
-  if (fields.nat.publicIp !== undefined) nat.publicIp = ipToBytes(fields.nat.publicIp);
-  if (fields.nat.portPreserving !== undefined) nat.portPreserving = fields.nat.portPreserving;
-  if (fields.nat.delta !== undefined) nat.delta = fields.nat.delta;
   return p2pnode.PeerRecord.encode({
     publicKey: fields.publicKey,
-    publicEndpoints: fields.publicEndpoints.map(endpoint),
-    lanEndpoints: fields.lanEndpoints.map(endpoint),
-    nat,
-    introducers: fields.introducers.map(endpoint),
+    publicEndpoints: fields.publicEndpoints.map(endpointToWire),
+    lanEndpoints: fields.lanEndpoints.map(endpointToWire),
+    nat: natInfoToWire(fields.nat),
+    introducers: fields.introducers.map(endpointToWire),
     issuedAt: fields.issuedAt,
     lifetime: fields.lifetime,
   }).finish();
@@ -68,15 +53,15 @@ export function encodePeerRecord(fields: RecordFields): Uint8Array {
 
 /** Decodes a stranger's `v` and checks every field; RecordInvalidError says what was wrong. Does not check the signature or expiry. */
 export function decodePeerRecord(v: Uint8Array, nowSec: number): RecordFields {
-  let msg: p2pnode.PeerRecord;
   try {
-    msg = decodeBounded(p2pnode.PeerRecord, v, READ_LIMITS);
+    return readRecord(decodeBounded(p2pnode.PeerRecord, v, READ_LIMITS), nowSec);
   } catch (err) {
-    if (err instanceof WireDecodeError) {
-      throw new RecordInvalidError(err.reason === 'too-large' ? 'too-large' : err.reason, err.message);
-    }
+    if (err instanceof WireDecodeError) throw new RecordInvalidError(err.reason, err.message);
     throw err;
   }
+}
+
+function readRecord(msg: p2pnode.PeerRecord, nowSec: number): RecordFields {
   if (msg.publicKey.length !== 32) throw new RecordInvalidError('malformed', `public key is ${msg.publicKey.length} bytes, not 32`);
   if (msg.issuedAt === 0) throw new RecordInvalidError('malformed', 'no issue time');
   if (msg.lifetime === 0 || msg.lifetime > MAX_LIFETIME_SEC) {
@@ -85,39 +70,14 @@ export function decodePeerRecord(v: Uint8Array, nowSec: number): RecordFields {
   if (msg.issuedAt > nowSec + MAX_CLOCK_SKEW_SEC) {
     throw new RecordInvalidError('issued-in-future', `issued at ${msg.issuedAt}, now is ${nowSec}`);
   }
-  const nat = msg.nat ?? {};
   return {
     // A copy, as a plain Uint8Array: protobufjs hands out a Buffer view into the storer's reply.
     publicKey: new Uint8Array(msg.publicKey),
     issuedAt: msg.issuedAt,
     lifetime: msg.lifetime,
-    publicEndpoints: msg.publicEndpoints.map((e, i) => readEndpoint(e, `public endpoint ${i}`)),
-    lanEndpoints: msg.lanEndpoints.map((e, i) => readEndpoint(e, `LAN endpoint ${i}`)),
-    introducers: msg.introducers.map((e, i) => readEndpoint(e, `introducer ${i}`)),
-    nat: readNat(nat),
+    publicEndpoints: msg.publicEndpoints.map((e, i) => endpointFromWire(e, `public endpoint ${i}`)),
+    lanEndpoints: msg.lanEndpoints.map((e, i) => endpointFromWire(e, `LAN endpoint ${i}`)),
+    introducers: msg.introducers.map((e, i) => endpointFromWire(e, `introducer ${i}`)),
+    nat: natInfoFromWire(msg.nat),
   };
-}
-
-function readEndpoint(e: p2pnode.Endpoint.$Properties, what: string): HostPort {
-  const ip = e.ip ?? new Uint8Array();
-  if (ip.length !== 4 && ip.length !== 16) throw new RecordInvalidError('malformed', `${what} has a ${ip.length}-byte IP`);
-  const port = e.port ?? 0;
-  if (port < 1 || port > 65535) throw new RecordInvalidError('malformed', `${what} has port ${port}`);
-  return { host: bytesToIp(ip), port };
-}
-
-function readNat(nat: p2pnode.NatProfile.$Properties): NatInfo {
-  const mapping = natMappingFromWire(nat.mapping);
-  const info: NatInfo = { mapping };
-  const ip = nat.publicIp;
-  if (ip && ip.length > 0) {
-    if (ip.length !== 4 && ip.length !== 16) throw new RecordInvalidError('malformed', `NAT public IP has ${ip.length} bytes`);
-    info.publicIp = bytesToIp(ip);
-  }
-  if (nat.portPreserving) info.portPreserving = true;
-  if (nat.delta) {
-    if (Math.abs(nat.delta) > 65535) throw new RecordInvalidError('field-bounds', `NAT delta ${nat.delta} is not a port step`);
-    info.delta = nat.delta;
-  }
-  return info;
 }

@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { KrpcPeer } from 'bittorrent-dht';
-import { ipToBytes } from '@p2p-node/protos';
 import { checkItem } from './check-item.js';
 import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError, RecordInvalidError, RecordPublishError, RecordTooLargeError } from './errors.js';
 import { compareDistance, walkGet } from './get-walk.js';
 import { MIN_SILENCE_MS, WalkProgress } from './walk-progress.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { type Identity, sign } from './identity.js';
 import { bencodedLength, MAX_BENCODED_VALUE_BYTES, mutableTarget, signatureData } from './mutable-item.js';
 import { encodePeerRecord, MAX_ENDPOINTS_PER_LIST, MAX_LIFETIME_SEC, RECORD_SALT, type RecordContent, type RecordFields } from './record-codec.js';
@@ -111,7 +110,6 @@ export class RecordPublisher extends EventEmitter {
       if (list.length > MAX_ENDPOINTS_PER_LIST) {
         throw new RecordInvalidError('field-bounds', `${name} has ${list.length} entries, readers accept at most ${MAX_ENDPOINTS_PER_LIST}`);
       }
-      list.forEach(checkEndpoint);
     }
     const fields: RecordFields = {
       publicKey: this.id.publicKey,
@@ -209,11 +207,6 @@ export class RecordPublisher extends EventEmitter {
       p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
-}
-
-function checkEndpoint(hp: HostPort): void {
-  ipToBytes(hp.host);
-  if (!Number.isInteger(hp.port) || hp.port < 1 || hp.port > 65535) throw new Error(`endpoint port ${hp.port} is not in 1-65535`);
 }
 
 function nowSec(): number {

@@ -1,22 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { bytesToIp, decodeBounded, ipToBytes, natMappingFromWire, natMappingToWire, p2pnode, WireDecodeError } from '@p2p-node/protos';
-import type { HostPort } from './host-port.js';
+import { decodeBounded, endpointFromWire, endpointToWire, natInfoFromWire, natInfoToWire, p2pnode, WireDecodeError } from '@p2p-node/protos';
+import type { PunchOffer } from '@p2p-node/protos';
 import { type Identity, PUBLIC_KEY_BYTES, sign, verify } from './identity.js';
-import type { NatInfo } from './record-codec.js';
 
-/** What each side of a punch tells the other. Nothing in it is secret; the envelope makes it unforgeable. */
-export interface PunchOffer {
-  /** Predicted public TCP endpoints. */
-  publicEndpoints: HostPort[];
-  lanEndpoints: HostPort[];
-  nat: NatInfo;
-  /** The local TCP port the sender punches from. */
-  localPort: number;
-  /** The sender's measured round trip to the introducer, ms. */
-  rttMs: number;
-  /** A guess sent before profiling: port preservation of localPort at the address the introducer saw (see wire.proto). */
-  provisional?: boolean;
-}
+export type { PunchOffer };
 
 export type SignalKind = 'register' | 'request' | 'answer';
 
@@ -83,20 +70,12 @@ export function encodeOffer(offer: PunchOffer): Uint8Array {
   if (offer.publicEndpoints.length > MAX_OFFER_ENDPOINTS || offer.lanEndpoints.length > MAX_OFFER_ENDPOINTS) {
     throw new Error(`an offer lists at most ${MAX_OFFER_ENDPOINTS} endpoints per kind`);
   }
-  const endpoint = (hp: HostPort): p2pnode.Endpoint.$Properties => {
-    if (!Number.isInteger(hp.port) || hp.port < 1 || hp.port > 65535) throw new Error(`offer endpoint ${hp.host}:${hp.port} has no valid port`);
-    return { ip: ipToBytes(hp.host), port: hp.port };
-  };
-  const nat: p2pnode.NatProfile.$Properties = { mapping: natMappingToWire(offer.nat.mapping) };
-  if (offer.nat.publicIp !== undefined) nat.publicIp = ipToBytes(offer.nat.publicIp);
-  if (offer.nat.portPreserving !== undefined) nat.portPreserving = offer.nat.portPreserving;
-  if (offer.nat.delta !== undefined) nat.delta = offer.nat.delta;
   checkUint(offer.localPort, 65535, 'local port');
   checkUint(offer.rttMs, 0xffffffff, 'rtt');
   const bytes = p2pnode.PunchOffer.encode({
-    publicEndpoints: offer.publicEndpoints.map(endpoint),
-    lanEndpoints: offer.lanEndpoints.map(endpoint),
-    nat,
+    publicEndpoints: offer.publicEndpoints.map(endpointToWire),
+    lanEndpoints: offer.lanEndpoints.map(endpointToWire),
+    nat: natInfoToWire(offer.nat),
     localPort: offer.localPort,
     rttMs: offer.rttMs,
     provisional: offer.provisional === true,
@@ -108,35 +87,20 @@ export function encodeOffer(offer: PunchOffer): Uint8Array {
 /** Decodes a stranger's offer and checks every field; SignalDecodeError otherwise. */
 export function decodeOffer(bytes: Uint8Array): PunchOffer {
   const msg = bounded(p2pnode.PunchOffer, bytes, OFFER_LIMITS, 'offer');
-  const endpoint = (e: p2pnode.Endpoint.$Properties, what: string): HostPort => {
-    const ip = e.ip ?? new Uint8Array();
-    const port = e.port ?? 0;
-    if (ip.length !== 4 && ip.length !== 16) throw new SignalDecodeError(`${what} has a ${ip.length}-byte IP`);
-    if (port < 1 || port > 65535) throw new SignalDecodeError(`${what} has port ${port}`);
-    return { host: bytesToIp(ip), port };
-  };
-  const natMsg = msg.nat ?? {};
-  const mapping = natMappingFromWire(natMsg.mapping);
-  const nat: NatInfo = { mapping };
-  const ip = natMsg.publicIp;
-  if (ip && ip.length > 0) {
-    if (ip.length !== 4 && ip.length !== 16) throw new SignalDecodeError(`NAT public IP has ${ip.length} bytes`);
-    nat.publicIp = bytesToIp(ip);
-  }
-  if (natMsg.portPreserving) nat.portPreserving = true;
-  if (natMsg.delta) {
-    if (Math.abs(natMsg.delta) > 65535) throw new SignalDecodeError(`NAT delta ${natMsg.delta} is not a port step`);
-    nat.delta = natMsg.delta;
-  }
   if (msg.localPort > 65535) throw new SignalDecodeError(`local port ${msg.localPort}`);
-  return {
-    publicEndpoints: msg.publicEndpoints.map((e, i) => endpoint(e, `public endpoint ${i}`)),
-    lanEndpoints: msg.lanEndpoints.map((e, i) => endpoint(e, `LAN endpoint ${i}`)),
-    nat,
-    localPort: msg.localPort,
-    rttMs: msg.rttMs,
-    ...(msg.provisional ? { provisional: true } : {}),
-  };
+  try {
+    return {
+      publicEndpoints: msg.publicEndpoints.map((e, i) => endpointFromWire(e, `public endpoint ${i}`)),
+      lanEndpoints: msg.lanEndpoints.map((e, i) => endpointFromWire(e, `LAN endpoint ${i}`)),
+      nat: natInfoFromWire(msg.nat),
+      localPort: msg.localPort,
+      rttMs: msg.rttMs,
+      ...(msg.provisional ? { provisional: true } : {}),
+    };
+  } catch (err) {
+    if (err instanceof WireDecodeError) throw new SignalDecodeError(err.message);
+    throw err;
+  }
 }
 
 export interface SignalFields {

@@ -1,6 +1,6 @@
 import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError } from './errors.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import type { Identity } from './identity.js';
 import { krpcErrorOf, type SentQuery, sendQuery } from './raw-krpc.js';
 import { decodeOffer, encodeOffer, newNonce, openSignal, type PunchOffer, sealSignal, SignalDecodeError } from './signal-codec.js';

@@ -1,5 +1,5 @@
 import { DhtSignalError } from './errors.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import type { SignalRejectReason } from './signal-protocol.js';
 
 export type { SignalRejectReason };

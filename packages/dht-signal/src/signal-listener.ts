@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { KRpc, KrpcMessage, KrpcRemote } from 'bittorrent-dht';
 import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError } from './errors.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import type { Identity } from './identity.js';
 import { parseCompactAddress } from './observed-address.js';
 import { krpcErrorOf, queryName, remoteHost, sendQuery } from './raw-krpc.js';

@@ -1,7 +1,7 @@
 // Attack tools for tests: a storer that keeps anything, and raw KRPC puts.
 import DHT from 'bittorrent-dht';
 import type { DhtNode } from '../src/dht-node.js';
-import type { HostPort } from '../src/host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { type Identity, sign } from '../src/identity.js';
 import { mutableTarget, signatureData } from '../src/mutable-item.js';
 import { encodePeerRecord, RECORD_SALT, type RecordFields } from '../src/record-codec.js';

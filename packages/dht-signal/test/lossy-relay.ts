@@ -2,7 +2,7 @@
 // stands in for a lossy link and a NAT (each inside client gets its own
 // outside socket, which is the address the far side sees and answers to).
 import { createSocket, type Socket } from 'node:dgram';
-import type { HostPort } from '../src/host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 
 export class LossyRelay {
   readonly dropped = { in: 0, out: 0 };

@@ -1,4 +1,5 @@
 import bencode from 'bencode';
+import { p2pnode } from '@p2p-node/protos';
 import { describe, expect, it } from 'vitest';
 import { RecordInvalidError } from '../src/errors.js';
 import { bencodedLength, signatureData } from '../src/mutable-item.js';
@@ -14,6 +15,11 @@ const fields: RecordFields = {
   introducers: [{ host: '198.51.100.3', port: 6881 }],
   nat: { mapping: 'sequential', publicIp: '203.0.113.9', delta: -2 },
 };
+
+/** A valid record as protobufjs takes it, to write fields the encoder would refuse. */
+function encodedFields(): p2pnode.PeerRecord.$Properties {
+  return { publicKey: fields.publicKey, issuedAt: fields.issuedAt, lifetime: fields.lifetime, nat: { mapping: p2pnode.MappingBehavior.MAPPING_RANDOM } };
+}
 
 function reason(f: () => unknown): string | undefined {
   try {
@@ -37,9 +43,21 @@ describe('PeerRecord codec', () => {
     expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, lifetime: 0 }), NOW))).toBe('field-bounds');
     expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, lifetime: 30 * 86400 }), NOW))).toBe('field-bounds');
     expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, issuedAt: NOW + MAX_CLOCK_SKEW_SEC + 1 }), NOW))).toBe('issued-in-future');
-    expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, lanEndpoints: [{ host: '10.0.0.1', port: 0 }] }), NOW))).toBe('malformed');
+    // Written past the encoder, which refuses port 0 itself.
+    const portZero = { ...encodedFields(), lanEndpoints: [{ ip: Uint8Array.from([10, 0, 0, 1]), port: 0 }] };
+    expect(reason(() => decodePeerRecord(p2pnode.PeerRecord.encode(portZero).finish(), NOW))).toBe('malformed');
+    const shortIp = { ...encodedFields(), publicEndpoints: [{ ip: new Uint8Array(5), port: 1 }] };
+    expect(reason(() => decodePeerRecord(p2pnode.PeerRecord.encode(shortIp).finish(), NOW))).toBe('malformed');
+    const bigDelta = { ...encodedFields(), nat: { delta: 70_000 } };
+    expect(reason(() => decodePeerRecord(p2pnode.PeerRecord.encode(bigDelta).finish(), NOW))).toBe('field-bounds');
     const many = Array.from({ length: 17 }, (_, i) => ({ host: '10.0.0.1', port: i + 1 }));
     expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, introducers: many }), NOW))).toBe('field-bounds');
+  });
+
+  it('refuses to encode what readers would refuse', () => {
+    expect(() => encodePeerRecord({ ...fields, lanEndpoints: [{ host: '10.0.0.1', port: 0 }] })).toThrow(/port outside 1-65535/);
+    expect(() => encodePeerRecord({ ...fields, introducers: [{ host: 'example.com', port: 1 }] })).toThrow(/not an IP/);
+    expect(() => encodePeerRecord({ ...fields, nat: { mapping: 'sequential', delta: 70_000 } })).toThrow(/not a port step/);
   });
 });
 

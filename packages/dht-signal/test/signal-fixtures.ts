@@ -1,7 +1,7 @@
 // Shared pieces of the signaling tests: offers, raw KRPC queries, a swarm with introducers.
 import type { KrpcMessage } from 'bittorrent-dht';
 import { DhtNode } from '../src/dht-node.js';
-import type { HostPort } from '../src/host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { sendQuery } from '../src/raw-krpc.js';
 import type { Identity } from '../src/identity.js';
 import { type PunchOffer, sealSignal } from '../src/signal-codec.js';

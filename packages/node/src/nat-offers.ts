@@ -1,7 +1,7 @@
-import type { HostPort, PunchOffer } from '@p2p-node/dht-signal';
+import type { HostPort, PunchOffer } from '@p2p-node/protos';
 import { predict, profileNat, type NatProfile, type ProfileResult } from '@p2p-node/punch';
 import { freeTcpPort } from './free-port.js';
-import { offerFrom } from './offer.js';
+import { offerFrom, provisionalOffer } from './offer.js';
 
 /** How long a port-preserving (or no-NAT) profile is trusted for new ports without probing. */
 const PROFILE_REUSE_MS = 60_000;
@@ -60,14 +60,7 @@ export class NatOffers {
 
   /** What a dial sends before any profile: a guess of port preservation, to be confirmed (see PunchOffer.provisional). */
   provisional(localPort: number): PunchOffer {
-    return {
-      publicEndpoints: [],
-      lanEndpoints: this.lanHosts().map((host) => ({ host, port: localPort })),
-      nat: { mapping: 'unknown' },
-      localPort,
-      rttMs: 0,
-      provisional: true,
-    };
+    return provisionalOffer(this.lanHosts(), localPort);
   }
 
   /** Profiles in the background so that the first dial finds a recent profile. */

@@ -1,14 +1,13 @@
-import type { NatMapping, PunchOffer } from '@p2p-node/dht-signal';
-import type { NatProfile, PeerSide, Prediction, PredictionMethod } from '@p2p-node/punch';
+import type { PunchOffer } from '@p2p-node/protos';
+import { PREDICTION_METHOD, type NatProfile, type PeerSide, type Prediction } from '@p2p-node/punch';
 
-const METHOD_OF: Record<NatMapping, PredictionMethod> = {
-  none: 'no-nat',
-  'port-preserving': 'port-preservation',
-  'endpoint-independent': 'endpoint-independent',
-  sequential: 'sequential',
-  random: 'unpredictable',
-  unknown: 'unpredictable',
-};
+/*
+ * The one place where punch's vocabulary (profile, prediction, side) and
+ * signaling's (the offer) meet. An offer carries the NAT mapping rather than
+ * the prediction method, and the predicted ports as endpoints: reading it
+ * back gives the prediction the sender made (the planner needs method,
+ * public IP, ports and local port; the delta is already in the ports).
+ */
 
 /** Our side of a punch as signaling carries it: the port prediction, LAN endpoints and NAT profile. */
 export function offerFrom(profile: NatProfile, prediction: Prediction, lanHosts: string[], rttMs: number): PunchOffer {
@@ -26,10 +25,22 @@ export function offerFrom(profile: NatProfile, prediction: Prediction, lanHosts:
   };
 }
 
+/** What a dial sends before any profile: a guess of port preservation, to be confirmed (see PunchOffer.provisional). */
+export function provisionalOffer(lanHosts: string[], localPort: number): PunchOffer {
+  return {
+    publicEndpoints: [],
+    lanEndpoints: lanHosts.map((host) => ({ host, port: localPort })),
+    nat: { mapping: 'unknown' },
+    localPort,
+    rttMs: 0,
+    provisional: true,
+  };
+}
+
 /** The peer's prediction as the punch planner wants it. */
 export function predictionOf(offer: PunchOffer): Prediction {
   return {
-    method: METHOD_OF[offer.nat.mapping],
+    method: PREDICTION_METHOD[offer.nat.mapping],
     publicIp: offer.nat.publicIp || offer.publicEndpoints[0]?.host || '',
     ports: offer.publicEndpoints.map((e) => e.port),
     localPort: offer.localPort,

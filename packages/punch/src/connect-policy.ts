@@ -1,6 +1,6 @@
 import { connectFirst } from './direct-connect.js';
 import { PunchError } from './errors.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { planPunch, type PunchPlan } from './plan.js';
 import type { Prediction } from './predict.js';
 import { punch, type PunchOptions, type PunchResult, type PunchRole } from './punch.js';

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 
 /**
  * A plain TCP connect to a peer that is reachable without punching (its

@@ -1,4 +1,4 @@
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { queryReflector } from './reflector.js';
 
 export interface MappingKeeperOptions {

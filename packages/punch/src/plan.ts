@@ -1,6 +1,6 @@
 import type { BirthdayTiming, Candidate, GuessPlan, SprayPlan } from './candidate.js';
 import { PunchError } from './errors.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import { sharesOnePublicPort, type Prediction } from './predict.js';
 import type { PunchRole } from './punch.js';
 

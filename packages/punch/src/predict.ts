@@ -1,4 +1,4 @@
-import type { NatProfile } from './profile-types.js';
+import type { MappingKind, NatProfile } from './profile-types.js';
 
 /** How our public endpoint for the next punch is guessed (the seed's three methods, plus none). */
 export type PredictionMethod = 'no-nat' | 'port-preservation' | 'endpoint-independent' | 'sequential' | 'unpredictable';
@@ -12,6 +12,19 @@ export interface Prediction {
   /** The local port the punch must be made from. */
   localPort: number;
 }
+
+/**
+ * The method each mapping is predicted by. An offer carries the mapping, not
+ * the method, so a peer's prediction is read back through this same table.
+ */
+export const PREDICTION_METHOD: Readonly<Record<MappingKind, PredictionMethod>> = {
+  none: 'no-nat',
+  'port-preserving': 'port-preservation',
+  'endpoint-independent': 'endpoint-independent',
+  sequential: 'sequential',
+  random: 'unpredictable',
+  unknown: 'unpredictable',
+};
 
 export interface PredictOptions {
   /** How many sequential guesses to offer (covers other traffic and our own retries). */
@@ -30,18 +43,18 @@ export function predict(profile: NatProfile, opts: PredictOptions = {}): Predict
   const window = Math.max(1, opts.window ?? 8);
   const publicIp = profile.publicIp ?? '';
   const localPort = profile.localPort;
+  const method = PREDICTION_METHOD[profile.mapping];
   switch (profile.mapping) {
     case 'none':
-      return { method: 'no-nat', publicIp, ports: [localPort], localPort };
     case 'port-preserving':
-      return { method: 'port-preservation', publicIp, ports: [localPort], localPort };
+      return { method, publicIp, ports: [localPort], localPort };
     case 'endpoint-independent':
       // Also offer the local port: a port-overloading NAT (CGN) that had to
       // move us off our port for the reflectors (another host behind it held
       // the same port towards the same reflector) still keeps our port
       // towards a destination nobody else talks to.
       return {
-        method: 'endpoint-independent',
+        method,
         publicIp,
         ports: profile.mappedPort === localPort ? [localPort] : [profile.mappedPort, localPort],
         localPort,
@@ -52,11 +65,11 @@ export function predict(profile: NatProfile, opts: PredictOptions = {}): Predict
         const p = profile.lastMappedPort + k * profile.delta;
         if (p >= 1 && p <= 65535) ports.push(p);
       }
-      return { method: 'sequential', publicIp, ports, localPort };
+      return { method, publicIp, ports, localPort };
     }
     case 'random':
     case 'unknown':
-      return { method: 'unpredictable', publicIp, ports: [], localPort };
+      return { method, publicIp, ports: [], localPort };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 
 /** How a NAT maps local TCP ports to public ones (the seed's prediction methods). */
 export type { NatMapping as MappingKind } from '@p2p-node/protos';

@@ -1,5 +1,5 @@
 import { classifyNat, type ClassifyOptions } from './classify.js';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@p2p-node/protos';
 import type { NatProfile, Observation } from './profile-types.js';
 import { queryReflector, type ReflectorAnswer } from './reflector.js';
 

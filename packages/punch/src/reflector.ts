@@ -1,7 +1,7 @@
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
-import { p2pnode, decodeBounded, endpointFromHostPort, bytesToIp } from '@p2p-node/protos';
+import { p2pnode, decodeBounded, endpointFromWire, endpointToWire } from '@p2p-node/protos';
 import { ReflectorError } from './errors.js';
-import { formatHostPort, type HostPort } from './host-port.js';
+import { formatHostPort, type HostPort } from '@p2p-node/protos';
 
 /*
  * Wire format: the reflector writes one frame, a 2-byte big-endian length and
@@ -38,7 +38,7 @@ export async function startReflector(opts: { host?: string; port: number; maxCon
       socket.destroy();
       return;
     }
-    const body = p2pnode.ReflectorReply.encode({ observed: endpointFromHostPort(plainIp(ip), port) }).finish();
+    const body = p2pnode.ReflectorReply.encode({ observed: endpointToWire({ host: plainIp(ip), port }) }).finish();
     const frame = Buffer.alloc(2 + body.length);
     frame.writeUInt16BE(body.length, 0);
     frame.set(body, 2);
@@ -132,11 +132,10 @@ export function queryReflector(opts: QueryOptions): Promise<ReflectorAnswer> {
       try {
         if (frame.length < 2 || frame.readUInt16BE(0) !== frame.length - 2) throw new Error('truncated reply');
         const reply = decodeBounded(p2pnode.ReflectorReply, frame.subarray(2), { maxBytes: MAX_REPLY_BYTES });
-        const ip = reply.observed?.ip;
-        const port = reply.observed?.port;
-        if (!ip || !port) throw new Error('reply without an observed endpoint');
+        if (!reply.observed) throw new Error('reply without an observed endpoint');
+        const observed = endpointFromWire(reply.observed, 'the observed endpoint');
         if (!local) throw new Error('closed before connecting');
-        resolve({ reflector: opts.reflector, observed: { host: bytesToIp(ip), port }, local, rttMs });
+        resolve({ reflector: opts.reflector, observed, local, rttMs });
       } catch (err) {
         reject(new ReflectorError(name, (err as Error).message));
       }

@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { p2pnode, endpointFromHostPort } from '@p2p-node/protos';
+import { p2pnode, endpointToWire } from '@p2p-node/protos';
 import { afterEach, describe, expect, test } from 'vitest';
 import { profileNat } from '../src/profile.js';
 
@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 function reply(socket: Socket): void {
-  const body = p2pnode.ReflectorReply.encode({ observed: endpointFromHostPort(socket.remoteAddress!, socket.remotePort!) }).finish();
+  const body = p2pnode.ReflectorReply.encode({ observed: endpointToWire({ host: socket.remoteAddress!, port: socket.remotePort! }) }).finish();
   const frame = Buffer.alloc(2 + body.length);
   frame.writeUInt16BE(body.length, 0);
   frame.set(body, 2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHostPort, parseHostPortList } from '../src/host-port.js';
+import { formatHostPort, parseHostPortList } from '@p2p-node/protos';
 
 describe('parseHostPortList', () => {
   it('parses IPv4 and bracketed IPv6 entries', () => {
