@@ -133,7 +133,7 @@ describe('listen --echo and dial', () => {
       }
       listener.stdin.end('hello from the listener\n');
       const r = await dial([key], Buffer.from('hello from the dialer\n'));
-      expect(r.code, r.err).toBe(0);
+      expect(r.code, `${r.err}\nlistener: ${lErr}`).toBe(0);
       expect(r.out.toString()).toBe('hello from the listener\n');
       expect(await listenerExit).toBe(0);
       expect(lOut).toBe('hello from the dialer\n');

@@ -55,6 +55,8 @@ export function registerDial(program: Command): void {
           stream.once('error', reject);
         });
         await new Promise<void>((resolve) => (process.stdout.writableNeedDrain ? process.stdout.once('drain', resolve) : resolve()));
+        // Our side already reached stdin's EOF: let those bytes leave before closing.
+        if (stream.writableEnded && !stream.writableFinished) await new Promise((resolve) => (stream.once('finish', resolve), stream.once('close', resolve)));
         if (opts.json) {
           const { remotePublicKey: _key, ...rest } = i;
           log(JSON.stringify({ remotePublicKey: toHex(target), ...rest, firstByteMs: firstByteMs ?? null, bytesIn, bytesOut, elapsedMs: Math.round(performance.now() - t0) }));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { resolveBootstrap } from '../cli-args.js';
 import { defaultKeyPath, parsePublicKey, readKeyFile, toHex } from '../key-file.js';
 import type { PeerStream } from '../peer-node.js';
@@ -53,7 +53,10 @@ export function registerListen(program: Command): void {
         }
         piped = stream;
         process.stdin.pipe(stream);
-        void pipeline(stream, process.stdout, { end: false })
+        // Done when both directions are: the dialer's bytes are out on stdout
+        // and ours (stdin up to its EOF) have left. Stopping at the dialer's
+        // end alone would drop what stdin still had for it.
+        void Promise.all([pipeline(stream, process.stdout, { end: false }), finished(stream, { readable: false })])
           .catch((err: Error) => log(`connection: ${err.message}`))
           .finally(() => done?.());
       };
