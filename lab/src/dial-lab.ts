@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI } from './cli-path.js';
 import { removeStaleNamespaces } from './cleanup.js';
 import { ImpairedBox } from './impair.js';
 import { buildDelayq } from './lab.js';
@@ -18,7 +18,6 @@ import { buildTopology, destroyNamespaces, flushConntrack, type NatSpec, type To
  * listen --echo` behind one NAT and `p2p-node dial` behind another, each its
  * own process in its own namespace, exactly as a user runs them.
  */
-const CLI = fileURLToPath(new URL('../../packages/node/dist/cli.js', import.meta.url));
 const DHT_PORT = 6881;
 
 export interface DialResult {
