@@ -26,6 +26,8 @@ export interface DialResult {
   /** SHA-256 of what came back equals what was sent. */
   intact: boolean;
   bytes: number;
+  /** The end of the dial's stderr (its `p2p-node: ...` line on failure). */
+  stderr: string;
   /** Wall time of the dial process, start to exit. */
   wallMs: number;
   /** The dial's --json stats (timings per phase, path, method), when it printed them. */
@@ -74,21 +76,32 @@ export class DialLab {
     }
   }
 
-  private host(nat: string, index = 1) {
-    const h = this.topo.nats.get(nat)?.hosts[index - 1];
-    if (!h) throw new Error(`no host ${index} behind ${nat}`);
+  /** The first host behind NAT `where`, or the public host of that name (refl1, refl2: no NAT in front). */
+  host(where: string, index = 1): { name: string; ns: string } {
+    const h = this.topo.nats.get(where)?.hosts[index - 1] ?? this.topo.reflectors.find((r) => r.name === where);
+    if (!h) throw new Error(`no host ${index} behind ${where}`);
     return h;
   }
 
-  /** Starts `p2p-node listen --echo` behind `nat`; resolves with its public key once it is listening. */
-  async startListener(nat: string, extra: string[] = []): Promise<{ publicKey: string; child: ChildProcess }> {
-    const h = this.host(nat);
+  /** A fresh key file made by `p2p-node keygen` on `where`; nothing is published for it. */
+  newKey(where: string): { publicKey: string; keyFile: string } {
+    const h = this.host(where);
     const keyFile = join(this.dir, `${h.name}-${this.keys++}.key`);
-    const publicKey = nsExec(h.ns, process.execPath, [CLI, 'keygen', '--out', keyFile]).trim();
-    const child = spawnInNs(h.ns, process.execPath, [CLI, 'listen', '--echo', '--key', keyFile, '--bootstrap', this.bootstrap, ...extra]);
+    return { publicKey: nsExec(h.ns, process.execPath, [CLI, 'keygen', '--out', keyFile]).trim(), keyFile };
+  }
+
+  /** Runs any `p2p-node` verb on `where` as a long-lived process (stopped by tearDown). */
+  spawnCli(where: string, args: string[], nodeFlags: string[] = []): ChildProcess {
+    return spawnInNs(this.host(where).ns, process.execPath, [...nodeFlags, CLI, ...args]);
+  }
+
+  /** Starts `p2p-node listen --echo` behind `nat`; resolves with its public key once it is listening. */
+  async startListener(nat: string, extra: string[] = []): Promise<{ publicKey: string; child: ChildProcess; stderr: string }> {
+    const { publicKey, keyFile } = this.newKey(nat);
+    const child = this.spawnCli(nat, ['listen', '--echo', '--key', keyFile, '--bootstrap', this.bootstrap, ...extra]);
     this.listeners.push(child);
-    await waitForStderr(child, /^listening as /m, 30_000);
-    return { publicKey, child };
+    const stderr = await waitForStderr(child, /^listening as /m, 30_000);
+    return { publicKey, child, stderr };
   }
 
   /** Runs one `p2p-node dial --json` behind `nat`, pipes `bytes` random bytes through the echo, checks them. */
@@ -122,6 +135,7 @@ export class DialLab {
       intact,
       bytes: received,
       wallMs,
+      stderr: stderr.trim().slice(-800),
       ...(stats ? { stats } : {}),
       ...(ok ? {} : { error: stderr.split('\n').filter((l) => /p2p-node:|error|failed/i.test(l)).slice(-2).join(' | ') || `exit ${exitCode}, ${received}/${bytes} bytes` }),
     };
@@ -145,7 +159,8 @@ export class DialLab {
   }
 }
 
-function waitForStderr(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<void> {
+/** Resolves with all of stderr so far once it matches `re`. */
+export function waitForStderr(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms: ${buf.trim().slice(-400)}`)), timeoutMs);
@@ -153,7 +168,7 @@ function waitForStderr(child: ChildProcess, re: RegExp, timeoutMs: number): Prom
       buf += d.toString();
       if (re.test(buf)) {
         clearTimeout(timer);
-        resolve();
+        resolve(buf);
       }
     });
     child.once('exit', (code) => {
