@@ -3,14 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI } from './cli-path.js';
 import { removeStaleNamespaces } from './cleanup.js';
 import { ImpairedBox, type ImpairTarget } from './impair.js';
 import { buildDelayq } from './lab.js';
 import { newRunId } from './names.js';
 import { nsExec } from './sh.js';
 import { spawnInNs, stopAll, stopProcess, waitForLine } from './procs.js';
-import { buildTopology, destroyNamespaces, flushConntrack, type LanHost, type NatSpec, type Topology } from './topology.js';
+import { buildTopology, destroyNamespaces, flushConntrack, type NatSpec, type Topology } from './topology.js';
 
 /*
  * The whole p2p-node path through real kernel NATs: `p2p-node bootstrap` on
@@ -18,7 +18,6 @@ import { buildTopology, destroyNamespaces, flushConntrack, type LanHost, type Na
  * listen --echo` behind one NAT and `p2p-node dial` behind another, each its
  * own process in its own namespace, exactly as a user runs them.
  */
-const CLI = fileURLToPath(new URL('../../packages/node/dist/cli.js', import.meta.url));
 const DHT_PORT = 6881;
 
 export interface DialResult {
@@ -27,6 +26,8 @@ export interface DialResult {
   /** SHA-256 of what came back equals what was sent. */
   intact: boolean;
   bytes: number;
+  /** The end of the dial's stderr (its `p2p-node: ...` line on failure). */
+  stderr: string;
   /** Wall time of the dial process, start to exit. */
   wallMs: number;
   /** The dial's --json stats (timings per phase, path, method), when it printed them. */
@@ -94,22 +95,32 @@ export class DialLab {
     flushConntrack(box);
   }
 
-  /** The `index`th host behind `nat`, e.g. to run another program there with spawnInNs. */
-  host(nat: string, index = 1): LanHost {
-    const h = this.topo.nats.get(nat)?.hosts[index - 1];
-    if (!h) throw new Error(`no host ${index} behind ${nat}`);
+  /** The first host behind NAT `where`, or the public host of that name (refl1, refl2: no NAT in front). */
+  host(where: string, index = 1): { name: string; ns: string } {
+    const h = this.topo.nats.get(where)?.hosts[index - 1] ?? this.topo.reflectors.find((r) => r.name === where);
+    if (!h) throw new Error(`no host ${index} behind ${where}`);
     return h;
   }
 
-  /** Starts `p2p-node listen --echo` behind `nat`; resolves with its public key once it is listening. */
-  async startListener(nat: string, extra: string[] = []): Promise<{ publicKey: string; child: ChildProcess }> {
-    const h = this.host(nat);
+  /** A fresh key file made by `p2p-node keygen` on `where`; nothing is published for it. */
+  newKey(where: string): { publicKey: string; keyFile: string } {
+    const h = this.host(where);
     const keyFile = join(this.dir, `${h.name}-${this.keys++}.key`);
-    const publicKey = nsExec(h.ns, process.execPath, [CLI, 'keygen', '--out', keyFile]).trim();
-    const child = spawnInNs(h.ns, process.execPath, [CLI, 'listen', '--echo', '--key', keyFile, '--bootstrap', this.bootstrap, ...extra]);
+    return { publicKey: nsExec(h.ns, process.execPath, [CLI, 'keygen', '--out', keyFile]).trim(), keyFile };
+  }
+
+  /** Runs any `p2p-node` verb on `where` as a long-lived process (stopped by tearDown). */
+  spawnCli(where: string, args: string[], nodeFlags: string[] = []): ChildProcess {
+    return spawnInNs(this.host(where).ns, process.execPath, [...nodeFlags, CLI, ...args]);
+  }
+
+  /** Starts `p2p-node listen --echo` behind `nat`; resolves with its public key once it is listening. */
+  async startListener(nat: string, extra: string[] = []): Promise<{ publicKey: string; child: ChildProcess; stderr: string }> {
+    const { publicKey, keyFile } = this.newKey(nat);
+    const child = this.spawnCli(nat, ['listen', '--echo', '--key', keyFile, '--bootstrap', this.bootstrap, ...extra]);
     this.listeners.push(child);
-    await waitForStderr(child, /^listening as /m, 30_000);
-    return { publicKey, child };
+    const stderr = await waitForStderr(child, /^listening as /m, 30_000);
+    return { publicKey, child, stderr };
   }
 
   /** Runs one `p2p-node dial --json` behind `nat`, pipes `bytes` random bytes through the echo, checks them. */
@@ -143,6 +154,7 @@ export class DialLab {
       intact,
       bytes: received,
       wallMs,
+      stderr: stderr.trim().slice(-800),
       ...(stats ? { stats } : {}),
       ...(ok ? {} : { error: stderr.split('\n').filter((l) => /p2p-node:|error|failed/i.test(l)).slice(-2).join(' | ') || `exit ${exitCode}, ${received}/${bytes} bytes` }),
     };
@@ -166,7 +178,8 @@ export class DialLab {
   }
 }
 
-function waitForStderr(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<void> {
+/** Resolves with all of stderr so far once it matches `re`. */
+export function waitForStderr(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms: ${buf.trim().slice(-400)}`)), timeoutMs);
@@ -174,7 +187,7 @@ function waitForStderr(child: ChildProcess, re: RegExp, timeoutMs: number): Prom
       buf += d.toString();
       if (re.test(buf)) {
         clearTimeout(timer);
-        resolve();
+        resolve(buf);
       }
     });
     child.once('exit', (code) => {

@@ -4,10 +4,13 @@
  * the table and exits non-zero when a cell falls short of every trial.
  *
  * Options: --trials N (20), --bytes N (1 MiB per trial), --big-bytes N (100 MiB
- * once per cell; 0 skips), --big-on all|undelayed, --pairs pp-pp,pp-rst, --json FILE
+ * once per cell; 0 skips), --big-on all|undelayed, --pairs pp-pp,pp-rst, --json FILE,
+ * --failures on|off|only (on: after the table, each failure exit through the
+ * lab, see dial-failures.ts; only: just those).
  */
 import { writeFileSync } from 'node:fs';
 import { DialLab, type DialResult } from './dial-lab.js';
+import { FAILURE_NATS, runFailures, type FailureRow } from './dial-failures.js';
 import { labUnavailable } from './lab.js';
 import { median, percentile } from './stats.js';
 import type { NatKind } from './nat-rules.js';
@@ -67,53 +70,72 @@ async function main(): Promise<number> {
   const bytes = Number(arg('bytes', String(1 << 20)));
   const bigBytes = Number(arg('big-bytes', String(100 << 20)));
   const bigOn = arg('big-on', 'all');
-  const wanted = arg('pairs', DEFAULT_PAIRS).split(',');
+  const failuresArg = arg('failures', 'on');
+  const wanted = failuresArg === 'only' ? [] : arg('pairs', DEFAULT_PAIRS).split(',');
   const pairs = PAIRS.filter((p) => wanted.includes(p.id));
   const lab = new DialLab((s) => console.log(s));
   const onSignal = () => void lab.tearDown().then(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const cells: DialCell[] = [];
+  let failures: FailureRow[] = [];
   try {
-    const nats = [...new Set(pairs.flatMap((p) => [p.dialer, p.listener]))];
+    const nats = [...new Set([...pairs.flatMap((p) => [p.dialer, p.listener]), ...(failuresArg === 'off' ? [] : FAILURE_NATS.map((n) => n.name))])];
     await lab.setUp(nats.map((name) => ({ name, kind: name.replace(/\d+$/, '') as NatKind, hosts: 1 })));
-    console.log(`| pair | condition | connected | direct | median ms | p95 ms | lookup / profile / signal / punch / open (median ms) | bytes echoed intact |`);
-    console.log('|---|---|---|---|---|---|---|---|');
-    for (const pair of pairs) {
-      for (const cond of CONDITIONS) {
-        await lab.impair([pair.dialer, pair.listener], cond.oneWayMs, cond.loss);
-        const { publicKey } = await lab.startListener(pair.listener);
-        const results: DialResult[] = [];
-        // Back to back against one listener: each dial starts right after the previous stream closed.
-        for (let t = 0; t < trials; t++) results.push(await lab.dial(pair.dialer, publicKey, bytes));
-        let bigOk = true;
-        let big: DialResult | undefined;
-        if (bigBytes > 0 && (bigOn === 'all' || cond.oneWayMs === 0)) {
-          // 5% loss holds TCP to about 0.3 MB/s each way here: 100 MiB echoed takes ~5 min.
-          big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000);
-          bigOk = big.ok;
-        }
-        await lab.stopListeners();
-        cells.push(cell(pair, cond.label, results, big));
-        const c = cells[cells.length - 1]!;
-        c.pass &&= bigOk;
-        c.bigIntact = big ? big.ok : null;
-        c.bigMs = big ? Math.round(big.wallMs) : null;
-        const ph = ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'openMs'].map((k) => Math.round(c.phases[k] ?? NaN)).join(' / ');
-        console.log(
-          `| ${pair.label} | ${cond.label} | ${c.successes}/${c.trials} | ${c.direct}/${c.trials} | ${Math.round(c.medianMs)} | ${Math.round(c.p95Ms)} | ${ph} | ${bytes} B x ${c.successes}${big ? `, ${bigBytes} B ${big.ok ? `ok in ${Math.round(big.wallMs)} ms` : `FAILED (${big.error})`}` : ''} |`,
-        );
-        for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
-      }
-    }
+    if (pairs.length) await dialTable(lab, pairs, cells, { trials, bytes, bigBytes, bigOn });
+    if (failuresArg !== 'off') failures = await failureTable(lab);
   } finally {
     await lab.tearDown();
   }
   const json = arg('json', '');
-  if (json) writeFileSync(json, JSON.stringify({ cells }, null, 2));
+  if (json) writeFileSync(json, JSON.stringify({ cells, failures }, null, 2));
   const short = cells.filter((c) => !c.pass);
-  console.log(short.length ? `lab:dial: ${short.length} cell(s) fell short` : 'lab:dial: every cell connected in every trial');
-  return short.length ? 1 : 0;
+  const wrong = failures.filter((f) => !f.pass);
+  if (pairs.length) console.log(short.length ? `lab:dial: ${short.length} cell(s) fell short` : 'lab:dial: every cell connected in every trial');
+  if (failures.length) console.log(wrong.length ? `lab:dial: ${wrong.length} failure case(s) did not end as they must` : 'lab:dial: every failure case ended with its exit code');
+  return short.length || wrong.length ? 1 : 0;
+}
+
+async function failureTable(lab: DialLab): Promise<FailureRow[]> {
+  await lab.impair([], 0, 0);
+  console.log('\n| failure | case | exit (want) | dial ms | stderr |');
+  console.log('|---|---|---|---|---|');
+  const rows = await runFailures(lab);
+  for (const r of rows) console.log(`| ${r.id} | ${r.label} | ${r.exitCode} (${r.wantExit})${r.pass ? '' : ' FAILED'} | ${r.wallMs} | ${r.stderr.replace(/\|/g, '/')} |`);
+  return rows;
+}
+
+async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: { trials: number; bytes: number; bigBytes: number; bigOn: string }): Promise<void> {
+  const { trials, bytes, bigBytes, bigOn } = o;
+  console.log(`| pair | condition | connected | direct | median ms | p95 ms | lookup / profile / signal / punch / open (median ms) | bytes echoed intact |`);
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const pair of pairs) {
+    for (const cond of CONDITIONS) {
+      await lab.impair([pair.dialer, pair.listener], cond.oneWayMs, cond.loss);
+      const { publicKey } = await lab.startListener(pair.listener);
+      const results: DialResult[] = [];
+      // Back to back against one listener: each dial starts right after the previous stream closed.
+      for (let t = 0; t < trials; t++) results.push(await lab.dial(pair.dialer, publicKey, bytes));
+      let bigOk = true;
+      let big: DialResult | undefined;
+      if (bigBytes > 0 && (bigOn === 'all' || cond.oneWayMs === 0)) {
+        // 5% loss holds TCP to about 0.3 MB/s each way here: 100 MiB echoed takes ~5 min.
+        big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000);
+        bigOk = big.ok;
+      }
+      await lab.stopListeners();
+      cells.push(cell(pair, cond.label, results, big));
+      const c = cells[cells.length - 1]!;
+      c.pass &&= bigOk;
+      c.bigIntact = big ? big.ok : null;
+      c.bigMs = big ? Math.round(big.wallMs) : null;
+      const ph = ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'openMs'].map((k) => Math.round(c.phases[k] ?? NaN)).join(' / ');
+      console.log(
+        `| ${pair.label} | ${cond.label} | ${c.successes}/${c.trials} | ${c.direct}/${c.trials} | ${Math.round(c.medianMs)} | ${Math.round(c.p95Ms)} | ${ph} | ${bytes} B x ${c.successes}${big ? `, ${bigBytes} B ${big.ok ? `ok in ${Math.round(big.wallMs)} ms` : `FAILED (${big.error})`}` : ''} |`,
+      );
+      for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
+    }
+  }
 }
 
 function cell(pair: Pair, condition: string, results: DialResult[], big?: DialResult): DialCell {

@@ -1,9 +1,7 @@
-import { fileURLToPath } from 'node:url';
+import { CLI } from './cli-path.js';
 import { nsExec } from './sh.js';
 import type { NatKind } from './nat-rules.js';
 import { REFLECTOR_PORT, type Topology } from './topology.js';
-
-const NAT_CLI = fileURLToPath(new URL('./nat-cli.js', import.meta.url));
 
 /** What `p2p-node nat` must say behind each NAT kind (from the first host, first time it talks). */
 const EXPECTED: Record<NatKind, { mapping: string; portPreserving: boolean; delta: number }> = {
@@ -32,14 +30,14 @@ export function checkNatCli(topo: Topology): NatCheck[] {
     let got = '';
     let ok = false;
     try {
-      got = nsExec(host.ns, process.execPath, [NAT_CLI, 'nat', '--bootstrap', bootstrap, '--json'], { timeoutMs: 20_000 }).trim();
+      got = nsExec(host.ns, process.execPath, [CLI, 'nat', '--bootstrap', bootstrap, '--json'], { timeoutMs: 20_000 }).trim();
       const r = JSON.parse(got) as { mapping: string; portPreserving: boolean; delta: number; publicIp: string };
       const want = EXPECTED[box.kind];
       ok = r.mapping === want.mapping && r.portPreserving === want.portPreserving && r.delta === want.delta && r.publicIp === box.wanIp;
     } catch (err) {
       got = (err as Error).message;
     }
-    const text = nsExec(host.ns, process.execPath, [NAT_CLI, 'nat', '--bootstrap', bootstrap], { timeoutMs: 20_000, allowFail: true });
+    const text = nsExec(host.ns, process.execPath, [CLI, 'nat', '--bootstrap', bootstrap], { timeoutMs: 20_000, allowFail: true });
     out.push({ host: host.name, kind: box.kind, ok, got, text });
   }
   return out;

@@ -1,3 +1,2 @@
-// The lab is not a workspace package (pnpm-workspace.yaml lists packages/*),
-// so it reaches the punch package by path; `pnpm build` must have run.
-export * from '../../packages/punch/dist/index.js';
+// One place the lab takes the punch package from, for the agent and its protocol types.
+export * from '@p2p-node/punch';

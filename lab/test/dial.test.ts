@@ -4,13 +4,15 @@
  * per cell. Skipped loudly without root/netns; a failure under CI=true.
  *
  * LAB_DIAL_TRIALS (default 20) dials per cell, each echoing 1 MiB, then one
- * 100 MiB echo per cell (about 5 min in each 5%-loss cell).
+ * 100 MiB echo per cell (about 5 min in each 5%-loss cell). The failure exits
+ * run on their own (`--failures only`): one test per exit code.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import type { FailureRow } from '../src/dial-failures.js';
 import type { DialCell } from '../src/dial-main.js';
 import { labAvailability, root } from './availability.js';
 
@@ -37,21 +39,7 @@ describe('p2p-node dial through real NATs', () => {
     beforeAll(async () => {
       if (buildError) return;
       const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-lab-')), 'cells.json');
-      await new Promise<void>((resolve) => {
-        const child = spawn(process.execPath, [join(root, 'lab/dist/dial-main.js'), '--trials', String(trials), '--json', json], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-        const timer = setTimeout(() => child.kill('SIGINT'), 45 * 60_000);
-        const onData = (d: Buffer) => {
-          out += d.toString();
-          process.stdout.write(d);
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.on('exit', (c) => {
-          clearTimeout(timer);
-          code = c;
-          resolve();
-        });
-      });
+      ({ code, out } = await runDialMain(['--trials', String(trials), '--failures', 'off', '--json', json], 45 * 60_000));
       try {
         cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
       } catch {
@@ -81,4 +69,66 @@ describe('p2p-node dial through real NATs', () => {
       expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`p2plab-${run}-`);
     });
   });
+
+  describe.skipIf(why !== null)('failure exits through the lab, each a real p2p-node process behind a NAT', () => {
+    let rows: FailureRow[] = [];
+    let code: number | null = null;
+    let out = '';
+
+    beforeAll(async () => {
+      if (buildError) return;
+      const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-fail-')), 'failures.json');
+      ({ code, out } = await runDialMain(['--failures', 'only', '--json', json], 10 * 60_000));
+      try {
+        rows = (JSON.parse(readFileSync(json, 'utf8')) as { failures: FailureRow[] }).failures;
+      } catch {
+        rows = [];
+      }
+    }, 11 * 60_000);
+
+    const want: [id: string, exit: number, says: RegExp][] = [
+      ['not-found', 3, /^p2p-node: no record found in the DHT for [0-9a-f]{64}$/],
+      ['refused', 8, /^p2p-node: [0-9a-f]{64} refused the connection/],
+      ['signal-failed', 9, /^p2p-node: could not signal [0-9a-f]{64}: no introducer reached the listener/],
+      ['punch-failed', 6, /^p2p-node: punch to [0-9a-f]{64} failed: both NATs map ports randomly/],
+      ['wrong-key', 7, /^p2p-node: the peer at 203\.0\.113\.11:\d+ did not prove it holds [0-9a-f]{64}/],
+      ['invalid-record', 4, /^p2p-node: record refused \(issued-in-future\)/],
+      ['expired-record', 5, /^p2p-node: the newest record for [0-9a-f]{64} expired at /],
+    ];
+    for (const [id, exit, says] of want) {
+      test(`${id}: the dial exits ${exit} and says why on stderr`, () => {
+        const r = rows.find((x) => x.id === id);
+        expect(r, `lab:dial --failures only produced no row for ${id}`).toBeDefined();
+        expect(r!.exitCode, r!.stderr).toBe(exit);
+        expect(r!.stderr).toMatch(says);
+        expect(r!.pass).toBe(true);
+      });
+    }
+
+    test('lab:dial --failures only exits 0 and removes its namespaces', () => {
+      expect(code, out.slice(-2000)).toBe(0);
+      const run = /^dial lab (\S+):/m.exec(out)?.[1];
+      expect(run).toBeDefined();
+      expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`p2plab-${run}-`);
+    });
+  });
 });
+
+/** Runs lab/dist/dial-main.js to its end (SIGINT after `limitMs`: it then tears the lab down), echoing its output. */
+function runDialMain(args: string[], limitMs: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    let out = '';
+    const child = spawn(process.execPath, [join(root, 'lab/dist/dial-main.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGINT'), limitMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      process.stdout.write(d);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}

@@ -11,7 +11,14 @@ import { parsePositiveInt } from '../cli-args.js';
 import { toHex, writeNewKeyFile } from '../key-file.js';
 
 const STEP_TIMEOUT_MS = 30_000;
-const LAB_DIAL = fileURLToPath(new URL('../../../../lab/dist/dial-lab.js', import.meta.url));
+/*
+ * The NAT lab is an optional dependency (@p2p-node/lab, which itself runs
+ * this CLI): looked up at run time, so the CLI builds and runs without it.
+ * The specifiers are variables so tsc does not ask for the lab's types,
+ * which are built after this package.
+ */
+const LAB_PACKAGE = '@p2p-node/lab';
+const LAB_MODULES = { lab: `${LAB_PACKAGE}/lab`, dialLab: `${LAB_PACKAGE}/dial-lab` };
 const say = (s: string) => process.stdout.write(s + '\n');
 
 export function registerDemo(program: Command): void {
@@ -33,8 +40,14 @@ export function registerDemo(program: Command): void {
 }
 
 async function natLabUnavailable(): Promise<string | null> {
-  if (!existsSync(LAB_DIAL)) return 'the NAT lab is not built: run `pnpm build`';
-  const lab = (await import(new URL('./lab.js', `file://${LAB_DIAL}`).href)) as { labUnavailable(): string | null };
+  let entry: string;
+  try {
+    entry = fileURLToPath(import.meta.resolve(LAB_MODULES.lab));
+  } catch {
+    return `the NAT lab (${LAB_PACKAGE}) is not installed: run \`pnpm install\` in the workspace`;
+  }
+  if (!existsSync(entry)) return 'the NAT lab is not built: run `pnpm build`';
+  const lab = (await import(LAB_MODULES.lab)) as { labUnavailable(): string | null };
   return lab.labUnavailable();
 }
 
@@ -46,7 +59,7 @@ async function natDemo(bytes: number): Promise<void> {
     tearDown(): Promise<void>;
     bootstrap: string;
   };
-  const { DialLab } = (await import(`file://${LAB_DIAL}`)) as { DialLab: new (log: (s: string) => void) => Lab };
+  const { DialLab } = (await import(LAB_MODULES.dialLab)) as { DialLab: new (log: (s: string) => void) => Lab };
   const lab = new DialLab((s) => say(`lab: ${s}`));
   const stop = () => void lab.tearDown().then(() => process.exit(130));
   process.once('SIGINT', stop);
