@@ -77,7 +77,8 @@ export class DialLab {
    */
   async impair(nats: string[], oneWayMs: number, loss: number, opts: { publicOneWayMs?: number } = {}): Promise<void> {
     const passes = nats.length;
-    const natPassMs = oneWayMs / passes;
+    // No peers named (a reset before another section): no delay anywhere.
+    const natPassMs = passes > 0 ? oneWayMs / passes : 0;
     const publicPassMs = (opts.publicOneWayMs ?? natPassMs) - natPassMs;
     if (publicPassMs < 0) throw new Error(`a peer is at least ${natPassMs} ms from a public host here (its own NAT), not ${opts.publicOneWayMs}`);
     for (const [name, box] of this.boxes) {

@@ -43,7 +43,7 @@ export function keyedStream(socket: Socket, initiator: boolean, keys: SessionKey
       secret.off('error', onError);
       secret.off('close', onClose);
       secret.off('end', onEnd);
-      const err = new StreamOpenError(`the peer did not open the secure stream (${why})`);
+      const err = new StreamOpenError(`the peer on this connection did not prove it holds the session keys (${why}): wrong key, or not the peer that answered in signaling`);
       // Handed over already (zeroRtt): the user's stream reports this error, first in
       // line since these listeners came before the wrapper's. Not yet: the promise does.
       stream.destroy(settled ? err : undefined);

@@ -134,7 +134,7 @@ describe('PeerNode on loopback', () => {
       stream.write('for the dialed key only');
       const streamErr = await new Promise<Error>((resolve) => stream.once('error', resolve));
       expect(streamErr).toBeInstanceOf(StreamOpenError);
-      expect(streamErr.message).toMatch(/did not open the secure stream/);
+      expect(streamErr.message).toMatch(/did not prove it holds the session keys/);
     } finally {
       impostor.close();
       await dialer.close();

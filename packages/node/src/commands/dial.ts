@@ -3,6 +3,8 @@ import { generateIdentity } from '@p2p-node/dht-signal';
 import { resolveBootstrap } from '../cli-args.js';
 import { parsePublicKey, readKeyFile, toHex } from '../key-file.js';
 import { createCliPeer, logErr } from '../cli-peer.js';
+import { StreamOpenError } from '../keyed-stream.js';
+import { DialError } from '../peer-errors.js';
 
 interface DialOptions {
   key?: string;
@@ -52,7 +54,12 @@ export function registerDial(program: Command): void {
         stream.pipe(process.stdout, { end: false });
         await new Promise<void>((resolve, reject) => {
           stream.once('end', resolve);
-          stream.once('error', reject);
+          stream.once('error', (err) =>
+            reject(
+              // Zero round trip: a peer that cannot prove the key on the socket shows here, after "connected".
+              err instanceof StreamOpenError ? new DialError('wrong-key', `the peer at ${i.candidate} did not prove it holds ${toHex(target)}: ${err.message}`, { cause: err }) : err,
+            ),
+          );
         });
         await new Promise<void>((resolve) => (process.stdout.writableNeedDrain ? process.stdout.once('drain', resolve) : resolve()));
         // Our side already reached stdin's EOF: let those bytes leave before closing.
