@@ -24,7 +24,7 @@ export function checkItem(r: Record<string, unknown>, publicKey: Uint8Array, sal
   try {
     fields = decodePeerRecord(v, nowSec);
   } catch (err) {
-    if (err instanceof RecordInvalidError) return { kind: 'invalid', reason: err.reason, detail: err.message, seq };
+    if (err instanceof RecordInvalidError) return { kind: 'invalid', reason: err.reason, detail: err.detail, seq };
     throw err;
   }
   if (!Buffer.from(fields.publicKey).equals(publicKey)) {

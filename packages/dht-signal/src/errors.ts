@@ -36,7 +36,8 @@ export type RecordInvalidReason =
 export class RecordInvalidError extends DhtSignalError {
   constructor(
     readonly reason: RecordInvalidReason,
-    detail: string,
+    /** What failed, without the "record refused (reason)" prefix (so a re-wrap does not repeat it). */
+    readonly detail: string,
   ) {
     super(`record refused (${reason}): ${detail}`);
   }

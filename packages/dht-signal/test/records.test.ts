@@ -219,6 +219,8 @@ describe('forged and stale items, served by a malicious storer next to the targe
     const lan = Array.from({ length: 20 }, (_, i) => ({ host: '10.1.1.1', port: 100 + i }));
     const err = await plantAndLookup(id, signedItem(id, id.publicKey, recordBytes({ publicKey: id.publicKey, lanEndpoints: lan }), 1));
     expect(err).toMatchObject({ reason: 'field-bounds' });
+    // One prefix: the resolver re-wraps the codec's error without repeating "record refused (...)".
+    expect((err as Error).message.match(/record refused/g)).toHaveLength(1);
   });
 
   it('prefers the higher seq when storers disagree, and refuses a lower seq replayed later (stale-seq)', async () => {
