@@ -5,7 +5,9 @@
  *
  * LAB_DIAL_TRIALS (default 20) dials per cell, each echoing 1 MiB, then one
  * 100 MiB echo per cell (about 5 min in each 5%-loss cell). The failure exits
- * run on their own (`--failures only`): one test per exit code.
+ * run on their own (`--failures only`): one test per exit code. The pairings
+ * beyond pp-pp and pp-rst (RST x RST, sequential and random on either side)
+ * run LAB_DIAL_MORE_TRIALS (default 5) dials per cell, 1 MiB each.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -17,6 +19,8 @@ import type { DialCell } from '../src/dial-main.js';
 import { labAvailability, root } from './availability.js';
 
 const trials = Number(process.env.LAB_DIAL_TRIALS ?? 20);
+/** Dials per cell for the pairings beyond pp-pp and pp-rst (LAB_DIAL_MORE_TRIALS). */
+const moreTrials = Number(process.env.LAB_DIAL_MORE_TRIALS ?? 5);
 const { why, buildError } = labAvailability('DIAL LAB TESTS');
 
 describe('p2p-node dial through real NATs', () => {
@@ -68,6 +72,40 @@ describe('p2p-node dial through real NATs', () => {
       expect(run).toBeDefined();
       expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`p2plab-${run}-`);
     });
+  });
+
+  describe.skipIf(why !== null)(`the other NAT pairings the README claims, ${moreTrials} dials per cell`, () => {
+    let cells: DialCell[] = [];
+    let code: number | null = null;
+    const pairs = ['rst-rst', 'pp-seq', 'seq-pp', 'pp-rand', 'rand-pp'];
+
+    beforeAll(async () => {
+      if (buildError) return;
+      const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-more-')), 'cells.json');
+      // Sequential and random dialers take the path where the first request's provisional guess is corrected.
+      ({ code } = await runDialMain(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off', '--json', json], 30 * 60_000));
+      try {
+        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
+      } catch {
+        cells = [];
+      }
+    }, 31 * 60_000);
+
+    for (const pair of pairs) {
+      for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
+        test(`${pair} / ${condition}: every dial connects directly and echoes intact`, () => {
+          const c = cells.find((x) => x.pair === pair && x.condition === condition);
+          expect(c, 'lab:dial produced no result for this cell').toBeDefined();
+          expect(c!.trials).toBe(moreTrials);
+          expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
+          expect(c!.successes).toBe(moreTrials);
+          expect(c!.direct).toBe(moreTrials);
+          expect(c!.pass).toBe(true);
+        });
+      }
+    }
+
+    test('lab:dial exits 0', () => expect(code).toBe(0));
   });
 
   describe.skipIf(why !== null)('failure exits through the lab, each a real p2p-node process behind a NAT', () => {
