@@ -91,65 +91,118 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
   // Two introducers on one socket would answer every query twice, from two different tables.
   if (serving.has(rpc)) throw new Error('this DHT node already serves as an introducer; stop that one first');
   serving.add(rpc);
-  const ttlMs = opts.registrationTtlMs ?? 60_000;
-  const maxRegistrations = opts.maxRegistrations ?? 10_000;
-  const forwardTimeoutMs = opts.forwardTimeoutMs ?? 1000;
-  const maxPending = opts.maxPendingForwards ?? 1024;
-  const maxForwards = opts.maxForwardsPerRequest ?? 8;
-  const freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
-  const limiter = new RateLimiter({ capacity: 40, refillPerSec: 20, maxKeys: 4096, ...opts.rateLimit });
-  const registrations = new Map<string, Registration>();
-  const tokens = new AddressTokens(opts.tokenRotateMs ?? 5 * 60_000);
-  const pending = new Map<string, PendingForward>();
-  // Under a flood, one "rate limited" reply per source per second is enough to explain the silence.
-  const limitNotices = new RateLimiter({ capacity: 1, refillPerSec: 1, maxKeys: 4096 });
-  const stats: IntroducerStats = { registrations: 0, pendingForwards: 0, forwarded: 0, answered: 0, rateLimited: 0, unknownKey: 0, malformed: 0, internalErrors: 0 };
-  let stopped = false;
+  const server = new IntroducerServer(rpc, opts);
+  node.stopSignal.addEventListener('abort', () => server.stop(), { once: true });
+  return {
+    stats: () => server.stats(),
+    registrationOf: (publicKey) => server.registrationOf(publicKey),
+    stop: () => server.stop(),
+  };
+}
 
-  const sweep = setInterval(() => {
+type ForwardResult = { answer: Buffer; trigger: number | undefined } | { error: [number, string] };
+
+/** One introducer on one KRPC socket: its registration table, the forwards under way, and the handlers that change them. */
+class IntroducerServer {
+  private readonly ttlMs: number;
+  private readonly maxRegistrations: number;
+  private readonly forwardTimeoutMs: number;
+  private readonly maxPending: number;
+  private readonly maxForwards: number;
+  private readonly freshnessMs: number;
+  private readonly limiter: RateLimiter;
+  private readonly registrations = new Map<string, Registration>();
+  private readonly tokens: AddressTokens;
+  private readonly pending = new Map<string, PendingForward>();
+  private readonly limitNotices: RateLimiter;
+  private readonly counts: IntroducerStats = { registrations: 0, pendingForwards: 0, forwarded: 0, answered: 0, rateLimited: 0, unknownKey: 0, malformed: 0, internalErrors: 0 };
+  private readonly sweep: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly rpc: KRpc,
+    opts: IntroducerOptions,
+  ) {
+    this.ttlMs = opts.registrationTtlMs ?? 60_000;
+    this.maxRegistrations = opts.maxRegistrations ?? 10_000;
+    this.forwardTimeoutMs = opts.forwardTimeoutMs ?? 1000;
+    this.maxPending = opts.maxPendingForwards ?? 1024;
+    this.maxForwards = opts.maxForwardsPerRequest ?? 8;
+    this.freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
+    this.limiter = new RateLimiter({ capacity: 40, refillPerSec: 20, maxKeys: 4096, ...opts.rateLimit });
+    this.tokens = new AddressTokens(opts.tokenRotateMs ?? 5 * 60_000);
+    // Under a flood, one "rate limited" reply per source per second is enough to explain the silence.
+    this.limitNotices = new RateLimiter({ capacity: 1, refillPerSec: 1, maxKeys: 4096 });
+    this.sweep = setInterval(() => this.dropExpired(), Math.max(1000, Math.min(this.ttlMs, 30_000)));
+    this.sweep.unref();
+    rpc.on('query', this.onQuery);
+  }
+
+  stats(): IntroducerStats {
+    return { ...this.counts, registrations: this.registrations.size, pendingForwards: this.pending.size };
+  }
+
+  registrationOf(publicKey: Uint8Array): HostPort | undefined {
+    const reg = this.registrations.get(hex(publicKey));
+    return reg && reg.expiresAt > Date.now() ? { ...reg.address } : undefined;
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.rpc.off('query', this.onQuery);
+    serving.delete(this.rpc);
+    clearInterval(this.sweep);
+    this.tokens.stop();
+    for (const id of [...this.pending.keys()]) this.finish(id, { error: [SIGNAL_ERROR.unreachable, 'introducer stopping'] });
+    this.registrations.clear();
+  }
+
+  private dropExpired(): void {
     const now = Date.now();
-    for (const [key, reg] of registrations) if (reg.expiresAt <= now) registrations.delete(key);
-  }, Math.max(1000, Math.min(ttlMs, 30_000)));
-  sweep.unref();
+    for (const [key, reg] of this.registrations) if (reg.expiresAt <= now) this.registrations.delete(key);
+  }
 
-  const onQuery = (query: KrpcMessage, peer: KrpcRemote): void => {
+  private readonly onQuery = (query: KrpcMessage, peer: KrpcRemote): void => {
+    const { rpc, counts } = this;
     const name = queryName(query);
     if (name !== SIGNAL_QUERY.register && name !== SIGNAL_QUERY.request) return;
     const host = remoteHost(peer);
-    if (host === undefined || stopped) return;
-    if (!limiter.take(host)) {
-      stats.rateLimited++;
-      if (limitNotices.take(host)) rpc.error(peer, query, [SIGNAL_ERROR.rateLimited, 'rate limited: slow down']);
+    if (host === undefined || this.stopped) return;
+    if (!this.limiter.take(host)) {
+      counts.rateLimited++;
+      if (this.limitNotices.take(host)) rpc.error(peer, query, [SIGNAL_ERROR.rateLimited, 'rate limited: slow down']);
       return;
     }
     const m = query.a?.m;
     if (!Buffer.isBuffer(m) || m.length > MAX_SIGNED_SIGNAL_BYTES) {
-      stats.malformed++;
+      counts.malformed++;
       return rpc.error(peer, query, [SIGNAL_ERROR.malformed, '`m` must be a signed signal of at most 1100 bytes']);
     }
     try {
-      if (name === SIGNAL_QUERY.register) onRegister(m, { host, port: peer.port }, peer, query);
-      else onRequest(m, peer, query);
+      if (name === SIGNAL_QUERY.register) this.onRegister(m, { host, port: peer.port }, peer, query);
+      else this.onRequest(m, peer, query);
     } catch (err) {
       // Nothing a stranger sends may throw out of a socket handler (that would end the process):
       // anything other than a decode error is our bug, answered as a server error.
       if (err instanceof SignalDecodeError) {
-        stats.malformed++;
+        counts.malformed++;
         rpc.error(peer, query, [SIGNAL_ERROR.malformed, err.message.slice(0, MAX_ERROR_TEXT)]);
       } else {
-        stats.internalErrors++;
+        counts.internalErrors++;
         rpc.error(peer, query, [SIGNAL_ERROR.server, 'introducer error']);
       }
     }
   };
 
-  function onRegister(m: Buffer, address: HostPort, peer: KrpcRemote, query: KrpcMessage): void {
+  private onRegister(m: Buffer, address: HostPort, peer: KrpcRemote, query: KrpcMessage): void {
+    const { rpc, freshnessMs, ttlMs } = this;
     // The token check comes before any signature work. Without a token bound
     // to this address, the answer is just a token: a registration from a
     // spoofed source address (which would aim our forwards at a victim) or
     // replayed from elsewhere never takes effect.
-    if (!tokens.valid(readSignal(m).message.token, address)) {
-      return rpc.response(peer, query, { id: rpc.id, tok: tokens.issue(address), ip: compactAddress(address) });
+    if (!this.tokens.valid(readSignal(m).message.token, address)) {
+      return rpc.response(peer, query, { id: rpc.id, tok: this.tokens.issue(address), ip: compactAddress(address) });
     }
     const msg = openSignal(m);
     if (msg === null) return rpc.error(peer, query, [SIGNAL_ERROR.badRegistration, 'registration signature does not verify']);
@@ -159,7 +212,7 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
       return rpc.error(peer, query, [SIGNAL_ERROR.badRegistration, `registration issued ${now - msg.issuedAtMs} ms from our clock, limit ${freshnessMs}`]);
     }
     const key = hex(msg.senderKey);
-    const old = registrations.get(key);
+    const old = this.registrations.get(key);
     // Only a newer registration may move the entry: replaying a captured one
     // from another address cannot redirect the listener's traffic.
     if (old && old.expiresAt > now && msg.issuedAtMs <= old.issuedAtMs) {
@@ -167,89 +220,67 @@ export function serveIntroducer(node: DhtNode, opts: IntroducerOptions = {}): In
       if (sameAddress(old.address, address)) return rpc.response(peer, query, { id: rpc.id, exp: old.expiresAt - now, ip: compactAddress(address) });
       return rpc.error(peer, query, [SIGNAL_ERROR.badRegistration, 'registration is not newer than the one held']);
     }
-    if (!old && registrations.size >= maxRegistrations) {
+    if (!old && this.registrations.size >= this.maxRegistrations) {
       return rpc.error(peer, query, [SIGNAL_ERROR.tableFull, 'introducer is full']);
     }
-    registrations.set(key, { address, expiresAt: now + ttlMs, issuedAtMs: msg.issuedAtMs });
+    this.registrations.set(key, { address, expiresAt: now + ttlMs, issuedAtMs: msg.issuedAtMs });
     rpc.response(peer, query, { id: rpc.id, exp: ttlMs, ip: compactAddress(address) });
   }
 
-  function onRequest(m: Buffer, peer: KrpcRemote, query: KrpcMessage): void {
+  private onRequest(m: Buffer, peer: KrpcRemote, query: KrpcMessage): void {
     const { message } = readSignal(m);
     if (message.kind !== 'request') throw new SignalDecodeError(`expected a request, got a ${message.kind}`);
-    const reg = registrations.get(hex(message.targetKey));
+    const reg = this.registrations.get(hex(message.targetKey));
     if (!reg || reg.expiresAt <= Date.now()) {
-      stats.unknownKey++;
-      return rpc.error(peer, query, [SIGNAL_ERROR.unknownKey, 'no listener registered here for that key']);
+      this.counts.unknownKey++;
+      return this.rpc.error(peer, query, [SIGNAL_ERROR.unknownKey, 'no listener registered here for that key']);
     }
     // A dialer's retransmission joins the forward already under way (and
     // re-sends it, in case the first was lost) instead of starting another.
     const id = createHash('sha256').update(m).digest('hex');
-    let entry = pending.get(id);
+    let entry = this.pending.get(id);
     if (!entry) {
-      if (pending.size >= maxPending) return rpc.error(peer, query, [SIGNAL_ERROR.busy, 'introducer busy']);
+      if (this.pending.size >= this.maxPending) return this.rpc.error(peer, query, [SIGNAL_ERROR.busy, 'introducer busy']);
       const host = remoteHost(peer);
       entry = { target: reg.address, m, from: host === undefined ? undefined : compactAddress({ host, port: peer.port }), waiters: [], sent: [] };
-      pending.set(id, entry);
+      this.pending.set(id, entry);
     }
-    if (entry.waiters.length < maxForwards * 2) entry.waiters.push({ peer, query });
-    if (entry.sent.length < maxForwards) forward(id, entry, transmissionOf(query));
+    if (entry.waiters.length < this.maxForwards * 2) entry.waiters.push({ peer, query });
+    if (entry.sent.length < this.maxForwards) this.forward(id, entry, transmissionOf(query));
   }
 
-  function forward(id: string, entry: PendingForward, trigger: number | undefined): void {
-    stats.forwarded++;
+  private forward(id: string, entry: PendingForward, trigger: number | undefined): void {
+    this.counts.forwarded++;
     // Counted from the first forward: re-forwards must not postpone the verdict past the dialer's patience.
-    entry.timer ??= setTimeout(() => finish(id, { error: [SIGNAL_ERROR.unreachable, 'listener did not answer through its registered mapping'] }), forwardTimeoutMs);
+    entry.timer ??= setTimeout(() => this.finish(id, { error: [SIGNAL_ERROR.unreachable, 'listener did not answer through its registered mapping'] }), this.forwardTimeoutMs);
     entry.sent.push(
-      sendQuery(rpc, entry.target, SIGNAL_QUERY.forward, { m: entry.m, ...(entry.from ? { ip: entry.from } : {}) }, (err, res) => {
-        if (!pending.has(id)) return;
+      sendQuery(this.rpc, entry.target, SIGNAL_QUERY.forward, { m: entry.m, ...(entry.from ? { ip: entry.from } : {}) }, (err, res) => {
+        if (!this.pending.has(id)) return;
         const answer = !err ? res?.r?.m : undefined;
         if (Buffer.isBuffer(answer) && answer.length <= MAX_SIGNED_SIGNAL_BYTES) {
-          stats.answered++;
-          return finish(id, { answer, trigger });
+          this.counts.answered++;
+          return this.finish(id, { answer, trigger });
         }
         const verdict = krpcErrorOf(err, res);
-        if (verdict && isListenerVerdict(verdict.code)) return finish(id, { error: [verdict.code, verdict.text] });
+        if (verdict && isListenerVerdict(verdict.code)) return this.finish(id, { error: [verdict.code, verdict.text] });
         // Timeouts of single forwards are left to the entry's timer: another forward may still answer.
       }),
     );
   }
 
-  function finish(id: string, result: { answer: Buffer; trigger: number | undefined } | { error: [number, string] }): void {
-    const entry = pending.get(id);
+  private finish(id: string, result: ForwardResult): void {
+    const { rpc } = this;
+    const entry = this.pending.get(id);
     if (!entry) return;
-    pending.delete(id);
+    this.pending.delete(id);
     clearTimeout(entry.timer);
     for (const s of entry.sent) s.cancel();
-    if (stopped) return;
+    if (this.stopped) return;
     for (const w of entry.waiters) {
       if ('answer' in result) rpc.response(w.peer, w.query, { id: rpc.id, m: result.answer, ...(result.trigger === undefined ? {} : { n: result.trigger }) });
       else rpc.error(w.peer, w.query, result.error);
     }
   }
-
-  rpc.on('query', onQuery);
-  node.stopSignal.addEventListener('abort', () => stop(), { once: true });
-
-  function stop(): void {
-    if (stopped) return;
-    stopped = true;
-    rpc.off('query', onQuery);
-    serving.delete(rpc);
-    clearInterval(sweep);
-    tokens.stop();
-    for (const id of [...pending.keys()]) finish(id, { error: [SIGNAL_ERROR.unreachable, 'introducer stopping'] });
-    registrations.clear();
-  }
-
-  return {
-    stats: () => ({ ...stats, registrations: registrations.size, pendingForwards: pending.size }),
-    registrationOf(publicKey) {
-      const reg = registrations.get(hex(publicKey));
-      return reg && reg.expiresAt > Date.now() ? { ...reg.address } : undefined;
-    },
-    stop,
-  };
 }
 
 function sameAddress(a: HostPort, b: HostPort): boolean {

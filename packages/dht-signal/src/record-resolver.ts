@@ -1,7 +1,7 @@
 import { type ItemVerdict, checkItem } from './check-item.js';
 import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError, RecordExpiredError, RecordInvalidError, RecordNotFoundError } from './errors.js';
-import { walkGet } from './get-walk.js';
+import { type GetReply, type GetWalk, walkGet } from './get-walk.js';
 import { mutableTarget } from './mutable-item.js';
 import { RECORD_SALT, type RecordFields } from './record-codec.js';
 import { MIN_SILENCE_MS, WalkProgress } from './walk-progress.js';
@@ -95,79 +95,122 @@ export class RecordResolver {
     const key = Buffer.from(publicKey);
     const keyHex = key.toString('hex');
     const floor = this.highestSeq.get(keyHex) ?? 0;
+    const { timeoutMs, quorum, graceMs, minSilenceMs, maxSilenceMs } = this;
+    return new RecordLookup(this.dht, key, floor, { timeoutMs, quorum, graceMs, minSilenceMs, maxSilenceMs }, (seq) => this.remember(keyHex, seq)).run();
+  }
+}
 
+/** What a lookup needs of its resolver's settings. */
+interface LookupSettings {
+  readonly timeoutMs: number;
+  readonly quorum: number;
+  readonly graceMs: number;
+  readonly minSilenceMs: number;
+  readonly maxSilenceMs: number;
+}
+
+/** One lookup: the walk towards the key, the answers sorted by seq, and the timers that decide when to settle. */
+class RecordLookup {
+  private readonly keyHex: string;
+  private readonly valid = new Map<number, SeqCandidate>();
+  private readonly expired = new Map<number, SeqCandidate>();
+  private invalid: Extract<ItemVerdict, { kind: 'invalid' }> | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private settled = false;
+  private progress!: WalkProgress;
+  private convergenceTick?: NodeJS.Timeout;
+  private walk!: GetWalk;
+  private deadline?: NodeJS.Timeout;
+  private resolve: (record: VerifiedRecord) => void = () => {};
+  private reject: (err: Error) => void = () => {};
+
+  constructor(
+    private readonly dht: DhtNode,
+    private readonly key: Buffer,
+    /** Highest seq accepted for this key before: anything older is a replay. */
+    private readonly floor: number,
+    private readonly settings: LookupSettings,
+    private readonly remember: (seq: number) => void,
+  ) {
+    this.keyHex = key.toString('hex');
+  }
+
+  run(): Promise<VerifiedRecord> {
     return new Promise<VerifiedRecord>((resolve, reject) => {
-      const valid = new Map<number, SeqCandidate>();
-      const expired = new Map<number, SeqCandidate>();
-      let invalid: Extract<ItemVerdict, { kind: 'invalid' }> | undefined;
-      let graceTimer: NodeJS.Timeout | undefined;
-      let settled = false;
-      const target = mutableTarget(key, RECORD_SALT);
-      const progress = new WalkProgress(target, this.dht.krpc.id, CLOSEST_TO_HEAR_FROM, this.minSilenceMs, this.maxSilenceMs);
+      this.resolve = resolve;
+      this.reject = reject;
+      const { settings } = this;
+      const target = mutableTarget(this.key, RECORD_SALT);
+      const progress = new WalkProgress(target, this.dht.krpc.id, CLOSEST_TO_HEAR_FROM, settings.minSilenceMs, settings.maxSilenceMs);
+      this.progress = progress;
       // Nodes turn "presumed dead" by time passing, not by a reply arriving.
-      const convergenceTick = setInterval(() => {
-        if (progress.converged(Date.now())) settle();
+      this.convergenceTick = setInterval(() => {
+        if (progress.converged(Date.now())) this.settle();
       }, CONVERGENCE_TICK_MS);
-
-      /** Stops the walk and every timer, once; false when the lookup had already ended. */
-      const end = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        walk.stop();
-        clearTimeout(graceTimer);
-        clearTimeout(deadline);
-        clearInterval(convergenceTick);
-        this.dht.stopSignal.removeEventListener('abort', onStop);
-        return true;
-      };
-      const settle = (): void => {
-        if (!end()) return;
-
-        const best = newest(valid) ?? newest(expired);
-        if (best) this.remember(keyHex, Math.max(floor, best.verdict.seq));
-        if (best?.verdict.kind === 'valid') {
-          const { fields, seq } = best.verdict;
-          return resolve({ ...fields, seq, storedOn: best.storers.size });
-        }
-        if (best?.verdict.kind === 'expired') return reject(new RecordExpiredError(keyHex, best.verdict.expiredAt));
-        if (invalid) return reject(new RecordInvalidError(invalid.reason, invalid.detail));
-        reject(new RecordNotFoundError(keyHex));
-      };
-      const onStop = (): void => {
-        if (end()) reject(new DhtStoppedError('lookup'));
-      };
-
-      const walk = walkGet(this.dht.krpc, target, ({ r, peer }) => {
-        if (settled) return;
-        const storer = `${peer.address ?? peer.host}:${peer.port}`;
-        progress.onReply(r, { host: peer.address ?? peer.host ?? '', port: peer.port }, Date.now());
-        if (r.v === undefined) {
-          // Once a valid record is in hand, quorum or grace decides instead.
-          if (valid.size === 0 && progress.converged(Date.now())) settle();
-          return;
-        }
-        let verdict = checkItem(r, key, RECORD_SALT, Math.floor(Date.now() / 1000));
-        if (verdict.kind !== 'invalid' && verdict.seq < floor) {
-          verdict = { kind: 'invalid', reason: 'stale-seq', detail: `seq ${verdict.seq} is older than seq ${floor} seen before`, seq: verdict.seq };
-        }
-        if (verdict.kind === 'invalid') {
-          invalid ??= verdict;
-          return;
-        }
-        const bucket = verdict.kind === 'valid' ? valid : expired;
-        const candidate = bucket.get(verdict.seq) ?? { verdict, storers: new Set<string>() };
-        bucket.set(verdict.seq, candidate);
-        candidate.storers.add(storer);
-        if (verdict.kind !== 'valid') return;
-        // Trust the newest valid seq once enough storers agree on it, or
-        // once a newer one has had a short while to show up.
-        if (newest(valid)!.storers.size >= this.quorum) return settle();
-        graceTimer ??= setTimeout(settle, this.graceMs);
-      });
-      const deadline = setTimeout(settle, this.timeoutMs);
-      this.dht.stopSignal.addEventListener('abort', onStop, { once: true });
-      walk.finished.then(settle, settle);
+      this.walk = walkGet(this.dht.krpc, target, (reply) => this.onReply(reply));
+      this.deadline = setTimeout(this.settle, settings.timeoutMs);
+      this.dht.stopSignal.addEventListener('abort', this.onStop, { once: true });
+      this.walk.finished.then(this.settle, this.settle);
     });
+  }
+
+  /** Stops the walk and every timer, once; false when the lookup had already ended. */
+  private end(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.walk.stop();
+    clearTimeout(this.graceTimer);
+    clearTimeout(this.deadline);
+    clearInterval(this.convergenceTick);
+    this.dht.stopSignal.removeEventListener('abort', this.onStop);
+    return true;
+  }
+
+  private readonly settle = (): void => {
+    if (!this.end()) return;
+
+    const best = newest(this.valid) ?? newest(this.expired);
+    if (best) this.remember(Math.max(this.floor, best.verdict.seq));
+    if (best?.verdict.kind === 'valid') {
+      const { fields, seq } = best.verdict;
+      return this.resolve({ ...fields, seq, storedOn: best.storers.size });
+    }
+    if (best?.verdict.kind === 'expired') return this.reject(new RecordExpiredError(this.keyHex, best.verdict.expiredAt));
+    if (this.invalid) return this.reject(new RecordInvalidError(this.invalid.reason, this.invalid.detail));
+    this.reject(new RecordNotFoundError(this.keyHex));
+  };
+
+  private readonly onStop = (): void => {
+    if (this.end()) this.reject(new DhtStoppedError('lookup'));
+  };
+
+  private onReply({ r, peer }: GetReply): void {
+    if (this.settled) return;
+    const { valid, floor } = this;
+    const storer = `${peer.address ?? peer.host}:${peer.port}`;
+    this.progress.onReply(r, { host: peer.address ?? peer.host ?? '', port: peer.port }, Date.now());
+    if (r.v === undefined) {
+      // Once a valid record is in hand, quorum or grace decides instead.
+      if (valid.size === 0 && this.progress.converged(Date.now())) this.settle();
+      return;
+    }
+    let verdict = checkItem(r, this.key, RECORD_SALT, Math.floor(Date.now() / 1000));
+    if (verdict.kind !== 'invalid' && verdict.seq < floor) {
+      verdict = { kind: 'invalid', reason: 'stale-seq', detail: `seq ${verdict.seq} is older than seq ${floor} seen before`, seq: verdict.seq };
+    }
+    if (verdict.kind === 'invalid') {
+      this.invalid ??= verdict;
+      return;
+    }
+    const bucket = verdict.kind === 'valid' ? valid : this.expired;
+    const candidate = bucket.get(verdict.seq) ?? { verdict, storers: new Set<string>() };
+    bucket.set(verdict.seq, candidate);
+    candidate.storers.add(storer);
+    if (verdict.kind !== 'valid') return;
+    // Trust the newest valid seq once enough storers agree on it, or
+    // once a newer one has had a short while to show up.
+    if (newest(valid)!.storers.size >= this.settings.quorum) return this.settle();
+    this.graceTimer ??= setTimeout(this.settle, this.settings.graceMs);
   }
 }
 

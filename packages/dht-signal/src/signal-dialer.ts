@@ -1,3 +1,4 @@
+import type { KRpc, KrpcError, KrpcMessage } from 'bittorrent-dht';
 import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError } from './errors.js';
 import type { HostPort } from '@p2p-node/protos';
@@ -70,10 +71,6 @@ export interface PunchRequestResult {
 export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunchOptions): Promise<PunchRequestResult> {
   if (dht.stopped) return Promise.reject(new DhtStoppedError('requestPunch'));
   if (!(opts.target instanceof Uint8Array) || opts.target.length !== 32) return Promise.reject(new Error('target must be a 32-byte ed25519 public key'));
-  const timeoutMs = opts.timeoutMs ?? 5000;
-  const retryMs = opts.retryMs ?? 250;
-  const attemptsPerIntroducer = Math.max(1, opts.attemptsPerIntroducer ?? 4);
-  const freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
   const nonce = newNonce();
   let m: Buffer;
   try {
@@ -82,112 +79,148 @@ export function requestPunch(dht: DhtNode, identity: Identity, opts: RequestPunc
     // An offer that cannot be encoded (too many endpoints, bad port) fails the promise, not the caller's stack.
     return Promise.reject(err as Error);
   }
-  const rpc = dht.krpc;
+  return new RequestRun(dht, identity, opts, nonce, m).run();
+}
 
-  return new Promise((resolve, reject) => {
-    const attempts: IntroducerAttempt[] = [];
-    const sent: SentQuery[] = [];
-    const lanes: Lane[] = [];
-    let rejection: SignalRejectedError | undefined;
-    let settled = false;
-    let transmissions = 0;
+/** One punch request on its way: the lanes (one per introducer tried), their transmissions, and the verdict. */
+class RequestRun {
+  private readonly timeoutMs: number;
+  private readonly retryMs: number;
+  private readonly attemptsPerIntroducer: number;
+  private readonly freshnessMs: number;
+  private readonly rpc: KRpc;
+  private readonly attempts: IntroducerAttempt[] = [];
+  private readonly sent: SentQuery[] = [];
+  private readonly lanes: Lane[] = [];
+  private rejection: SignalRejectedError | undefined;
+  private settled = false;
+  private transmissions = 0;
+  private deadline?: NodeJS.Timeout;
+  private resolve: (result: PunchRequestResult) => void = () => {};
+  private reject: (err: Error) => void = () => {};
 
-    const finish = (result: PunchRequestResult | Error): void => {
-      if (settled) return;
-      settled = true;
-      for (const lane of lanes) clearTimeout(lane.timer);
-      clearTimeout(deadline);
-      dht.stopSignal.removeEventListener('abort', onAbort);
-      opts.signal?.removeEventListener('abort', onAbort);
-      for (const q of sent) q.cancel();
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
-    const onAbort = (): void => finish(dht.stopped ? new DhtStoppedError('requestPunch') : new Error('punch request aborted'));
-    const deadline = setTimeout(() => finish(new SignalTimeoutError(timeoutMs, attempts)), timeoutMs);
-    dht.stopSignal.addEventListener('abort', onAbort, { once: true });
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    if (opts.signal?.aborted) return onAbort();
+  constructor(
+    private readonly dht: DhtNode,
+    private readonly identity: Identity,
+    private readonly opts: RequestPunchOptions,
+    /** The request's nonce, which the answer must reply to. */
+    private readonly nonce: Uint8Array,
+    /** The sealed request, the same bytes in every transmission. */
+    private readonly m: Buffer,
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.retryMs = opts.retryMs ?? 250;
+    this.attemptsPerIntroducer = Math.max(1, opts.attemptsPerIntroducer ?? 4);
+    this.freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
+    this.rpc = dht.krpc;
+  }
 
-    const startNext = (): void => {
-      if (settled || lanes.length >= opts.introducers.length) return;
-      const lane: Lane = { introducer: opts.introducers[lanes.length]!, tries: 0, done: false, sentAt: new Map() };
-      lanes.push(lane);
-      send(lane);
-    };
+  run(): Promise<PunchRequestResult> {
+    return new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      const { dht, opts } = this;
+      this.deadline = setTimeout(() => this.finish(new SignalTimeoutError(this.timeoutMs, this.attempts)), this.timeoutMs);
+      dht.stopSignal.addEventListener('abort', this.onAbort, { once: true });
+      opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+      if (opts.signal?.aborted) return this.onAbort();
+      if (opts.introducers.length === 0) return this.finish(new SignalUnreachableError([]));
+      this.startNext();
+    });
+  }
 
-    const giveUp = (lane: Lane, outcome: IntroducerOutcome, detail: string): void => {
-      if (settled || lane.done) return;
-      lane.done = true;
-      clearTimeout(lane.timer);
-      attempts.push({ introducer: lane.introducer, outcome, detail });
-      // The newest lane failing starts the next at once; an older one already did (by hedging).
-      if (lane === lanes.at(-1)) startNext();
-      if (lanes.every((l) => l.done)) finish(rejection ?? new SignalUnreachableError(attempts));
-    };
+  private readonly onAbort = (): void => this.finish(this.dht.stopped ? new DhtStoppedError('requestPunch') : new Error('punch request aborted'));
 
-    const send = (lane: Lane): void => {
-      lane.tries++;
-      const n = transmissions++;
-      const sentAt = performance.now();
-      lane.sentAt.set(n, sentAt);
-      sent.push(
-        sendQuery(rpc, lane.introducer, SIGNAL_QUERY.request, { m, n }, (err, res) => {
-          if (settled) return;
-          // Under loss an earlier transmission's query can be answered by a
-          // later one's forward; the introducer says which (only among this
-          // lane's transmissions is it believed), so the time is the path's.
-          const echoed = res?.r?.n;
-          const from = typeof echoed === 'number' ? lane.sentAt.get(echoed) : undefined;
-          const rttMs = performance.now() - (from ?? sentAt);
-          const raw = !err ? res?.r?.m : undefined;
-          if (Buffer.isBuffer(raw)) {
-            const answer = verifyAnswer(raw);
-            if (typeof answer === 'string') return giveUp(lane, 'bad-answer', answer);
-            // Any lane's valid answer wins, even one given up on: the bytes are signed.
-            return finish({ answer, introducer: lane.introducer, rttMs, attempts });
-          }
-          const krpcError = krpcErrorOf(err, res);
-          // Timeouts and cancellations are the retransmission timer's business.
-          if (!krpcError) return;
-          if (isListenerVerdict(krpcError.code)) {
-            const reason = REJECT_REASON_BY_CODE.get(krpcError.code) ?? 'refused';
-            rejection ??= new SignalRejectedError(reason, krpcError.text, lane.introducer);
-            return giveUp(lane, 'error', `listener refused: ${reason} (${krpcError.text})`);
-          }
-          giveUp(lane, outcomeOf(krpcError.code), `${krpcError.code} ${krpcError.text}`);
-        }),
-      );
-      lane.timer = setTimeout(() => {
-        if (settled || lane.done) return;
-        // Silence so far: hedge with the next introducer while this one keeps
-        // getting retransmissions. Safe because every lane carries the same
-        // request, which the listener answers once.
-        if (lane.tries === 1 && lane === lanes.at(-1)) startNext();
-        if (lane.tries < attemptsPerIntroducer) send(lane);
-        else giveUp(lane, 'no-response', `${lane.tries} sends, ${retryMs} ms apart`);
-      }, retryMs);
-    };
+  private finish(result: PunchRequestResult | Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    for (const lane of this.lanes) clearTimeout(lane.timer);
+    clearTimeout(this.deadline);
+    this.dht.stopSignal.removeEventListener('abort', this.onAbort);
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    for (const q of this.sent) q.cancel();
+    if (result instanceof Error) this.reject(result);
+    else this.resolve(result);
+  }
 
-    const verifyAnswer = (raw: Buffer): PunchAnswer | string => {
-      try {
-        const msg = openSignal(raw);
-        if (msg === null) return 'answer signature does not verify';
-        if (msg.kind !== 'answer') return `expected an answer, got a ${msg.kind}`;
-        if (!Buffer.from(msg.senderKey).equals(Buffer.from(opts.target))) return 'answer is signed by another key than the one dialed';
-        if (!Buffer.from(msg.targetKey).equals(Buffer.from(identity.publicKey))) return 'answer is addressed to another key';
-        if (!Buffer.from(msg.replyTo).equals(Buffer.from(nonce))) return 'answer is for another request';
-        if (Math.abs(Date.now() - msg.issuedAtMs) > freshnessMs) return 'answer is stale';
-        return { listenerKey: msg.senderKey, offer: decodeOffer(msg.offerBytes), issuedAtMs: msg.issuedAtMs, session: msg.session, refused: msg.refused };
-      } catch (err) {
-        if (err instanceof SignalDecodeError) return `malformed answer: ${err.message}`;
-        throw err;
-      }
-    };
+  private startNext(): void {
+    const { lanes, opts } = this;
+    if (this.settled || lanes.length >= opts.introducers.length) return;
+    const lane: Lane = { introducer: opts.introducers[lanes.length]!, tries: 0, done: false, sentAt: new Map() };
+    lanes.push(lane);
+    this.send(lane);
+  }
 
-    if (opts.introducers.length === 0) return finish(new SignalUnreachableError([]));
-    startNext();
-  });
+  private giveUp(lane: Lane, outcome: IntroducerOutcome, detail: string): void {
+    if (this.settled || lane.done) return;
+    lane.done = true;
+    clearTimeout(lane.timer);
+    this.attempts.push({ introducer: lane.introducer, outcome, detail });
+    // The newest lane failing starts the next at once; an older one already did (by hedging).
+    if (lane === this.lanes.at(-1)) this.startNext();
+    if (this.lanes.every((l) => l.done)) this.finish(this.rejection ?? new SignalUnreachableError(this.attempts));
+  }
+
+  private send(lane: Lane): void {
+    lane.tries++;
+    const n = this.transmissions++;
+    const sentAt = performance.now();
+    lane.sentAt.set(n, sentAt);
+    this.sent.push(sendQuery(this.rpc, lane.introducer, SIGNAL_QUERY.request, { m: this.m, n }, (err, res) => this.onReply(lane, sentAt, err, res)));
+    lane.timer = setTimeout(() => this.onSilence(lane), this.retryMs);
+  }
+
+  private onReply(lane: Lane, sentAt: number, err: KrpcError | null, res: KrpcMessage | null): void {
+    if (this.settled) return;
+    // Under loss an earlier transmission's query can be answered by a
+    // later one's forward; the introducer says which (only among this
+    // lane's transmissions is it believed), so the time is the path's.
+    const echoed = res?.r?.n;
+    const from = typeof echoed === 'number' ? lane.sentAt.get(echoed) : undefined;
+    const rttMs = performance.now() - (from ?? sentAt);
+    const raw = !err ? res?.r?.m : undefined;
+    if (Buffer.isBuffer(raw)) {
+      const answer = this.verifyAnswer(raw);
+      if (typeof answer === 'string') return this.giveUp(lane, 'bad-answer', answer);
+      // Any lane's valid answer wins, even one given up on: the bytes are signed.
+      return this.finish({ answer, introducer: lane.introducer, rttMs, attempts: this.attempts });
+    }
+    const krpcError = krpcErrorOf(err, res);
+    // Timeouts and cancellations are the retransmission timer's business.
+    if (!krpcError) return;
+    if (isListenerVerdict(krpcError.code)) {
+      const reason = REJECT_REASON_BY_CODE.get(krpcError.code) ?? 'refused';
+      this.rejection ??= new SignalRejectedError(reason, krpcError.text, lane.introducer);
+      return this.giveUp(lane, 'error', `listener refused: ${reason} (${krpcError.text})`);
+    }
+    this.giveUp(lane, outcomeOf(krpcError.code), `${krpcError.code} ${krpcError.text}`);
+  }
+
+  private onSilence(lane: Lane): void {
+    if (this.settled || lane.done) return;
+    // Silence so far: hedge with the next introducer while this one keeps
+    // getting retransmissions. Safe because every lane carries the same
+    // request, which the listener answers once.
+    if (lane.tries === 1 && lane === this.lanes.at(-1)) this.startNext();
+    if (lane.tries < this.attemptsPerIntroducer) this.send(lane);
+    else this.giveUp(lane, 'no-response', `${lane.tries} sends, ${this.retryMs} ms apart`);
+  }
+
+  private verifyAnswer(raw: Buffer): PunchAnswer | string {
+    try {
+      const msg = openSignal(raw);
+      if (msg === null) return 'answer signature does not verify';
+      if (msg.kind !== 'answer') return `expected an answer, got a ${msg.kind}`;
+      if (!Buffer.from(msg.senderKey).equals(Buffer.from(this.opts.target))) return 'answer is signed by another key than the one dialed';
+      if (!Buffer.from(msg.targetKey).equals(Buffer.from(this.identity.publicKey))) return 'answer is addressed to another key';
+      if (!Buffer.from(msg.replyTo).equals(Buffer.from(this.nonce))) return 'answer is for another request';
+      if (Math.abs(Date.now() - msg.issuedAtMs) > this.freshnessMs) return 'answer is stale';
+      return { listenerKey: msg.senderKey, offer: decodeOffer(msg.offerBytes), issuedAtMs: msg.issuedAtMs, session: msg.session, refused: msg.refused };
+    } catch (err) {
+      if (err instanceof SignalDecodeError) return `malformed answer: ${err.message}`;
+      throw err;
+    }
+  }
 }
 
 /** One introducer being tried: retransmissions go on until it answers, refuses, or runs out of tries. */
