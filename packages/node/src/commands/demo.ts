@@ -136,7 +136,9 @@ function reportDial(pubkey: string, s: { path: string; method: string; candidate
   const t = s.timings;
   const r = (x: number | undefined) => `${Math.round(x ?? NaN)} ms`;
   say(`dialer: dialed ${pubkey.slice(0, 16)}... -> ${s.path} connection to ${s.candidate} (${s.method})`);
-  say(`dialer: lookup ${r(t.lookupMs)} (NAT profile ${r(t.profileMs)} alongside), signaling with the Noise handshake ${r(t.signalMs)}, punch ${r(t.punchMs)}, stream open ${r(t.openMs)}: connected in ${r(t.totalMs)}`);
+  // Lookup and profile run beside signaling; a lookup of 0 ms means the first request found the listener without the record.
+  const lookup = t.lookupMs ? `lookup ${r(t.lookupMs)}` : 'record not needed (the first request found the listener through a bootstrap introducer)';
+  say(`dialer: ${lookup}, NAT profile ${r(t.profileMs)} alongside, signaling with the Noise handshake ${r(t.signalMs)}, punch ${r(t.punchMs)}, stream open ${r(t.openMs)}: connected in ${r(t.totalMs)}`);
   say(`dialer: ${bytes} bytes sent and echoed back intact (SHA-256 equal); the dial process ran ${Math.round(wallMs)} ms in all`);
 }
 
