@@ -5,6 +5,12 @@
 // from a peer to the public hosts (DHT nodes, introducers, reflectors) vary
 // apart, so that one layout cannot flatter the design.
 //
+// Each geometry is measured twice: as dials go by default (the first request
+// through a bootstrap introducer, beside the lookup) and with
+// `--first-introducers none` (wait for the record, then signal through the
+// introducers it names: what a dial costs when no early introducer holds the
+// listener).
+//
 // Usage (root): pnpm build && node bench/dial-phases.mjs [--dials 20] [--one-way 25] [--public 12.5,25,50]
 import { DialLab } from '../lab/dist/dial-lab.js';
 import { labUnavailable } from '../lab/dist/lab.js';
@@ -32,11 +38,13 @@ const q = (xs, p) => {
 // lookup and the profile beside it (the profile is a TCP exchange with a
 // reflector, which can only answer once its handshake completed: 2 round
 // trips; it matters only when it is slower than signaling).
-function minimum(rttPublic, rttPeers) {
-  const signal = 2 * rttPublic; // dialer -> introducer -> listener -> introducer -> dialer, Noise IK inside
+function minimum(rttPublic, rttPeers, recordFirst) {
+  const lookup = recordFirst ? rttPublic : 0; // one get to a storer of the record
+  // dialer -> introducer -> listener -> introducer -> dialer, Noise IK inside (after the lookup when waiting for the record)
+  const signal = lookup + 2 * rttPublic;
   const punch = rttPeers; // SYN across, SYN-ACK back
   const total = Math.max(signal, 2 * rttPublic) + punch;
-  return { lookupMs: 0, profileMs: 2 * rttPublic, signalMs: signal, punchMs: punch, openMs: 0, totalMs: total, firstByteMs: total + rttPeers };
+  return { lookupMs: lookup, profileMs: 2 * rttPublic, signalMs: signal, punchMs: punch, openMs: 0, totalMs: total, firstByteMs: total + rttPeers };
 }
 
 const lab = new DialLab((s) => console.error(s));
@@ -50,22 +58,25 @@ try {
   for (const publicOneWay of publics) {
     await lab.impair(['pp1', 'pp2'], oneWay, 0, { publicOneWayMs: publicOneWay });
     const { publicKey } = await lab.startListener('pp2');
-    const rows = [];
-    for (let i = 0; i < dials; i++) {
-      const r = await lab.dial('pp1', publicKey, 1024);
-      if (r.ok && r.stats) rows.push({ ...r.stats.timings, firstByteMs: r.stats.firstByteMs });
-      else console.error(`dial ${i} failed: ${r.error}`);
+    for (const mode of ['early request', 'record first']) {
+      const extra = mode === 'record first' ? ['--first-introducers', 'none'] : [];
+      const rows = [];
+      for (let i = 0; i < dials; i++) {
+        const r = await lab.dial('pp1', publicKey, 1024, 120_000, extra);
+        if (r.ok && r.stats) rows.push({ ...r.stats.timings, firstByteMs: r.stats.firstByteMs });
+        else console.error(`dial ${i} failed: ${r.error}`);
+      }
+      tables.push({ publicOneWay, mode, rows });
     }
     await lab.stopListeners();
-    tables.push({ publicOneWay, rows });
   }
 } finally {
   await lab.tearDown();
 }
 
-for (const { publicOneWay, rows } of tables) {
-  const min = minimum(2 * publicOneWay, 2 * oneWay);
-  console.log(`\nbench/dial-phases: ${rows.length}/${dials} dials pp -> pp through two Linux NATs, ${oneWay} ms one-way between peers, ${publicOneWay} ms from a peer to the public hosts, node ${process.version}`);
+for (const { publicOneWay, mode, rows } of tables) {
+  const min = minimum(2 * publicOneWay, 2 * oneWay, mode === 'record first');
+  console.log(`\nbench/dial-phases (${mode}): ${rows.length}/${dials} dials pp -> pp through two Linux NATs, ${oneWay} ms one-way between peers, ${publicOneWay} ms from a peer to the public hosts, node ${process.version}`);
   console.log('| phase | median ms | p95 ms | physical minimum ms | median / minimum |');
   console.log('|---|---|---|---|---|');
   for (const k of ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'openMs', 'totalMs', 'firstByteMs']) {

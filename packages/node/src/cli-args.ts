@@ -35,3 +35,13 @@ export function parsePositiveInt(text: string, what: string): number {
   }
   return n;
 }
+
+/** A HOST:PORT list option that may also be `none` (an empty list). */
+export function parseHostPortsOrNone(text: string, what: string): HostPort[] {
+  if (text.trim() === 'none') return [];
+  try {
+    return parseHostPortList(text);
+  } catch (err) {
+    throw new CliError(`bad ${what}: ${(err as Error).message}`, ExitCode.usage);
+  }
+}

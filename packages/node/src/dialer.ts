@@ -48,6 +48,12 @@ export interface DialOptions {
    * stream with a StreamOpenError instead.
    */
   waitForPeer?: boolean;
+  /**
+   * Where the first request goes before the record is known: default the
+   * node's introducers (its bootstrap nodes). An empty list waits for the
+   * record and signals through the introducers it names.
+   */
+  firstIntroducers?: HostPort[];
 }
 
 /**
@@ -126,7 +132,7 @@ class DialRun {
   private async firstAnswer(): Promise<Signaled> {
     const { ctx, publicKey } = this;
     this.offer = ctx.offers.recent(this.localPort)?.offer ?? ctx.offers.provisional(this.localPort);
-    this.introducers = ctx.earlyIntroducers;
+    this.introducers = this.opts.firstIntroducers ?? ctx.earlyIntroducers;
     const early = this.introducers.length > 0 ? await signal(ctx, publicKey, this.introducers, this.offer).catch(unlessFinal) : undefined;
     if (early) return early;
     const record = await this.lookup;

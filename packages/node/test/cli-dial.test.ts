@@ -86,6 +86,27 @@ describe('listen --echo and dial', () => {
     }
   });
 
+  it('reaches the listener through the early first request (no record needed), and through the record with --first-introducers none', async () => {
+    const { key, child } = await startListener();
+    try {
+      const early = await dial([key, '--json'], Buffer.from('early'));
+      expect(early.code, early.err).toBe(0);
+      expect(early.out.toString()).toBe('early');
+      // The first request went to the bootstrap nodes, which are the listener's introducers: the record was never waited for.
+      expect(JSON.parse(early.err.split('\n').find((l) => l.startsWith('{'))!).timings.lookupMs).toBe(0);
+      const viaRecord = await dial([key, '--json', '--first-introducers', 'none'], Buffer.from('via the record'));
+      expect(viaRecord.code, viaRecord.err).toBe(0);
+      expect(viaRecord.out.toString()).toBe('via the record');
+      expect(viaRecord.err).toMatch(/^signal: record found \(seq \d+\); signaling through /m);
+      expect(JSON.parse(viaRecord.err.split('\n').find((l) => l.startsWith('{'))!).timings.lookupMs).toBeGreaterThan(0);
+      const bad = await dial([key, '--first-introducers', 'nonsense'], Buffer.alloc(0));
+      expect(bad.code).toBe(ExitCode.usage);
+      expect(bad.err).toMatch(/bad --first-introducers/);
+    } finally {
+      expect(await child.stop()).toBe(0);
+    }
+  });
+
   it('a dialer outside --allow is refused with exit 8, and the listener keeps serving', async () => {
     const allowed = await keygen('allowed');
     const stranger = await keygen('stranger');

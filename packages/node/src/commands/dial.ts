@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { generateIdentity } from '@p2p-node/dht-signal';
-import { resolveBootstrap } from '../cli-args.js';
+import { parseHostPortsOrNone, resolveBootstrap } from '../cli-args.js';
 import { parsePublicKey, readKeyFile, toHex } from '../key-file.js';
 import { createCliPeer, logErr } from '../cli-peer.js';
 import { StreamOpenError } from '../keyed-stream.js';
@@ -12,6 +12,7 @@ interface DialOptions {
   host: string;
   json: boolean;
   queryTimeout?: string;
+  firstIntroducers?: string;
 }
 
 export function registerDial(program: Command): void {
@@ -24,20 +25,22 @@ export function registerDial(program: Command): void {
     .option('--host <ip>', 'address to bind the DHT node (UDP)', '0.0.0.0')
     .option('--json', 'print one JSON stats object on stderr at the end', false)
     .option('--query-timeout <ms>', 'DHT query timeout')
+    .option('--first-introducers <list>', 'where the first request goes before the record is known, HOST:PORT,... or none to wait for the record (default: the bootstrap nodes)')
     .addHelpText(
       'after',
-      '\nEOF on stdin half-closes the stream; the peer closing ends the process.\nExit codes: 0 clean close, 3 not found, 6 punch failed, 7 wrong key, 8 refused by the listener, 9 signaling failed.',
+      '\nEOF on stdin half-closes the stream; the peer closing ends the process.\nExit codes: 0 clean close, 3 not found, 4 invalid record, 5 expired record, 6 punch failed, 7 wrong key, 8 refused by the listener, 9 signaling failed.',
     )
     .action(async (pubkey: string, opts: DialOptions) => {
       const target = parsePublicKey(pubkey);
       // Fail on a bad bootstrap list before reading keys or binding sockets.
       resolveBootstrap(opts.bootstrap, { required: true });
+      const firstIntroducers = opts.firstIntroducers === undefined ? undefined : parseHostPortsOrNone(opts.firstIntroducers, '--first-introducers');
       const identity = opts.key ? await readKeyFile(opts.key) : generateIdentity();
       const log = logErr;
       const t0 = performance.now();
       const node = await createCliPeer(identity, opts);
       try {
-        const stream = await node.dial(target);
+        const stream = await node.dial(target, firstIntroducers ? { firstIntroducers } : {});
         const connectedAt = performance.now();
         const i = stream.info;
         log(`connected: ${toHex(target)} via ${i.candidate} (${i.path}, ${i.method}) in ${Math.round(performance.now() - t0)} ms`);
