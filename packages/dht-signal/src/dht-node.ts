@@ -148,7 +148,14 @@ export class DhtNode {
   /** Our address as at least two distinct peers see it (KRPC extension); ObservedAddressError otherwise. */
   observedAddress(opts?: ObservedAddressOptions): Promise<HostPort> {
     if (this.stopped) return Promise.reject(new DhtStoppedError('observedAddress'));
-    return queryObservedAddress(this.dht._rpc, { waitForPeersMs: this.queryTimeoutMs, ...opts });
+    // Without this, a query running at stop() would end later as 'no-peers', blaming the network for our own stop.
+    return new Promise((resolve, reject) => {
+      const onStop = (): void => reject(new DhtStoppedError('observedAddress'));
+      this.stopSignal.addEventListener('abort', onStop, { once: true });
+      queryObservedAddress(this.dht._rpc, { waitForPeersMs: this.queryTimeoutMs, ...opts })
+        .then(resolve, reject)
+        .finally(() => this.stopSignal.removeEventListener('abort', onStop));
+    });
   }
 
   get stopped(): boolean {

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DhtNode } from '../src/dht-node.js';
-import { ObservedAddressError } from '../src/errors.js';
+import { DhtStoppedError, ObservedAddressError } from '../src/errors.js';
 import { compactAddress } from '../src/observed-address.js';
 import { LOOPBACK, TEST_QUERY_TIMEOUT_MS, startSwarm, stopAll } from './swarm.js';
 
@@ -131,6 +131,16 @@ describe('observed address (KRPC extension)', () => {
     const b = await start([a]);
     await expect(b.observedAddress()).rejects.toBeInstanceOf(ObservedAddressError);
     await expect(b.observedAddress()).rejects.toMatchObject({ reason: 'no-peers' });
+  });
+
+  it('fails with DhtStoppedError when the node stops while it runs, and on a stopped node', async () => {
+    const a = await start();
+    // One peer: the query waits for a second one to turn up, so it is still running at stop().
+    const b = await start([a]);
+    const running = b.observedAddress().catch((e: unknown) => e);
+    await b.stop();
+    expect(await running).toBeInstanceOf(DhtStoppedError);
+    await expect(b.observedAddress()).rejects.toBeInstanceOf(DhtStoppedError);
   });
 
   it('does not believe a liar that no second peer confirms', async () => {

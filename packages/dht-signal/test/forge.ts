@@ -32,6 +32,23 @@ export async function startMaliciousStorer(nodeId: Buffer, bootstrap: HostPort[]
   };
 }
 
+/**
+ * A real bittorrent-dht node without `verify`: it hands out write tokens
+ * like any storer, then refuses every mutable put (KRPC error 400).
+ */
+export async function startRefusingStorer(bootstrap: HostPort[]): Promise<{ address: HostPort; stop(): Promise<void> }> {
+  const dht = new DHT({ bootstrap, timeout: TEST_QUERY_TIMEOUT_MS, host: false });
+  dht.on('error', () => {});
+  dht.on('warning', () => {});
+  const ready = new Promise<void>((r) => dht.once('ready', () => r()));
+  await new Promise<void>((r) => dht.listen(0, LOOPBACK, () => r()));
+  await ready;
+  return {
+    address: { host: LOOPBACK, port: dht.address().port },
+    stop: () => new Promise<void>((r) => dht.destroy(() => r())),
+  };
+}
+
 /** Node id at distance `delta` from the target, so several storers can sit next to it. */
 export function idNear(target: Buffer, delta: number): Buffer {
   const id = Buffer.from(target);

@@ -4,7 +4,7 @@ import { DhtNode } from '../src/dht-node.js';
 import { DhtStoppedError, RecordPublishError, RecordExpiredError, RecordInvalidError, RecordNotFoundError, RecordTooLargeError } from '../src/errors.js';
 import { generateIdentity, type Identity } from '../src/identity.js';
 import { type RecordContent, RecordPublisher, RecordResolver } from '../src/records.js';
-import { idNear, putDirect, recordBytes, signedItem, startMaliciousStorer, targetOf } from './forge.js';
+import { idNear, putDirect, recordBytes, signedItem, startMaliciousStorer, startRefusingStorer, targetOf } from './forge.js';
 import { farthestFrom, LOOPBACK, startSwarm, stopAll, TEST_QUERY_TIMEOUT_MS } from './swarm.js';
 import { verify } from '../src/identity.js';
 import { RECORD_SALT } from '../src/record-codec.js';
@@ -153,6 +153,22 @@ describe(`records in a ${SWARM_SIZE}-node DHT on 127.0.0.1`, () => {
       expect(err).toMatchObject({ reason: 'no-nodes' });
     } finally {
       await lonely.stop();
+    }
+  });
+
+  it('publishing where every storer refuses the put fails with all-refused', async () => {
+    const first = await startRefusingStorer([]);
+    const second = await startRefusingStorer([first.address]);
+    const publisher = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [first.address, second.address], queryTimeoutMs: TEST_QUERY_TIMEOUT_MS });
+    try {
+      const err = await new RecordPublisher(publisher, generateIdentity()).publish(content(1)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RecordPublishError);
+      expect(err).toMatchObject({ reason: 'all-refused' });
+      // Both gave a token (so they were storers) and both refused.
+      expect((err as Error).message).toMatch(/none of 2 storers accepted seq \d+/);
+    } finally {
+      await publisher.stop();
+      await Promise.all([first.stop(), second.stop()]);
     }
   });
 

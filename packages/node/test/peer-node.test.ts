@@ -110,6 +110,18 @@ describe('PeerNode on loopback', () => {
     }
   });
 
+  it('fails with lookup-failed when the node is closed while the lookup runs', async () => {
+    const dialer = await PeerNode.create({ identity: generateIdentity(), bootstrap, host: '127.0.0.1', queryTimeoutMs: 300, warmUp: false });
+    const dialing = dialer.dial(generateIdentity().publicKey).catch((e: unknown) => e);
+    // Closing stops the DHT node: the early signaling flight fails (and is passed over, as
+    // for any key no introducer holds), then the lookup it falls back on ends unfinished.
+    await dialer.close();
+    const err = await dialing;
+    expect(err).toBeInstanceOf(DialError);
+    expect((err as DialError).failure).toBe('lookup-failed');
+    expect((err as Error).message).toMatch(/^lookup failed: lookup aborted: the DHT node was stopped$/);
+  });
+
   it('refuses a listener whose record and signaling name a key that the TCP endpoint cannot prove (exit code: wrong key)', async () => {
     const namedId = generateIdentity();
     const named = await node(namedId);
