@@ -7,7 +7,7 @@
  * 100 MiB echo per cell (about 5 min in each 5%-loss cell). The failure exits
  * run on their own (`--failures only`): one test per exit code. The pairings
  * beyond pp-pp and pp-rst (RST x RST, sequential and random on either side)
- * run LAB_DIAL_MORE_TRIALS (default 5) dials per cell, 1 MiB each.
+ * run LAB_DIAL_MORE_TRIALS (default 3) dials per cell, 1 MiB each.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { labAvailability, root } from './availability.js';
 
 const trials = Number(process.env.LAB_DIAL_TRIALS ?? 20);
 /** Dials per cell for the pairings beyond pp-pp and pp-rst (LAB_DIAL_MORE_TRIALS). */
-const moreTrials = Number(process.env.LAB_DIAL_MORE_TRIALS ?? 5);
+const moreTrials = Number(process.env.LAB_DIAL_MORE_TRIALS ?? 3);
 const { why, buildError } = labAvailability('DIAL LAB TESTS');
 
 describe('p2p-node dial through real NATs', () => {
