@@ -8,7 +8,7 @@
 // Usage: pnpm build && node bench/dht-lookup.mjs [--sizes 100,500,1000] [--procs 4] [--lookups 20]
 import { fork } from 'node:child_process';
 import dgram from 'node:dgram';
-import { DhtNode, RecordResolver, RECORD_SALT, mutableTarget } from '../packages/dht-signal/dist/index.js';
+import { DhtNode, RecordResolver, RECORD_SALT, mutableTarget } from '@p2p-node/dht-signal';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);

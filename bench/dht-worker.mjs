@@ -1,6 +1,6 @@
 // One process of the benchmark's DHT: starts a share of the nodes on
 // 127.0.0.1 and publishes records on request. Driven over IPC by dht-lookup.mjs.
-import { DhtNode, RecordPublisher, generateIdentity } from '../packages/dht-signal/dist/index.js';
+import { DhtNode, RecordPublisher, generateIdentity } from '@p2p-node/dht-signal';
 
 const HOST = '127.0.0.1';
 const nodes = [];

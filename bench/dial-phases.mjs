@@ -12,8 +12,8 @@
 // listener).
 //
 // Usage (root): pnpm build && node bench/dial-phases.mjs [--dials 20] [--one-way 25] [--public 12.5,25,50]
-import { DialLab } from '../lab/dist/dial-lab.js';
-import { labUnavailable } from '../lab/dist/lab.js';
+import { DialLab } from '@p2p-node/lab/dial-lab';
+import { labUnavailable } from '@p2p-node/lab/lab';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -2,7 +2,7 @@
 // nodes on the lab's public hosts, an echo server behind a NAT, and one fresh
 // dialer process per dial, each in its host's namespace.
 import { fileURLToPath } from 'node:url';
-import { spawnInNs, stopProcess, waitForLine } from '../lab/dist/procs.js';
+import { spawnInNs, stopProcess, waitForLine } from '@p2p-node/lab/procs';
 
 const PEER = fileURLToPath(new URL('./hyperdht-peer.mjs', import.meta.url));
 export const HYPERDHT_PORT = 49737;

@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChildCli, CLI_PATH } from '../packages/node/dist/child-cli.js';
+import { ChildCli, CLI_PATH } from '@p2p-node/node/child-cli';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -123,12 +123,12 @@ async function loopback() {
 }
 
 async function lab() {
-  const { labUnavailable } = await import('../lab/dist/lab.js');
+  const { labUnavailable } = await import('@p2p-node/lab/lab');
   const why = labUnavailable();
   if (why) return { label: 'lab pp->pp', failed: true, why };
-  const { DialLab } = await import('../lab/dist/dial-lab.js');
-  const { spawnInNs, waitForLine } = await import('../lab/dist/procs.js');
-  const { nsExec } = await import('../lab/dist/sh.js');
+  const { DialLab } = await import('@p2p-node/lab/dial-lab');
+  const { spawnInNs, waitForLine } = await import('@p2p-node/lab/procs');
+  const { nsExec } = await import('@p2p-node/lab/sh');
   const dl = new DialLab((s) => console.error(s));
   process.once('SIGINT', () => void dl.tearDown().then(() => process.exit(130)));
   try {

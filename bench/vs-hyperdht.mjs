@@ -20,9 +20,9 @@
 // Usage (root): pnpm install && pnpm build &&
 //   node bench/vs-hyperdht.mjs [--dials 20] [--pairs pp-pp,pp-rst] [--geometries none,even,far] [--hyper-nodes 3] [--hyper-ready] [--json]
 // --json prints one JSON object on stdout instead of the table (progress stays on stderr).
-import { DialLab } from '../lab/dist/dial-lab.js';
-import { labUnavailable } from '../lab/dist/lab.js';
-import { median, percentile } from '../lab/dist/stats.js';
+import { DialLab } from '@p2p-node/lab/dial-lab';
+import { labUnavailable } from '@p2p-node/lab/lab';
+import { median, percentile } from '@p2p-node/lab/stats';
 import { hyperDial, startHyperBootstrap, startHyperServer } from './hyperdht-lab.mjs';
 
 const PAIRS = {
