@@ -75,7 +75,9 @@ export class DialLab {
    * `publicOneWayMs` says otherwise: the public hosts make up the difference
    * (and two public hosts are twice that apart).
    */
-  async impair(nats: string[], oneWayMs: number, loss: number, opts: { publicOneWayMs?: number } = {}): Promise<void> {
+  async impair(where: string[], oneWayMs: number, loss: number, opts: { publicOneWayMs?: number } = {}): Promise<void> {
+    // Hosts are named `nat` or `nat#2`: the delay sits on their NAT boxes.
+    const nats = where.map((w) => w.split('#')[0]!);
     const passes = nats.length;
     // No peers named (a reset before another section): no delay anywhere.
     const natPassMs = passes > 0 ? oneWayMs / passes : 0;
@@ -96,9 +98,14 @@ export class DialLab {
     flushConntrack(box);
   }
 
-  /** The first host behind NAT `where`, or the public host of that name (refl1, refl2: no NAT in front). */
+  /**
+   * The host behind NAT `where` (the first, or the one `where` names as
+   * `nat#2`), or the public host of that name (refl1, refl2: no NAT in front).
+   */
   host(where: string, index = 1): { name: string; ns: string } {
-    const h = this.topo.nats.get(where)?.hosts[index - 1] ?? this.topo.reflectors.find((r) => r.name === where);
+    const [nat, hash] = where.split('#');
+    if (hash !== undefined) index = Number(hash);
+    const h = this.topo.nats.get(nat!)?.hosts[index - 1] ?? this.topo.reflectors.find((r) => r.name === where);
     if (!h) throw new Error(`no host ${index} behind ${where}`);
     return h;
   }

@@ -30,6 +30,8 @@ const PAIRS: Pair[] = [
   { id: 'seq-pp', label: 'sequential -> port-preserving', dialer: 'seq1', listener: 'pp2' },
   { id: 'pp-rand', label: 'port-preserving -> random', dialer: 'pp1', listener: 'rand1' },
   { id: 'rand-pp', label: 'random -> port-preserving', dialer: 'rand1', listener: 'pp2' },
+  // Two hosts behind one hairpinning NAT: LAN candidates win (the delay sits on the NAT box, which a LAN path does not cross).
+  { id: 'same-nat', label: 'both behind one NAT (hairpin box)', dialer: 'hp#2', listener: 'hp' },
 ];
 const DEFAULT_PAIRS = 'pp-pp,pp-rst';
 const CONDITIONS = [
@@ -80,8 +82,15 @@ async function main(): Promise<number> {
   const cells: DialCell[] = [];
   let failures: FailureRow[] = [];
   try {
-    const nats = [...new Set([...pairs.flatMap((p) => [p.dialer, p.listener]), ...(failuresArg === 'off' ? [] : FAILURE_NATS.map((n) => n.name))])];
-    await lab.setUp(nats.map((name) => ({ name, kind: name.replace(/\d+$/, '') as NatKind, hosts: 1 })));
+    const wanted = [...pairs.flatMap((p) => [p.dialer, p.listener]), ...(failuresArg === 'off' ? [] : FAILURE_NATS.map((n) => n.name))];
+    // `hp#2` is the second host behind box `hp`: a box gets as many hosts as its highest index.
+    const hosts = new Map<string, number>();
+    for (const w of wanted) {
+      const [name, index] = w.split('#');
+      hosts.set(name!, Math.max(hosts.get(name!) ?? 1, Number(index ?? 1)));
+    }
+    const kindOf = (name: string) => (name === 'hp' ? 'hairpin' : name.replace(/\d+$/, '')) as NatKind;
+    await lab.setUp([...hosts].map(([name, n]) => ({ name, kind: kindOf(name), hosts: n })));
     if (pairs.length) await dialTable(lab, pairs, cells, { trials, bytes, bigBytes, bigOn });
     if (failuresArg !== 'off') failures = await failureTable(lab);
   } finally {

@@ -6,7 +6,8 @@
  * LAB_DIAL_TRIALS (default 20) dials per cell, each echoing 1 MiB, then one
  * 100 MiB echo per cell (about 5 min in each 5%-loss cell). The failure exits
  * run on their own (`--failures only`): one test per exit code. The pairings
- * beyond pp-pp and pp-rst (RST x RST, sequential and random on either side)
+ * beyond pp-pp and pp-rst (RST x RST, sequential and random on either side,
+ * two hosts behind one hairpinning NAT)
  * run LAB_DIAL_MORE_TRIALS (default 3) dials per cell, 1 MiB each.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -77,7 +78,7 @@ describe('p2p-node dial through real NATs', () => {
   describe.skipIf(why !== null)(`the other NAT pairings the README claims, ${moreTrials} dials per cell`, () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
-    const pairs = ['rst-rst', 'pp-seq', 'seq-pp', 'pp-rand', 'rand-pp'];
+    const pairs = ['rst-rst', 'pp-seq', 'seq-pp', 'pp-rand', 'rand-pp', 'same-nat'];
 
     beforeAll(async () => {
       if (buildError) return;
