@@ -2,4 +2,4 @@ export { PeerNode, type PeerNodeOptions, type PeerStream, type ConnectionInfo, t
 export { StreamOpenError } from './keyed-stream.js';
 export { P2pNodeError } from '@p2p-node/protos';
 export { DialError, type DialFailure } from './peer-errors.js';
-export { secureStream, WrongKeyError, HandshakeError, type SecureStream, type SecureOptions } from './secure-stream.js';
+export type { SecureStream } from './secure-stream.js';

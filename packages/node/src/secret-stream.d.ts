@@ -2,21 +2,12 @@
 declare module '@hyperswarm/secret-stream' {
   import type { Duplex as NodeDuplex } from 'node:stream';
   import { EventEmitter } from 'node:events';
-  interface KeyPair {
-    publicKey: Buffer;
-    secretKey: Buffer;
-  }
   interface SecretStreamOptions {
-    keyPair?: KeyPair;
-    remotePublicKey?: Buffer;
-    pattern?: 'XX' | 'IK';
-    handshake?: unknown;
+    /** Keys of a Noise handshake already done elsewhere (ours: in signaling); no handshake on the stream. */
+    handshake?: { tx: Buffer; rx: Buffer; hash: Buffer; publicKey: Buffer; remotePublicKey: Buffer };
   }
   export default class SecretStream extends EventEmitter {
     constructor(isInitiator: boolean, rawStream: NodeDuplex, opts?: SecretStreamOptions);
-    readonly remotePublicKey: Buffer | null;
-    readonly publicKey: Buffer | null;
-    readonly handshakeHash: Buffer | null;
     /** A buffer of `len` bytes that write() then encrypts in place (no copy); valid until the next alloc. */
     alloc(len: number): Buffer;
     write(data: Buffer): boolean;
@@ -24,8 +15,6 @@ declare module '@hyperswarm/secret-stream' {
     destroy(err?: Error): void;
     pause(): this;
     resume(): this;
-    setTimeout(ms: number): void;
-    static keyPair(seed?: Buffer): KeyPair;
     /** The 32-byte id each end sends in its header: a hash of the handshake hash and the role. */
     static id(handshakeHash: Buffer, isInitiator: boolean): Buffer;
   }

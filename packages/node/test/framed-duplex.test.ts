@@ -3,30 +3,15 @@
 // way `p2p-node listen --echo` does, arrive intact and in order.
 import { describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { once } from 'node:events';
-import { generateIdentity } from '@p2p-node/dht-signal';
-import { secureStream } from '../src/secure-stream.js';
 import { MAX_FRAME } from '../src/framed-duplex.js';
-
-async function securePair() {
-  const srv = net.createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const accepted = once(srv, 'connection');
-  const client = net.connect({ port: (srv.address() as net.AddressInfo).port, host: '127.0.0.1' });
-  const [server] = (await accepted) as [net.Socket];
-  srv.close();
-  const a = generateIdentity();
-  const b = generateIdentity();
-  return Promise.all([secureStream(client, true, { identity: a, remotePublicKey: b.publicKey }), secureStream(server, false, { identity: b })]);
-}
+import { keyedPair } from './keyed-pair.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('framed duplex', () => {
   it('carries writes of 0, 1, MAX_FRAME-1, MAX_FRAME, MAX_FRAME+1 and several frames through an echo, in order', async () => {
-    const [dial, listen] = await securePair();
+    const { dial, listen } = await keyedPair();
     listen.pipe(listen);
     const sizes = [0, 1, MAX_FRAME - 1, MAX_FRAME, MAX_FRAME + 1, 5 * MAX_FRAME + 7, 3, 2 * MAX_FRAME];
     const parts = Array.from({ length: 6 }, () => sizes.map((n) => randomBytes(n))).flat();

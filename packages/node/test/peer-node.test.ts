@@ -7,8 +7,8 @@ import { DhtNode, generateIdentity, serveIntroducer, type HostPort, type Introdu
 import { startReflector, type Reflector } from '@p2p-node/punch';
 import net from 'node:net';
 import { PeerNode, type PeerStream } from '../src/peer-node.js';
-import { secureStream } from '../src/secure-stream.js';
-import { StreamOpenError } from '../src/keyed-stream.js';
+import { keyedStream, StreamOpenError } from '../src/keyed-stream.js';
+import { sessionKeys } from './keyed-pair.js';
 import { DialError } from '../src/peer-errors.js';
 
 const infra: { dht: DhtNode; reflector: Reflector; introducer: Introducer }[] = [];
@@ -129,9 +129,13 @@ describe('PeerNode on loopback', () => {
     // The endpoint in the named key's record and answers is taken over by a peer holding another key.
     const { offer } = await named.listen(() => undefined);
     await (named as unknown as { listener: { server: { close(): Promise<void> } } }).listener.server.close();
+    // It speaks the keyed stream, with the keys of a handshake it really answered, but for another dial.
+    const impostorKeys = sessionKeys(generateIdentity(), impostorId).listener;
+    let impostorConnections = 0;
     const impostor = net.createServer({ allowHalfOpen: true }, (sock) => {
+      impostorConnections++;
       sock.on('error', () => undefined);
-      secureStream(sock, false, { identity: impostorId }).catch(() => undefined);
+      keyedStream(sock, false, impostorKeys, 5000).catch(() => undefined);
     });
     await new Promise<void>((r) => impostor.listen(offer.localPort, '127.0.0.1', r));
     const dialer = await node();
@@ -147,6 +151,8 @@ describe('PeerNode on loopback', () => {
       const streamErr = await new Promise<Error>((resolve) => stream.once('error', resolve));
       expect(streamErr).toBeInstanceOf(StreamOpenError);
       expect(streamErr.message).toMatch(/did not prove it holds the session keys/);
+      // Both verdicts came from the impostor on the socket, not from a refused connection.
+      expect(impostorConnections).toBeGreaterThanOrEqual(2);
     } finally {
       impostor.close();
       await dialer.close();
