@@ -1,8 +1,9 @@
 /**
- * Bounds the handshakes a publicly reachable listener runs at once, per
- * source IP and in all. Anyone can open TCP connections to it; without a
- * bound, idle connections from one host would hold sockets (each up to the
- * handshake timeout) until the process runs out of them, and a global bound
+ * Bounds the connections a publicly reachable listener is still sizing up
+ * (waiting for their first frame, then for the stream to open), per source
+ * IP and in all. Anyone can open TCP connections to it; without a bound,
+ * idle connections from one host would hold sockets (each up to the first-
+ * frame timeout) until the process runs out of them, and a global bound
  * alone would let that one host lock everyone else out.
  */
 export class HandshakeGate {
