@@ -1,7 +1,7 @@
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import DHT, { type KRpc } from 'bittorrent-dht';
-import { DhtStoppedError } from './errors.js';
+import { DhtBindError, DhtStoppedError } from './errors.js';
 import type { HostPort } from '@p2p-node/protos';
 import { verify } from './identity.js';
 import { KrpcGuardSocket } from './krpc-guard.js';
@@ -46,6 +46,33 @@ function limitNodesPerAnswer(dht: DHT): void {
   const table = dht._rpc.nodes;
   const closest = table.closest.bind(table);
   table.closest = (id: Buffer, n?: number) => closest(id, n ?? NODES_PER_ANSWER);
+}
+
+/**
+ * Binds through bittorrent-dht, failing on any bind error. k-rpc-socket
+ * re-emits only EACCES and EADDRINUSE as errors and turns the rest (such as
+ * EADDRNOTAVAIL, a --host this machine does not have) into warnings, which
+ * left start() waiting forever; so the real socket's error is watched too.
+ */
+function bindSocket(udp: Socket, dht: DHT, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      udp.off('error', onError);
+      dht.off('error', onError);
+      dht.off('listening', onListening);
+      dht.destroy();
+      reject(new DhtBindError(host, port, err.code ?? 'unknown', err.message));
+    };
+    const onListening = (): void => {
+      udp.off('error', onError);
+      dht.off('error', onError);
+      resolve();
+    };
+    udp.once('error', onError);
+    dht.once('error', onError);
+    dht.once('listening', onListening);
+    dht.listen(port, host);
+  });
 }
 
 /** A mainline-compatible DHT node (bittorrent-dht) on one UDP socket, with our KRPC extensions. */
@@ -99,20 +126,9 @@ export class DhtNode {
       dht.once('ready', () => resolve());
       if (!opts.waitForFullBootstrap) dht.once('node', () => resolve());
     });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => {
-        dht.destroy();
-        reject(new Error(`cannot bind DHT socket to ${opts.host}:${opts.port}: ${err.message}`));
-      };
-      dht.once('error', onError);
-      dht.once('listening', () => {
-        dht.off('error', onError);
-        // After binding, socket errors are per-datagram trouble, not fatal.
-        dht.on('error', (err: Error) => warn(err));
-        resolve();
-      });
-      dht.listen(opts.port, opts.host);
-    });
+    await bindSocket(udp, dht, opts.host, opts.port);
+    // After binding, socket errors are per-datagram trouble, not fatal.
+    dht.on('error', (err: Error) => warn(err));
     await joined;
     return node;
   }

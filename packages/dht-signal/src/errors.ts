@@ -79,3 +79,15 @@ export class DhtStoppedError extends DhtSignalError {
     super(`${operation} aborted: the DHT node was stopped`);
   }
 }
+
+/** The UDP socket could not bind: `code` is the errno name (EADDRNOTAVAIL, EADDRINUSE, EACCES, ...). */
+export class DhtBindError extends DhtSignalError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`cannot bind DHT socket to ${host}:${port}: ${detail}`);
+  }
+}

@@ -7,6 +7,7 @@ export * from './records.js';
 export { MAX_BENCODED_VALUE_BYTES, mutableTarget } from './mutable-item.js';
 export { MAX_ENDPOINTS_PER_LIST, MAX_LIFETIME_SEC } from './record-codec.js';
 export {
+  DhtBindError,
   DhtSignalError,
   DhtStoppedError,
   ObservedAddressError,

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DhtNode } from '../src/dht-node.js';
-import { DhtStoppedError, ObservedAddressError } from '../src/errors.js';
+import { DhtBindError, DhtStoppedError, ObservedAddressError } from '../src/errors.js';
 import { compactAddress } from '../src/observed-address.js';
 import { LOOPBACK, TEST_QUERY_TIMEOUT_MS, startSwarm, stopAll } from './swarm.js';
 
@@ -86,7 +86,15 @@ describe('DhtNode', () => {
     await expect(DhtNode.start({ host: '::1', port: 0, bootstrap: [] })).rejects.toThrow(/IPv4/);
     await expect(DhtNode.start({ host: LOOPBACK, port: 0 } as never)).rejects.toThrow(/bootstrap/);
     const a = await start();
-    await expect(DhtNode.start({ host: LOOPBACK, port: a.address().port, bootstrap: [] })).rejects.toThrow(/cannot bind/);
+    await expect(DhtNode.start({ host: LOOPBACK, port: a.address().port, bootstrap: [] })).rejects.toMatchObject({ name: 'DhtBindError', code: 'EADDRINUSE' });
+  });
+
+  it('fails with DhtBindError on an address this host does not have (k-rpc-socket only warns about it)', async () => {
+    // A documentation address (RFC 5737): not configured here, so bind() fails and nothing is sent.
+    const err = await DhtNode.start({ host: '203.0.113.77', port: 0, bootstrap: [] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DhtBindError);
+    expect(err).toMatchObject({ code: 'EADDRNOTAVAIL', host: '203.0.113.77', port: 0 });
+    expect((err as Error).message).toMatch(/^cannot bind DHT socket to 203\.0\.113\.77:0: /);
   });
 });
 

@@ -1,22 +1,32 @@
-import type { Identity } from '@p2p-node/dht-signal';
-import { parsePositiveInt, resolveBootstrap } from './cli-args.js';
+import type { HostPort, Identity } from '@p2p-node/dht-signal';
+import { parseBindHost, parseTimerMs, resolveBootstrap } from './cli-args.js';
 import { PeerNode } from './peer-node.js';
 
-/** What `listen` and `dial` share: options to a PeerNode whose progress goes to stderr. */
+/** What `listen` and `dial` share, as given on the command line. */
 export interface PeerCliOptions {
   bootstrap?: string;
   host: string;
   queryTimeout?: string;
 }
 
+/** The same, checked: parse before reading keys or binding sockets. */
+export interface PeerCliConfig {
+  bootstrap: HostPort[];
+  host: string;
+  queryTimeoutMs?: number;
+}
+
 export const logErr = (s: string): void => void process.stderr.write(`${s}\n`);
 
-export function createCliPeer(identity: Identity, opts: PeerCliOptions): Promise<PeerNode> {
-  return PeerNode.create({
-    identity,
+export function parsePeerCliOptions(opts: PeerCliOptions): PeerCliConfig {
+  return {
     bootstrap: resolveBootstrap(opts.bootstrap, { required: true }),
-    host: opts.host,
-    ...(opts.queryTimeout ? { queryTimeoutMs: parsePositiveInt(opts.queryTimeout, '--query-timeout') } : {}),
-    onProgress: (phase, detail) => logErr(`${phase}: ${detail}`),
-  });
+    host: parseBindHost(opts.host, '--host'),
+    ...(opts.queryTimeout !== undefined ? { queryTimeoutMs: parseTimerMs(opts.queryTimeout, '--query-timeout') } : {}),
+  };
+}
+
+/** A PeerNode whose progress goes to stderr. */
+export function createCliPeer(identity: Identity, config: PeerCliConfig): Promise<PeerNode> {
+  return PeerNode.create({ identity, ...config, onProgress: (phase, detail) => logErr(`${phase}: ${detail}`) });
 }

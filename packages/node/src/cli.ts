@@ -8,15 +8,21 @@ import { registerDemo } from './commands/demo.js';
 import { registerNat } from './commands/nat.js';
 import { registerListen } from './commands/listen.js';
 import { registerDial } from './commands/dial.js';
-import { exitCodeFor } from './error-exit.js';
+import { exitCodeFor, messageFor } from './error-exit.js';
 import { ExitCode } from './exit-codes.js';
+
+/** After a failure, how long cleanup may take before the process exits anyway (a socket left open must not hold it). */
+const EXIT_GRACE_MS = 500;
 
 const program = new Command('p2p-node')
   .description('direct, encrypted TCP between two computers behind NATs, knowing only a public key')
   .version('0.1.0')
-  .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // Commander's errors on one line in our own format; the whole help after each would bury the one line that matters.
+  .configureOutput({ outputError: (text, write) => write(`p2p-node: ${text.replace(/^error: /, '').trim()}\n`) });
 for (const register of [registerKeygen, registerBootstrap, registerPublish, registerLookup, registerNat, registerListen, registerDial, registerDemo]) register(program);
+program.showHelpAfterError('(run `p2p-node --help` for usage)');
+for (const command of program.commands) command.showHelpAfterError(`(run \`p2p-node ${command.name()} --help\` for usage)`);
 
 try {
   await program.parseAsync(process.argv);
@@ -25,7 +31,8 @@ try {
     // --help and --version arrive here with exit code 0; usage errors were already printed.
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   } else {
-    process.stderr.write(`p2p-node: ${(err as Error).message}\n`);
+    process.stderr.write(`p2p-node: ${messageFor(err)}\n`);
     process.exitCode = exitCodeFor(err);
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   }
 }

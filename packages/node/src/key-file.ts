@@ -5,6 +5,7 @@ import { generateIdentity, identityFromSeed, type Identity } from '@p2p-node/dht
 import { CliError, ExitCode } from './exit-codes.js';
 
 const KIND = 'p2p-node-ed25519';
+const MAX_KEY_FILE_BYTES = 4096;
 
 export function defaultKeyPath(): string {
   return process.env.P2P_NODE_KEY ?? join(homedir(), '.p2p-node', 'key.json');
@@ -26,7 +27,11 @@ export function parsePublicKey(text: string): Uint8Array {
  */
 export async function writeNewKeyFile(path: string, force: boolean): Promise<Identity> {
   const id = generateIdentity();
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    await makeDirs(dirname(path));
+  } catch (err) {
+    throw new CliError(`cannot write ${path}: ${(err as Error).message}`);
+  }
   const body = JSON.stringify({ kind: KIND, publicKey: toHex(id.publicKey), secretKey: toHex(id.secretKey) }, null, 2) + '\n';
   let handle;
   try {
@@ -47,20 +52,47 @@ export async function writeNewKeyFile(path: string, force: boolean): Promise<Ide
   return id;
 }
 
+/**
+ * mkdir -p with mode 0700. Not fs.mkdir's `recursive`: on Node 20 it loops
+ * forever when the kernel answers ENOENT for a parent that exists (under
+ * /proc, say). Here each level is created at most twice, then the error stands.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
+    await makeDirs(dirname(dir));
+    await mkdir(dir, { mode: 0o700 }).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
 export async function readKeyFile(path: string): Promise<Identity> {
   let text: string;
   try {
+    // A device or FIFO given as --key (/dev/zero, a pipe) would never end or never open.
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error(info.isDirectory() ? 'it is a directory' : 'not a regular file');
+    if (info.size > MAX_KEY_FILE_BYTES) throw new Error(`${info.size} bytes, a key file is under ${MAX_KEY_FILE_BYTES}`);
     text = await readFile(path, 'utf8');
   } catch (err) {
     const hint = (err as NodeJS.ErrnoException).code === 'ENOENT' ? ' (create one with `p2p-node keygen`)' : '';
     throw new CliError(`cannot read key file ${path}: ${(err as Error).message}${hint}`, ExitCode.usage);
   }
-  let parsed: { kind?: unknown; publicKey?: unknown; secretKey?: unknown };
+  let json: unknown;
   try {
-    parsed = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
     throw new CliError(`${path} is not a p2p-node key file (not JSON)`, ExitCode.usage);
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new CliError(`${path} is not a p2p-node key file (expected a JSON object, found ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json})`, ExitCode.usage);
+  }
+  const parsed = json as { kind?: unknown; publicKey?: unknown; secretKey?: unknown };
   if (parsed.kind !== KIND || typeof parsed.secretKey !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.secretKey)) {
     throw new CliError(`${path} is not a p2p-node key file (expected kind ${KIND} and a 64-hex secretKey)`, ExitCode.usage);
   }

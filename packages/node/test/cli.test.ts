@@ -138,11 +138,12 @@ describe('publish and lookup across processes', () => {
   it('an expired record is refused with exit 5', async () => {
     const keyFile = join(dir, 'short.json');
     const pubkey = (await run(['keygen', '--out', keyFile])).stdout;
-    const publisher = new ChildCli(['publish', '--key', keyFile, '--bootstrap', bootstrap, '--host', HOST, '--lifetime', '1', '--republish', '3600']);
+    const publisher = new ChildCli(['publish', '--key', keyFile, '--bootstrap', bootstrap, '--host', HOST, '--lifetime', '2', '--republish', '1']);
     await publisher.waitForLine(/^published/, 15_000);
     const code = await publisher.stop();
     expect(`exit ${code} signal ${publisher.child.signalCode} stderr: ${publisher.stderr}`).toMatch(/^exit 0 signal null/);
-    await new Promise((r) => setTimeout(r, 2100));
+    // Past the lifetime of the last record published (a republish may have run just before the stop).
+    await new Promise((r) => setTimeout(r, 3100));
     const r = await run(['lookup', pubkey, '--bootstrap', bootstrap]);
     expect(r.code).toBe(ExitCode.expiredRecord);
     expect(r.stderr).toMatch(/expired/i);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DhtNode, serveIntroducer } from '@p2p-node/dht-signal';
 import { startReflector } from '@p2p-node/punch';
-import { parsePort, resolveBootstrap } from '../cli-args.js';
+import { parseBindHost, parsePort, resolveBootstrap } from '../cli-args.js';
 import { untilSignal } from '../until-signal.js';
 
 export function registerBootstrap(program: Command): void {
@@ -14,13 +14,15 @@ export function registerBootstrap(program: Command): void {
     .addHelpText('after', '\nPrints one line "ready HOST:PORT" on stdout when it serves; stops cleanly on SIGINT/SIGTERM.')
     .action(async (opts: { host: string; port: string; bootstrap?: string }) => {
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: false });
+      const host = parseBindHost(opts.host, '--host');
+      const port = parsePort(opts.port, '--port');
       // Listen for signals before printing any ready line: a supervisor that
       // stops us as soon as it reads the line must not hit the default action.
       const stopRequested = untilSignal();
-      const node = await DhtNode.start({ host: opts.host, port: parsePort(opts.port, '--port'), bootstrap });
+      const node = await DhtNode.start({ host, port, bootstrap });
       const addr = node.address();
       // The TCP reflector shares the UDP port's number, so a bootstrap list is also a reflector list.
-      const reflector = await startReflector({ host: opts.host, port: addr.port }).catch(async (err: Error) => {
+      const reflector = await startReflector({ host, port: addr.port }).catch(async (err: Error) => {
         await node.stop();
         throw new Error(`cannot start the TCP reflector on ${addr.host}:${addr.port}: ${err.message}`);
       });

@@ -11,6 +11,8 @@ import { parsePositiveInt } from '../cli-args.js';
 import { toHex, writeNewKeyFile } from '../key-file.js';
 
 const STEP_TIMEOUT_MS = 30_000;
+/** The payload is generated and hashed in memory. */
+const MAX_DEMO_BYTES = 1 << 30;
 /*
  * The NAT lab is an optional dependency (@p2p-node/lab, which itself runs
  * this CLI): looked up at run time, so the CLI builds and runs without it.
@@ -29,7 +31,7 @@ export function registerDemo(program: Command): void {
     .option('--loopback', 'stay on loopback even when the NAT lab could run', false)
     .addHelpText('after', '\nAs root with network namespaces (and the lab built): two LANs behind real kernel NATs.\nOtherwise: 127.0.0.1/127.0.0.2. Nothing is ever sent to a public host.')
     .action(async (opts: { bytes: string; loopback: boolean }) => {
-      const bytes = parsePositiveInt(opts.bytes, '--bytes');
+      const bytes = parsePositiveInt(opts.bytes, '--bytes', MAX_DEMO_BYTES);
       const why = opts.loopback ? 'asked for --loopback' : await natLabUnavailable();
       if (why === null) await natDemo(bytes);
       else {

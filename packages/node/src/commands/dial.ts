@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { generateIdentity } from '@p2p-node/dht-signal';
-import { parseHostPortsOrNone, resolveBootstrap } from '../cli-args.js';
+import { parseHostPortsOrNone } from '../cli-args.js';
 import { parsePublicKey, readKeyFile, toHex } from '../key-file.js';
-import { createCliPeer, logErr } from '../cli-peer.js';
+import { createCliPeer, logErr, parsePeerCliOptions } from '../cli-peer.js';
 import { StreamOpenError } from '../keyed-stream.js';
 import { DialError } from '../peer-errors.js';
 
@@ -32,13 +32,13 @@ export function registerDial(program: Command): void {
     )
     .action(async (pubkey: string, opts: DialOptions) => {
       const target = parsePublicKey(pubkey);
-      // Fail on a bad bootstrap list before reading keys or binding sockets.
-      resolveBootstrap(opts.bootstrap, { required: true });
+      // Every option is checked before reading keys or binding sockets.
+      const config = parsePeerCliOptions(opts);
       const firstIntroducers = opts.firstIntroducers === undefined ? undefined : parseHostPortsOrNone(opts.firstIntroducers, '--first-introducers');
       const identity = opts.key ? await readKeyFile(opts.key) : generateIdentity();
       const log = logErr;
       const t0 = performance.now();
-      const node = await createCliPeer(identity, opts);
+      const node = await createCliPeer(identity, config);
       try {
         const stream = await node.dial(target, firstIntroducers ? { firstIntroducers } : {});
         const connectedAt = performance.now();

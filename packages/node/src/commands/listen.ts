@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { finished, pipeline } from 'node:stream/promises';
-import { resolveBootstrap } from '../cli-args.js';
 import { defaultKeyPath, parsePublicKey, readKeyFile, toHex } from '../key-file.js';
 import type { PeerStream } from '../peer-node.js';
-import { createCliPeer, logErr } from '../cli-peer.js';
+import { createCliPeer, logErr, parsePeerCliOptions } from '../cli-peer.js';
 import { untilSignal } from '../until-signal.js';
 
 interface ListenOptions {
@@ -27,13 +26,13 @@ export function registerListen(program: Command): void {
     .option('--query-timeout <ms>', 'DHT query timeout')
     .addHelpText('after', '\nProgress goes to stderr; stdout carries only the connection\'s data. Stops on SIGINT/SIGTERM.')
     .action(async (opts: ListenOptions) => {
-      const stopRequested = untilSignal();
-      // Fail on a bad bootstrap list before reading keys or binding sockets.
-      resolveBootstrap(opts.bootstrap, { required: true });
+      // Every option is checked before reading keys or binding sockets.
+      const config = parsePeerCliOptions(opts);
+      const allow = opts.allow !== undefined ? opts.allow.split(',').map((k) => parsePublicKey(k.trim())) : undefined;
       const identity = await readKeyFile(opts.key);
-      const allow = opts.allow ? opts.allow.split(',').map((k) => parsePublicKey(k.trim())) : undefined;
+      const stopRequested = untilSignal();
       const log = logErr;
-      const node = await createCliPeer(identity, opts);
+      const node = await createCliPeer(identity, config);
       let piped: PeerStream | undefined;
       let done: (() => void) | undefined;
       const firstClosed = new Promise<void>((resolve) => (done = resolve));

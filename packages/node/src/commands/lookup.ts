@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DhtNode, RecordResolver } from '@p2p-node/dht-signal';
-import { parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { parseTimerMs, resolveBootstrap } from '../cli-args.js';
 import { parsePublicKey } from '../key-file.js';
 import { recordToJson, recordToText } from '../format-record.js';
 
@@ -22,7 +22,7 @@ export function registerLookup(program: Command): void {
     .action(async (pubkey: string, opts: LookupOptions) => {
       const key = parsePublicKey(pubkey);
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
-      const timeoutMs = parsePositiveInt(opts.timeout, '--timeout');
+      const timeoutMs = parseTimerMs(opts.timeout, '--timeout');
       const node = await DhtNode.start({ host: '0.0.0.0', port: 0, bootstrap });
       try {
         const record = await new RecordResolver(node, { timeoutMs }).lookup(key);

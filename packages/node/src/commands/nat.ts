@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatHostPort, predict, profileNat, type HostPort, type Prediction, type ProfileResult } from '@p2p-node/punch';
-import { parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { parsePort, parseTimerMs, resolveBootstrap } from '../cli-args.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { freeTcpPort } from '../free-port.js';
 
@@ -40,13 +40,15 @@ export function registerNat(program: Command): void {
     .option('--timeout <ms>', 'per-reflector timeout', '3000')
     .option('--json', 'print one JSON object instead of text')
     .action(async (opts: NatOptions) => {
-      const reflectors = resolveBootstrap(opts.bootstrap, { required: true });
+      // Only TCP reflectors are asked here, so the DHT's IPv4-only rule does not apply.
+      const reflectors = resolveBootstrap(opts.bootstrap, { required: true, anyFamily: true });
       if (new Set(reflectors.map((r) => r.host)).size < 2) {
         throw new CliError('nat needs at least two bootstrap nodes on different IPs (one cannot tell how the mapping depends on the destination)', ExitCode.usage);
       }
       const wanted = parsePort(opts.port, '--port');
+      const timeoutMs = parseTimerMs(opts.timeout, '--timeout');
       const localPort = wanted === 0 ? await freeTcpPort() : wanted;
-      const report = await natReport(reflectors, localPort, parsePositiveInt(opts.timeout, '--timeout'));
+      const report = await natReport(reflectors, localPort, timeoutMs);
       process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatNatReport(report));
       if (report.mapping === 'unknown') throw new CliError(`NAT profile incomplete: ${report.reason}`, ExitCode.error);
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DhtNode, RecordPublisher, type HostPort, type PublishResult } from '@p2p-node/dht-signal';
-import { parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { parseBindHost, parsePort, parseRepublishing, resolveBootstrap } from '../cli-args.js';
 import { defaultKeyPath, readKeyFile, toHex } from '../key-file.js';
 import { lanAddresses } from '../lan-addresses.js';
 import { untilSignal } from '../until-signal.js';
@@ -28,18 +28,21 @@ export function registerPublish(program: Command): void {
     .option('--republish <seconds>', 'how often to republish (records live on churning nodes)', '300')
     .action(async (opts: PublishOptions) => {
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
+      const host = parseBindHost(opts.host, '--host');
+      const port = parsePort(opts.port, '--port');
+      // Port 0 means "any" only when binding; a record advertising it is undialable.
+      const tcpPortFlag = opts.tcpPort === undefined ? undefined : parsePort(opts.tcpPort, '--tcp-port', { min: 1 });
+      const { lifetimeSec, republishSec } = parseRepublishing(opts.lifetime, opts.republish);
+      const id = await readKeyFile(opts.key);
       // Listen for signals before printing any ready line: a supervisor that
       // stops us as soon as it reads the line must not hit the default action.
       const stopRequested = untilSignal();
-      const id = await readKeyFile(opts.key);
-      const lifetimeSec = parsePositiveInt(opts.lifetime, '--lifetime');
-      const republishSec = parsePositiveInt(opts.republish, '--republish');
-      const node = await DhtNode.start({ host: opts.host, port: parsePort(opts.port, '--port'), bootstrap });
-      const tcpPort = opts.tcpPort === undefined ? node.address().port : parsePort(opts.tcpPort, '--tcp-port');
+      const node = await DhtNode.start({ host, port, bootstrap });
+      const tcpPort = tcpPortFlag ?? node.address().port;
       const publisher = new RecordPublisher(node, id, { lifetimeSec, republishIntervalMs: republishSec * 1000 });
       try {
         const publicEndpoints = await observedEndpoints(node, tcpPort);
-        const lanEndpoints = lanAddresses(opts.host).map((host) => ({ host, port: tcpPort }));
+        const lanEndpoints = lanAddresses(host).map((host) => ({ host, port: tcpPort }));
         const res = await publisher.publish({ publicEndpoints, lanEndpoints, introducers: [] });
         process.stdout.write(`published ${toHex(id.publicKey)} seq ${res.seq} on ${res.storedOn} nodes\n`);
         publisher.on('published', (r: PublishResult) => process.stdout.write(`republished seq ${r.seq} on ${r.storedOn} nodes\n`));
