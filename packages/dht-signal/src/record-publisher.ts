@@ -4,6 +4,7 @@ import { checkItem } from './check-item.js';
 import type { DhtNode } from './dht-node.js';
 import { DhtStoppedError, RecordInvalidError, RecordPublishError, RecordTooLargeError } from './errors.js';
 import { compareDistance, walkGet } from './get-walk.js';
+import { krpcErrorOf } from './raw-krpc.js';
 import { MIN_SILENCE_MS, WalkProgress } from './walk-progress.js';
 import type { HostPort } from '@p2p-node/protos';
 import { type Identity, sign } from './identity.js';
@@ -31,6 +32,9 @@ const DEFAULT_LIFETIME_SEC = 3600;
  * 'publish-failed' (Error) when a timer republish fails; never 'error', so
  * an unlucky republish cannot crash a process that did not listen.
  */
+/** Rounds of puts to storers that stayed silent, while none has stored the item yet. */
+const PUT_ROUNDS = 3;
+
 export class RecordPublisher extends EventEmitter {
   private content: RecordContent | undefined;
   private lastSeq = 0;
@@ -172,10 +176,21 @@ export class RecordPublisher extends EventEmitter {
       q: 'put',
       a: { id: rpc.id, v: item.v, k: Buffer.from(this.id.publicKey), salt: Buffer.from(RECORD_SALT), seq: item.seq, sig: item.sig },
     };
-    const hits = await this.untilStopped(
-      new Promise<number>((resolve) => rpc.queryAll(storers, message, null, (_err, n) => resolve(n))),
-      'publish',
-    );
+    const send = (peer: KrpcPeer) =>
+      new Promise<'stored' | 'refused' | 'silent'>((resolve) =>
+        rpc.query(peer, message, (err, res) => resolve(!err ? 'stored' : krpcErrorOf(err, res) ? 'refused' : 'silent')),
+      );
+    // A put and its answer are one datagram each way: on a lossy path every
+    // storer can miss one (two storers at 5% loss per crossing: about 1% of
+    // publishes). Storers that stayed silent get the same put again (their
+    // tokens are still good); one that refused would refuse again.
+    let hits = 0;
+    let silent = storers;
+    for (let round = 0; round < PUT_ROUNDS && hits === 0 && silent.length > 0; round++) {
+      const outcomes = await this.untilStopped(Promise.all(silent.map(send)), 'publish');
+      hits += outcomes.filter((o) => o === 'stored').length;
+      silent = silent.filter((_, i) => outcomes[i] === 'silent');
+    }
     if (hits === 0) throw new RecordPublishError('all-refused', `none of ${storers.length} storers accepted seq ${item.seq}`);
     return hits;
   }

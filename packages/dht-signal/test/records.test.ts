@@ -172,6 +172,33 @@ describe(`records in a ${SWARM_SIZE}-node DHT on 127.0.0.1`, () => {
     }
   });
 
+  it('a put lost on the way to every storer is sent again, and the record is stored', async () => {
+    const publisher = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [swarm[0]!.address()], queryTimeoutMs: TEST_QUERY_TIMEOUT_MS });
+    // Lose the first put to each storer, as a lossy link would: the query never leaves and times out.
+    const rpc = publisher.krpc;
+    const query = rpc.query.bind(rpc);
+    const lost = new Set<string>();
+    rpc.query = ((peer, message, cb) => {
+      const key = `${peer.host}:${peer.port}`;
+      if (message.q === 'put' && !lost.has(key)) {
+        lost.add(key);
+        setTimeout(() => cb?.(Object.assign(new Error('query timed out'), { code: 'ETIMEDOUT' }), null, peer as never), 20);
+        return;
+      }
+      query(peer, message, cb);
+    }) as typeof rpc.query;
+    try {
+      const id = generateIdentity();
+      const res = await new RecordPublisher(publisher, id).publish(content(5));
+      expect(lost.size).toBeGreaterThan(0);
+      expect(res.storedOn).toBeGreaterThan(0);
+      const found = await new RecordResolver(swarm[swarm.length - 1]!).lookup(id.publicKey);
+      expect(found.seq).toBe(res.seq);
+    } finally {
+      await publisher.stop();
+    }
+  });
+
   it('a lookup still running when its node stops fails with DhtStoppedError', async () => {
     const node = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [swarm[0]!.address()], queryTimeoutMs: TEST_QUERY_TIMEOUT_MS });
     const pending = new RecordResolver(node).lookup(generateIdentity().publicKey).catch((e: unknown) => e);
