@@ -36,13 +36,18 @@ export function keyedStream(socket: Socket, initiator: boolean, keys: SessionKey
   return new Promise((resolve, reject) => {
     let settled = false;
     let proven = false;
-    const fail = (why: string) => {
-      if (proven) return;
+    /** The proof came or cannot come any more: stop watching for it. False if that was already decided. */
+    const conclude = (): boolean => {
+      if (proven) return false;
       proven = true;
       clearTimeout(timer);
       secret.off('error', onError);
       secret.off('close', onClose);
       secret.off('end', onEnd);
+      return true;
+    };
+    const fail = (why: string) => {
+      if (!conclude()) return;
       const err = new StreamOpenError(`the peer on this connection did not prove it holds the session keys (${why}): wrong key, or not the peer that answered in signaling`);
       // Handed over already (zeroRtt): the user's stream reports this error, first in
       // line since these listeners came before the wrapper's. Not yet: the promise does.
@@ -60,12 +65,7 @@ export function keyedStream(socket: Socket, initiator: boolean, keys: SessionKey
     secret.on('close', onClose);
     secret.on('end', onEnd);
     const stream = wrapAsNodeDuplex(secret, keys.remotePublicKey, keys.hash, () => {
-      if (proven) return;
-      proven = true;
-      clearTimeout(timer);
-      secret.off('error', onError);
-      secret.off('close', onClose);
-      secret.off('end', onEnd);
+      if (!conclude()) return;
       if (!settled) {
         settled = true;
         resolve(stream);
