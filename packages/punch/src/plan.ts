@@ -2,7 +2,7 @@ import type { BirthdayTiming, Candidate, GuessPlan, SprayPlan } from './candidat
 import { PunchError } from './errors.js';
 import type { HostPort } from '@p2p-node/protos';
 import { sharesOnePublicPort, type Prediction } from './predict.js';
-import type { PunchRole } from './punch.js';
+import type { PunchRole } from './punch-types.js';
 
 export interface PlanInput {
   local: Prediction;

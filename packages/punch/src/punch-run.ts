@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import type { Candidate } from './candidate.js';
 import { awaitByte, sendByte, READY_BYTE, SELECT_BYTE } from './confirm.js';
 import { PunchError } from './errors.js';
-import type { PunchOptions, PunchResult } from './punch.js';
+import type { PunchOptions, PunchResult } from './punch-types.js';
 
 /** Errors after which the same attempt may work again shortly. */
 const REFUSED = new Set(['ECONNREFUSED']);
