@@ -1,12 +1,12 @@
 import { formatHostPort as fmt, RecordPublisher, type DhtNode, type HostPort, type Identity, type PunchOffer, type PunchReply, type PunchRequest, type RecordContent } from '@p2p-node/dht-signal';
-import { connectPeer, MappingKeeper, predict, type NatProfile, type PeerSide } from '@p2p-node/punch';
+import { connectPeer, MappingKeeper, predict, type NatProfile } from '@p2p-node/punch';
 import { describe, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { DirectServer } from './direct-server.js';
 import { freeTcpPort } from './free-port.js';
 import { keyedStream } from './keyed-stream.js';
 import type { NatOffers } from './nat-offers.js';
 import { answerNoise, type SessionKeys } from './noise-session.js';
-import { offerFrom, sideOf } from './offer.js';
+import { dialerSideOf, offerFrom, sideOf } from './offer.js';
 import type { SecureStream } from './secure-stream.js';
 import type { SignalRegistration, Signaling } from './signaling.js';
 
@@ -163,7 +163,7 @@ export class Listener {
     const abort = new AbortController();
     this.punches.set(dialer, abort);
     try {
-      const remote = this.dialerSide(request);
+      const remote = dialerSideOf(request.offer, request.observedDialer);
       if (!remote) return;
       // The dialer's own round trip is unknown in a provisional offer: take ours for both.
       const ownRtt = request.introducerRttMs ?? mine.rttMs;
@@ -191,20 +191,6 @@ export class Listener {
     } finally {
       if (this.punches.get(dialer) === abort) this.punches.delete(dialer);
     }
-  }
-
-  /**
-   * The dialer's side as its offer states it, or, for a provisional offer,
-   * our reading of its guess: port preservation of its punch port at the
-   * address the introducer saw. Without that address there is nothing to
-   * aim at: its follow-up request will say.
-   */
-  private dialerSide(request: PunchRequest): PeerSide | undefined {
-    const offer = request.offer;
-    if (!offer.provisional) return sideOf(offer);
-    if (!request.observedDialer || offer.localPort < 1) return undefined;
-    const publicIp = request.observedDialer.host;
-    return { prediction: { method: 'port-preservation', publicIp, ports: [offer.localPort], localPort: offer.localPort }, lanEndpoints: offer.lanEndpoints, reachable: false };
   }
 
   private handOver(stream: SecureStream, how: ConnectionPath, t0: number, punchMs: number): void {

@@ -1,4 +1,4 @@
-import type { PunchOffer } from '@p2p-node/protos';
+import type { HostPort, PunchOffer } from '@p2p-node/protos';
 import { PREDICTION_METHOD, type NatProfile, type PeerSide, type Prediction } from '@p2p-node/punch';
 
 /*
@@ -50,4 +50,17 @@ export function predictionOf(offer: PunchOffer): Prediction {
 /** A side of a punch as the connect policy takes it. */
 export function sideOf(offer: PunchOffer): PeerSide {
   return { prediction: predictionOf(offer), lanEndpoints: offer.lanEndpoints, reachable: offer.nat.mapping === 'none' };
+}
+
+/**
+ * The dialer's side as its offer states it, or, for a provisional offer,
+ * the listener's reading of its guess: port preservation of its punch port at
+ * the address the forwarding introducer saw. Without that address there is
+ * nothing to aim at (undefined): the dialer's follow-up request will say.
+ */
+export function dialerSideOf(offer: PunchOffer, observedDialer: HostPort | undefined): PeerSide | undefined {
+  if (!offer.provisional) return sideOf(offer);
+  if (!observedDialer || offer.localPort < 1) return undefined;
+  const publicIp = observedDialer.host;
+  return { prediction: { method: 'port-preservation', publicIp, ports: [offer.localPort], localPort: offer.localPort }, lanEndpoints: offer.lanEndpoints, reachable: false };
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeOffer, encodeOffer } from '@p2p-node/dht-signal';
 import { planPunch, predict, type MappingKind, type NatProfile } from '@p2p-node/punch';
-import { offerFrom, predictionOf, provisionalOffer, sideOf } from '../src/offer.js';
+import { dialerSideOf, offerFrom, predictionOf, provisionalOffer, sideOf } from '../src/offer.js';
 
 function profile(mapping: MappingKind, extra: Partial<NatProfile> = {}): NatProfile {
   return {
@@ -59,5 +59,18 @@ describe('offer', () => {
   it('marks a provisional offer and keeps it through the wire', () => {
     const got = decodeOffer(encodeOffer(provisionalOffer(['10.0.0.2'], 40001)));
     expect(got).toEqual({ publicEndpoints: [], lanEndpoints: [{ host: '10.0.0.2', port: 40001 }], nat: { mapping: 'unknown' }, localPort: 40001, rttMs: 0, provisional: true });
+  });
+
+  it('reads a provisional offer as port preservation at the address the introducer saw, and not at all without it', () => {
+    const offer = provisionalOffer(['10.0.0.2'], 40001);
+    expect(dialerSideOf(offer, { host: '203.0.113.104', port: 6881 })).toEqual({
+      prediction: { method: 'port-preservation', publicIp: '203.0.113.104', ports: [40001], localPort: 40001 },
+      lanEndpoints: [{ host: '10.0.0.2', port: 40001 }],
+      reachable: false,
+    });
+    expect(dialerSideOf(offer, undefined)).toBeUndefined();
+    // A real offer is taken as it states itself; the introducer's word plays no part.
+    const real = { ...offer, provisional: false, publicEndpoints: [{ host: '203.0.113.9', port: 5000 }], nat: { mapping: 'port-preserving' as const, publicIp: '203.0.113.9' } };
+    expect(dialerSideOf(real, { host: '203.0.113.104', port: 6881 })).toEqual(sideOf(real));
   });
 });
