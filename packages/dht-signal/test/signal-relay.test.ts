@@ -70,6 +70,8 @@ describe('signaling relay', () => {
     expect(Buffer.from(req.dialerKey).equals(Buffer.from(dialerId.publicKey))).toBe(true);
     expect(req.offer).toEqual(offer(50_000, 11));
     expect(req.introducer).toEqual(introNodes[0]!.address());
+    // The introducer passes on where the request came from (its word, outside the signature): the dialer's socket.
+    expect(req.observedDialer).toEqual(dialerNode.address());
     expect(req.introducerRttMs).toBe(listener.registrations()[0]!.rttMs);
     expect(req.introducerRttMs).toBeGreaterThanOrEqual(0);
   });
