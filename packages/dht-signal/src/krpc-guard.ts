@@ -107,7 +107,28 @@ function checkQuery(message: Record<string, unknown>): string | null {
     if (a.seq === undefined) return 'mutable put without seq';
   }
   if (a.salt !== undefined && !(Buffer.isBuffer(a.salt) && a.salt.length <= 64)) return 'salt is not a string of at most 64 bytes';
+  if (a.v !== undefined && !withinItemBytes(a.v)) return `v is over ${MAX_ITEM_BYTES} bytes`;
   return null;
+}
+
+/** BEP 44's bound on a stored item. */
+const MAX_ITEM_BYTES = 1000;
+
+/**
+ * bittorrent-dht checks `v.length > 1000`, which for a bencoded list counts
+ * items, not bytes: a put of a list of 1,000 long strings was stored and then
+ * answered 63 KB to an 88-byte `get` (a 716x reflector for spoofed sources).
+ * Bound what is stored by bytes: a byte string by its own length (as
+ * bittorrent-dht does, so a full 1,000-byte record still fits), any other
+ * value by its bencoded size (BEP 44).
+ */
+function withinItemBytes(v: unknown): boolean {
+  if (Buffer.isBuffer(v)) return v.length <= MAX_ITEM_BYTES;
+  try {
+    return bencode.encode(v).length <= MAX_ITEM_BYTES;
+  } catch {
+    return false;
+  }
 }
 
 function checkResponse(r: unknown): string | null {

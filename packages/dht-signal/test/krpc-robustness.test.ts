@@ -227,4 +227,14 @@ describe('a node under garbage', () => {
     expect(checkDatagram(bencode.encode({ t: 'aa', y: 'r', r: { id: ID, nodes: Buffer.alloc(26), token: 'x', ip: Buffer.alloc(6) } }))).toBeNull();
     expect(checkDatagram(bencode.encode({ t: 'aa', y: 'e', e: [201, 'Generic Error'] }))).toBeNull();
   });
+
+  it('the guard bounds a put by bytes, not by list items (the 716x amplification)', () => {
+    const put = (v: unknown) => checkDatagram(bencode.encode({ t: 'aa', y: 'q', q: 'put', a: { id: ID, token: 'tok', v } }));
+    expect(put(Buffer.alloc(1000, 1))).toBeNull();
+    expect(put([Buffer.alloc(400), Buffer.alloc(400)])).toBeNull();
+    expect(put(Buffer.alloc(1001, 1))).toBe('v is over 1000 bytes');
+    // Two items, 2 KB: bittorrent-dht's own check (v.length, here 2) lets it through.
+    expect(put([Buffer.alloc(1000), Buffer.alloc(1000)])).toBe('v is over 1000 bytes');
+    expect(put({ a: Buffer.alloc(1200) })).toBe('v is over 1000 bytes');
+  });
 });
