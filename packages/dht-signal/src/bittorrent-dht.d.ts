@@ -106,6 +106,8 @@ declare module 'bittorrent-dht' {
     destroyed: boolean;
     _rpc: KRpc;
     _values: { get(keyHex: string): unknown; set(keyHex: string, value: unknown): void };
+    /** record-cache: compact peers per info_hash (hex); `get` samples `n` of them at random, all when `n` is left out. */
+    _peers: { get(infoHashHex: string, n?: number): Buffer[] };
     listen(port: number, host: string, cb?: () => void): void;
     address(): { address: string; port: number; family: string };
     destroy(cb?: () => void): void;

@@ -4,6 +4,7 @@ import DHT, { type KRpc } from 'bittorrent-dht';
 import { DhtBindError, DhtStoppedError } from './errors.js';
 import type { HostPort } from '@p2p-node/protos';
 import { verify } from './identity.js';
+import { limitNodesPerAnswer, limitPeersPerAnswer } from './answer-limits.js';
 import { KrpcGuardSocket } from './krpc-guard.js';
 import { type ObservedAddressOptions, queryObservedAddress, serveObservedAddress } from './observed-address.js';
 
@@ -33,20 +34,6 @@ export interface DhtNodeOptions {
 }
 
 const DEFAULT_QUERY_TIMEOUT_MS = 2000;
-/** BEP 5: a node answers with the K = 8 closest nodes it knows. */
-const NODES_PER_ANSWER = 8;
-
-/**
- * bittorrent-dht answers find_node/get_peers/get with `nodes.closest(target)`
- * and no count, i.e. its whole routing table (3.7 KB at 1,000 nodes, which
- * fragments on real links). Its own lookups pass an explicit count, so only
- * answers change.
- */
-function limitNodesPerAnswer(dht: DHT): void {
-  const table = dht._rpc.nodes;
-  const closest = table.closest.bind(table);
-  table.closest = (id: Buffer, n?: number) => closest(id, n ?? NODES_PER_ANSWER);
-}
 
 /**
  * Binds through bittorrent-dht, failing on any bind error. k-rpc-socket
@@ -120,6 +107,7 @@ export class DhtNode {
     dht.on('warning', (err: Error) => warn(err));
     // Before the first datagram can arrive (the socket binds below).
     limitNodesPerAnswer(dht);
+    limitPeersPerAnswer(dht);
     serveObservedAddress(dht._rpc);
 
     const joined = new Promise<void>((resolve) => {
