@@ -23,11 +23,17 @@ interface Expected {
  * Only a connection whose first frame names a handshake that we answered in
  * signaling is kept (its stream id is a hash of that handshake), so idle or
  * stray connections can never take the place of a dialer that signaled:
- * they hold a slot for at most a few seconds and are dropped.
+ * they wait at most a few seconds, and the oldest is dropped first whenever
+ * a newer connection needs its place (HandshakeGate).
  */
 export class DirectServer {
   private readonly expected = new Map<string, Expected>();
   private readonly gate = new HandshakeGate();
+
+  /** Connections still waiting for their first frame, and those that named a handshake. */
+  get gateCounts(): { waiting: number; settled: number } {
+    return this.gate.counts;
+  }
   private constructor(private readonly server: Server) {}
 
   static async listen(port: number, host: string, onError: (why: string) => void): Promise<DirectServer> {
@@ -56,8 +62,9 @@ export class DirectServer {
   private accept(socket: Socket, onError: (why: string) => void): void {
     socket.on('error', () => undefined);
     const from = `${socket.remoteAddress}:${socket.remotePort}`;
-    const leave = this.gate.enter(socket.remoteAddress ?? '');
-    if (!leave) return void socket.destroy();
+    const slot = this.gate.enter(socket.remoteAddress ?? '', () => socket.destroy());
+    if (!slot) return void socket.destroy();
+    const leave = () => slot.leave();
     const timer = setTimeout(() => socket.destroy(), FIRST_FRAME_TIMEOUT_MS);
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -73,6 +80,7 @@ export class DirectServer {
         return void socket.destroy();
       }
       this.expected.delete(id);
+      slot.settle();
       // Give secret-stream the bytes we peeked at, as if unread.
       socket.unshift(head);
       keyedStream(socket, false, e.keys, OPEN_TIMEOUT_MS).then(

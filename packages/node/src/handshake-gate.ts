@@ -1,34 +1,81 @@
+/** A place in the gate: `settle` once the connection named a handshake we answered, `leave` when it is done (both idempotent). */
+export interface GateSlot {
+  settle(): void;
+  leave(): void;
+}
+
+interface Waiting {
+  ip: string;
+  evict: () => void;
+}
+
 /**
- * Bounds the connections a publicly reachable listener is still sizing up
- * (waiting for their first frame, then for the stream to open), per source
- * IP and in all. Anyone can open TCP connections to it; without a bound,
- * idle connections from one host would hold sockets (each up to the first-
- * frame timeout) until the process runs out of them, and a global bound
- * alone would let that one host lock everyone else out.
+ * Bounds the connections a publicly reachable listener is still sizing up.
+ * Anyone can open TCP connections to it. Refusing newcomers once a bound is
+ * full let about 26 idle connections a second keep every dialer out, and
+ * a per-IP bound also shut out dialers behind the attacker's carrier NAT.
+ * So a full gate makes room by evicting the oldest connection that has not
+ * yet sent its first frame. A real dialer sends that frame one round trip
+ * after connecting and then holds a settled place that is never evicted.
+ * An idle connection is always older than the dialer arriving behind it.
+ * Settled places are bounded only by the handshakes we answered in
+ * signaling, so they count towards the total but not towards a source's
+ * share.
  */
 export class HandshakeGate {
-  private readonly perIp = new Map<string, number>();
-  private total = 0;
+  /** In arrival order (a Map keeps insertion order), so the first one is the oldest. */
+  private readonly waiting = new Map<symbol, Waiting>();
+  private readonly waitingPerIp = new Map<string, number>();
+  private settled = 0;
 
   constructor(
-    private readonly maxPerIp = 8,
+    private readonly maxWaitingPerIp = 8,
     private readonly maxTotal = 256,
   ) {}
 
-  /** Takes a slot for `ip`, or returns undefined when the bound is reached. The returned function frees it (once). */
-  enter(ip: string): (() => void) | undefined {
-    const n = this.perIp.get(ip) ?? 0;
-    if (n >= this.maxPerIp || this.total >= this.maxTotal) return undefined;
-    this.perIp.set(ip, n + 1);
-    this.total++;
-    let left = false;
-    return () => {
-      if (left) return;
-      left = true;
-      this.total--;
-      const m = (this.perIp.get(ip) ?? 1) - 1;
-      if (m === 0) this.perIp.delete(ip);
-      else this.perIp.set(ip, m);
+  /** Takes a place for a connection from `ip`, evicting older waiting ones if needed; undefined only when every place is settled. */
+  enter(ip: string, evict: () => void): GateSlot | undefined {
+    if (this.waiting.size + this.settled >= this.maxTotal && !this.evictOldest(undefined)) return undefined;
+    if ((this.waitingPerIp.get(ip) ?? 0) >= this.maxWaitingPerIp) this.evictOldest(ip);
+    const id = Symbol(ip);
+    this.waiting.set(id, { ip, evict });
+    this.waitingPerIp.set(ip, (this.waitingPerIp.get(ip) ?? 0) + 1);
+    let state: 'waiting' | 'settled' | 'gone' = 'waiting';
+    return {
+      settle: () => {
+        if (state !== 'waiting') return;
+        state = 'settled';
+        this.forget(id);
+        this.settled++;
+      },
+      leave: () => {
+        if (state === 'settled') this.settled--;
+        else if (state === 'waiting') this.forget(id);
+        state = 'gone';
+      },
     };
+  }
+
+  get counts(): { waiting: number; settled: number } {
+    return { waiting: this.waiting.size, settled: this.settled };
+  }
+
+  private evictOldest(ip: string | undefined): boolean {
+    for (const [id, w] of this.waiting) {
+      if (ip !== undefined && w.ip !== ip) continue;
+      this.forget(id);
+      w.evict();
+      return true;
+    }
+    return false;
+  }
+
+  private forget(id: symbol): void {
+    const w = this.waiting.get(id);
+    if (!w) return;
+    this.waiting.delete(id);
+    const n = (this.waitingPerIp.get(w.ip) ?? 1) - 1;
+    if (n === 0) this.waitingPerIp.delete(w.ip);
+    else this.waitingPerIp.set(w.ip, n);
   }
 }
