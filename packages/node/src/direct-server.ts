@@ -29,12 +29,12 @@ interface Expected {
 export class DirectServer {
   private readonly expected = new Map<string, Expected>();
   private readonly gate = new HandshakeGate();
+  private constructor(private readonly server: Server) {}
 
   /** Connections still waiting for their first frame, and those that named a handshake. */
   get gateCounts(): { waiting: number; settled: number } {
     return this.gate.counts;
   }
-  private constructor(private readonly server: Server) {}
 
   static async listen(port: number, host: string, onError: (why: string) => void): Promise<DirectServer> {
     const server = createServer({ allowHalfOpen: true });
@@ -64,7 +64,6 @@ export class DirectServer {
     const from = `${socket.remoteAddress}:${socket.remotePort}`;
     const slot = this.gate.enter(socket.remoteAddress ?? '', () => socket.destroy());
     if (!slot) return void socket.destroy();
-    const leave = () => slot.leave();
     const timer = setTimeout(() => socket.destroy(), FIRST_FRAME_TIMEOUT_MS);
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -76,7 +75,7 @@ export class DirectServer {
       const id = head.subarray(3, 35).toString('hex');
       const e = this.expected.get(id);
       if (!e || head.readUIntLE(0, 3) !== 56) {
-        leave();
+        slot.leave();
         return void socket.destroy();
       }
       this.expected.delete(id);
@@ -86,12 +85,12 @@ export class DirectServer {
       keyedStream(socket, false, e.keys, OPEN_TIMEOUT_MS).then(
         (stream) => e.onStream(stream, socket),
         (err: Error) => onError(`from ${from}: ${err.message}`),
-      ).finally(leave);
+      ).finally(slot.leave);
     };
     socket.on('data', onData);
     socket.once('close', () => {
       clearTimeout(timer);
-      leave();
+      slot.leave();
     });
   }
 }

@@ -15,8 +15,8 @@ interface Waiting {
  * full let about 26 idle connections a second keep every dialer out, and
  * a per-IP bound also shut out dialers behind the attacker's carrier NAT.
  * So a full gate makes room by evicting the oldest connection that has not
- * yet sent its first frame. A real dialer sends that frame one round trip
- * after connecting and then holds a settled place that is never evicted.
+ * yet sent its first frame. A real dialer's first frame follows its TCP
+ * handshake at once; it then holds a settled place that is never evicted.
  * An idle connection is always older than the dialer arriving behind it.
  * Settled places are bounded only by the handshakes we answered in
  * signaling, so they count towards the total but not towards a source's
