@@ -156,6 +156,8 @@ export namespace p2pnode {
         localPort: number;
         rttMs: number;
         provisional: boolean;
+        relays: p2pnode.Endpoint.$Properties[];
+        relayUse: p2pnode.RelayUse;
         static create(properties: p2pnode.PunchOffer.$Shape): p2pnode.PunchOffer & p2pnode.PunchOffer.$Shape;
         static create(properties?: p2pnode.PunchOffer.$Properties): p2pnode.PunchOffer;
         static encode(m: p2pnode.PunchOffer.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -177,9 +179,17 @@ export namespace p2pnode {
             localPort?: (number|null);
             rttMs?: (number|null);
             provisional?: (boolean|null);
+            relays?: (p2pnode.Endpoint.$Properties[]|null);
+            relayUse?: (p2pnode.RelayUse|null);
             $unknowns?: Uint8Array[];
         }
         type $Shape = p2pnode.PunchOffer.$Properties;
+    }
+
+    enum RelayUse {
+        RELAY_AUTO = 0,
+        RELAY_NEVER = 1,
+        RELAY_ONLY = 2
     }
 
     enum SignalKind {
@@ -263,5 +273,70 @@ export namespace p2pnode {
             $unknowns?: Uint8Array[];
         }
         type $Shape = p2pnode.SignedSignal.$Properties;
+    }
+
+    interface IRelayHello extends p2pnode.RelayHello.$Properties {
+    }
+
+    class RelayHello {
+        constructor(p?: p2pnode.RelayHello.$Properties);
+        $unknowns?: Uint8Array[];
+        token: Uint8Array;
+        static create(properties: p2pnode.RelayHello.$Shape): p2pnode.RelayHello & p2pnode.RelayHello.$Shape;
+        static create(properties?: p2pnode.RelayHello.$Properties): p2pnode.RelayHello;
+        static encode(m: p2pnode.RelayHello.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+        static encodeDelimited(message: p2pnode.RelayHello.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): p2pnode.RelayHello & p2pnode.RelayHello.$Shape;
+        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): p2pnode.RelayHello & p2pnode.RelayHello.$Shape;
+        static verify(m: { [k: string]: any }): (string|null);
+        static fromObject(d: { [k: string]: any }): p2pnode.RelayHello;
+        static toObject(m: p2pnode.RelayHello, o?: $protobuf.IConversionOptions): { [k: string]: any };
+        toJSON(): { [k: string]: any };
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace RelayHello {
+        interface $Properties {
+            token?: (Uint8Array|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = p2pnode.RelayHello.$Properties;
+    }
+
+    enum RelayStatus {
+        RELAY_UNKNOWN = 0,
+        RELAY_SPLICED = 1,
+        RELAY_BUSY = 2,
+        RELAY_REFUSED = 3
+    }
+
+    interface IRelayVerdict extends p2pnode.RelayVerdict.$Properties {
+    }
+
+    class RelayVerdict {
+        constructor(p?: p2pnode.RelayVerdict.$Properties);
+        $unknowns?: Uint8Array[];
+        status: p2pnode.RelayStatus;
+        reason: string;
+        static create(properties: p2pnode.RelayVerdict.$Shape): p2pnode.RelayVerdict & p2pnode.RelayVerdict.$Shape;
+        static create(properties?: p2pnode.RelayVerdict.$Properties): p2pnode.RelayVerdict;
+        static encode(m: p2pnode.RelayVerdict.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
+        static encodeDelimited(message: p2pnode.RelayVerdict.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(r: ($protobuf.Reader|Uint8Array), l?: number): p2pnode.RelayVerdict & p2pnode.RelayVerdict.$Shape;
+        static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): p2pnode.RelayVerdict & p2pnode.RelayVerdict.$Shape;
+        static verify(m: { [k: string]: any }): (string|null);
+        static fromObject(d: { [k: string]: any }): p2pnode.RelayVerdict;
+        static toObject(m: p2pnode.RelayVerdict, o?: $protobuf.IConversionOptions): { [k: string]: any };
+        toJSON(): { [k: string]: any };
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace RelayVerdict {
+        interface $Properties {
+            status?: (p2pnode.RelayStatus|null);
+            reason?: (string|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = p2pnode.RelayVerdict.$Properties;
     }
 }

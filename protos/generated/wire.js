@@ -1606,6 +1606,8 @@ export const p2pnode = $root.p2pnode = (() => {
          * @property {number|null} [localPort] PunchOffer localPort
          * @property {number|null} [rttMs] PunchOffer rttMs
          * @property {boolean|null} [provisional] PunchOffer provisional
+         * @property {Array.<p2pnode.Endpoint.$Properties>|null} [relays] PunchOffer relays
+         * @property {p2pnode.RelayUse|null} [relayUse] PunchOffer relayUse
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1633,6 +1635,7 @@ export const p2pnode = $root.p2pnode = (() => {
         const PunchOffer = function (p) {
             this.publicEndpoints = [];
             this.lanEndpoints = [];
+            this.relays = [];
             if (p)
                 for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
                     if (p[ks[i]] != null && ks[i] !== "__proto__")
@@ -1688,6 +1691,22 @@ export const p2pnode = $root.p2pnode = (() => {
         PunchOffer.prototype.provisional = false;
 
         /**
+         * PunchOffer relays.
+         * @member {Array.<p2pnode.Endpoint.$Properties>} relays
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         */
+        PunchOffer.prototype.relays = $util.emptyArray;
+
+        /**
+         * PunchOffer relayUse.
+         * @member {p2pnode.RelayUse} relayUse
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         */
+        PunchOffer.prototype.relayUse = 0;
+
+        /**
          * Creates a new PunchOffer instance using the specified properties.
          * @function create
          * @memberof p2pnode.PunchOffer
@@ -1735,6 +1754,12 @@ export const p2pnode = $root.p2pnode = (() => {
                 w.uint32(/* id 5, wireType 0 =*/40).uint32(m.rttMs);
             if (m.provisional != null && $Object.hasOwnProperty.call(m, "provisional") && m.provisional !== false)
                 w.uint32(/* id 6, wireType 0 =*/48).bool(m.provisional);
+            if (m.relays != null && m.relays.length) {
+                for (var i = 0; i < m.relays.length; ++i)
+                    $root.p2pnode.Endpoint.encode(m.relays[i], w.uint32(/* id 7, wireType 2 =*/58).fork(), q + 1).ldelim();
+            }
+            if (m.relayUse != null && $Object.hasOwnProperty.call(m, "relayUse") && m.relayUse !== 0)
+                w.uint32(/* id 8, wireType 0 =*/64).int32(m.relayUse);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -1841,6 +1866,23 @@ export const p2pnode = $root.p2pnode = (() => {
                             delete m.provisional;
                         continue;
                     }
+                case 7: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.relays && m.relays.length))
+                            m.relays = [];
+                        m.relays.push($root.p2pnode.Endpoint.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
+                case 8: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.int32())
+                            m.relayUse = v;
+                        else
+                            delete m.relayUse;
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -1930,6 +1972,21 @@ export const p2pnode = $root.p2pnode = (() => {
                 if (typeof m.provisional !== "boolean")
                     return "provisional: boolean expected";
             }
+            if (m.relays != null && $Object.hasOwnProperty.call(m, "relays")) {
+                if (!$Array.isArray(m.relays))
+                    return "relays: array expected";
+                for (var i = 0; i < m.relays.length; ++i) {
+                    {
+                        var e = $root.p2pnode.Endpoint.verify(m.relays[i], q + 1);
+                        if (e)
+                            return "relays." + e;
+                    }
+                }
+            }
+            if (m.relayUse != null && $Object.hasOwnProperty.call(m, "relayUse")) {
+                if (typeof m.relayUse !== "number" || (m.relayUse | 0) !== m.relayUse)
+                    return "relayUse: enum value expected";
+            }
             return null;
         };
 
@@ -1991,6 +2048,35 @@ export const p2pnode = $root.p2pnode = (() => {
                     m.provisional = $Boolean(d.provisional);
                 }
             }
+            if (d.relays) {
+                if (!$Array.isArray(d.relays))
+                    throw $TypeError(".p2pnode.PunchOffer.relays: array expected");
+                m.relays = $Array(d.relays.length);
+                for (var i = 0; i < d.relays.length; ++i) {
+                    if (!$util.isObject(d.relays[i]))
+                        throw $TypeError(".p2pnode.PunchOffer.relays: object expected");
+                    m.relays[i] = $root.p2pnode.Endpoint.fromObject(d.relays[i], q + 1);
+                }
+            }
+            if (d.relayUse !== 0 && (typeof d.relayUse !== "string" || $root.p2pnode.RelayUse[d.relayUse] !== 0)) {
+                switch (d.relayUse) {
+                case "RELAY_AUTO":
+                case 0:
+                    m.relayUse = 0;
+                    break;
+                case "RELAY_NEVER":
+                case 1:
+                    m.relayUse = 1;
+                    break;
+                case "RELAY_ONLY":
+                case 2:
+                    m.relayUse = 2;
+                    break;
+                default:
+                    if (typeof d.relayUse === "number" && (d.relayUse | 0) === d.relayUse)
+                        m.relayUse = d.relayUse;
+                }
+            }
             return m;
         };
 
@@ -2014,12 +2100,14 @@ export const p2pnode = $root.p2pnode = (() => {
             if (o.arrays || o.defaults) {
                 d.publicEndpoints = [];
                 d.lanEndpoints = [];
+                d.relays = [];
             }
             if (o.defaults) {
                 d.nat = null;
                 d.localPort = 0;
                 d.rttMs = 0;
                 d.provisional = false;
+                d.relayUse = o.enums === $String ? "RELAY_AUTO" : 0;
             }
             if (m.publicEndpoints && m.publicEndpoints.length) {
                 d.publicEndpoints = $Array(m.publicEndpoints.length);
@@ -2044,6 +2132,15 @@ export const p2pnode = $root.p2pnode = (() => {
             }
             if (m.provisional != null && $Object.hasOwnProperty.call(m, "provisional")) {
                 d.provisional = m.provisional;
+            }
+            if (m.relays && m.relays.length) {
+                d.relays = $Array(m.relays.length);
+                for (var j = 0; j < m.relays.length; ++j) {
+                    d.relays[j] = $root.p2pnode.Endpoint.toObject(m.relays[j], o, q + 1);
+                }
+            }
+            if (m.relayUse != null && $Object.hasOwnProperty.call(m, "relayUse")) {
+                d.relayUse = o.enums === $String ? $root.p2pnode.RelayUse[m.relayUse] === $undefined ? m.relayUse : $root.p2pnode.RelayUse[m.relayUse] : m.relayUse;
             }
             return d;
         };
@@ -2074,6 +2171,22 @@ export const p2pnode = $root.p2pnode = (() => {
         };
 
         return PunchOffer;
+    })();
+
+    /**
+     * RelayUse enum.
+     * @name p2pnode.RelayUse
+     * @enum {number}
+     * @property {number} RELAY_AUTO=0 RELAY_AUTO value
+     * @property {number} RELAY_NEVER=1 RELAY_NEVER value
+     * @property {number} RELAY_ONLY=2 RELAY_ONLY value
+     */
+    p2pnode.RelayUse = (function() {
+        const valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "RELAY_AUTO"] = 0;
+        values[valuesById[1] = "RELAY_NEVER"] = 1;
+        values[valuesById[2] = "RELAY_ONLY"] = 2;
+        return values;
     })();
 
     /**
@@ -3081,6 +3194,644 @@ export const p2pnode = $root.p2pnode = (() => {
         };
 
         return SignedSignal;
+    })();
+
+    p2pnode.RelayHello = (function() {
+
+        /**
+         * Properties of a RelayHello.
+         * @typedef {Object} p2pnode.RelayHello.$Properties
+         * @property {Uint8Array|null} [token] RelayHello token
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a RelayHello.
+         * @memberof p2pnode
+         * @interface IRelayHello
+         * @augments p2pnode.RelayHello.$Properties
+         * @deprecated Use p2pnode.RelayHello.$Properties instead.
+         */
+
+        /**
+         * Shape of a RelayHello.
+         * @typedef {p2pnode.RelayHello.$Properties} p2pnode.RelayHello.$Shape
+         */
+
+        /**
+         * Constructs a new RelayHello.
+         * @memberof p2pnode
+         * @classdesc Represents a RelayHello.
+         * @constructor
+         * @param {p2pnode.RelayHello.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const RelayHello = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * RelayHello token.
+         * @member {Uint8Array} token
+         * @memberof p2pnode.RelayHello
+         * @instance
+         */
+        RelayHello.prototype.token = $util.newBuffer([]);
+
+        /**
+         * Creates a new RelayHello instance using the specified properties.
+         * @function create
+         * @memberof p2pnode.RelayHello
+         * @static
+         * @param {p2pnode.RelayHello.$Properties=} [properties] Properties to set
+         * @returns {p2pnode.RelayHello} RelayHello instance
+         * @type {{
+         *   (properties: p2pnode.RelayHello.$Shape): p2pnode.RelayHello & p2pnode.RelayHello.$Shape;
+         *   (properties?: p2pnode.RelayHello.$Properties): p2pnode.RelayHello;
+         * }}
+         */
+        RelayHello.create = function(properties) {
+            return new RelayHello(properties);
+        };
+
+        /**
+         * Encodes the specified RelayHello message. Does not implicitly {@link p2pnode.RelayHello.verify|verify} messages.
+         * @function encode
+         * @memberof p2pnode.RelayHello
+         * @static
+         * @param {p2pnode.RelayHello.$Properties} m RelayHello message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RelayHello.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.token != null && $Object.hasOwnProperty.call(m, "token") && m.token.length)
+                w.uint32(/* id 1, wireType 2 =*/10).bytes(m.token);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Encodes the specified RelayHello message, length delimited. Does not implicitly {@link p2pnode.RelayHello.verify|verify} messages.
+         * @function encodeDelimited
+         * @memberof p2pnode.RelayHello
+         * @static
+         * @param {p2pnode.RelayHello.$Properties} message RelayHello message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RelayHello.encodeDelimited = function(message, writer) {
+            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+        };
+
+        /**
+         * Decodes a RelayHello message from the specified reader or buffer.
+         * @function decode
+         * @memberof p2pnode.RelayHello
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {p2pnode.RelayHello & p2pnode.RelayHello.$Shape} RelayHello
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RelayHello.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.p2pnode.RelayHello();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.bytes()).length)
+                            m.token = v;
+                        else
+                            delete m.token;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Decodes a RelayHello message from the specified reader or buffer, length delimited.
+         * @function decodeDelimited
+         * @memberof p2pnode.RelayHello
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @returns {p2pnode.RelayHello & p2pnode.RelayHello.$Shape} RelayHello
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RelayHello.decodeDelimited = function(reader) {
+            if (!(reader instanceof $Reader))
+                reader = new $Reader(reader);
+            return this.decode(reader, reader.size());
+        };
+
+        /**
+         * Verifies a RelayHello message.
+         * @function verify
+         * @memberof p2pnode.RelayHello
+         * @static
+         * @param {Object.<string,*>} m Plain object to verify
+         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+         */
+        RelayHello.verify = function (m, q) {
+            if (typeof m !== "object" || m === null)
+                return "object expected";
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                return "max depth exceeded";
+            if (m.token != null && $Object.hasOwnProperty.call(m, "token")) {
+                if (!(m.token && typeof m.token.length === "number" || $util.isString(m.token)))
+                    return "token: buffer expected";
+            }
+            return null;
+        };
+
+        /**
+         * Creates a RelayHello message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof p2pnode.RelayHello
+         * @static
+         * @param {Object.<string,*>} d Plain object
+         * @returns {p2pnode.RelayHello} RelayHello
+         */
+        RelayHello.fromObject = function (d, q) {
+            if (d instanceof $root.p2pnode.RelayHello)
+                return d;
+            if (!$util.isObject(d))
+                throw $TypeError(".p2pnode.RelayHello: object expected");
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var m = new $root.p2pnode.RelayHello();
+            if (d.token != null) {
+                if (d.token.length) {
+                    if (typeof d.token === "string")
+                        $util.base64.decode(d.token, m.token = $util.newBuffer($util.base64.length(d.token)), 0);
+                    else if (d.token.length >= 0)
+                        m.token = d.token;
+                }
+            }
+            return m;
+        };
+
+        /**
+         * Creates a plain object from a RelayHello message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof p2pnode.RelayHello
+         * @static
+         * @param {p2pnode.RelayHello} m RelayHello
+         * @param {$protobuf.IConversionOptions} [o] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        RelayHello.toObject = function (m, o, q) {
+            if (!o)
+                o = {};
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var d = {};
+            if (o.defaults) {
+                if (o.bytes === $String)
+                    d.token = "";
+                else {
+                    d.token = [];
+                    if (o.bytes !== $Array)
+                        d.token = $util.newBuffer(d.token);
+                }
+            }
+            if (m.token != null && $Object.hasOwnProperty.call(m, "token")) {
+                d.token = o.bytes === $String ? $util.base64.encode(m.token, 0, m.token.length) : o.bytes === $Array ? $Array.prototype.slice.call(m.token) : m.token;
+            }
+            return d;
+        };
+
+        /**
+         * Converts this RelayHello to JSON.
+         * @function toJSON
+         * @memberof p2pnode.RelayHello
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        RelayHello.prototype.toJSON = function() {
+            return RelayHello.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the type url for RelayHello
+         * @function getTypeUrl
+         * @memberof p2pnode.RelayHello
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        RelayHello.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/p2pnode.RelayHello";
+        };
+
+        return RelayHello;
+    })();
+
+    /**
+     * RelayStatus enum.
+     * @name p2pnode.RelayStatus
+     * @enum {number}
+     * @property {number} RELAY_UNKNOWN=0 RELAY_UNKNOWN value
+     * @property {number} RELAY_SPLICED=1 RELAY_SPLICED value
+     * @property {number} RELAY_BUSY=2 RELAY_BUSY value
+     * @property {number} RELAY_REFUSED=3 RELAY_REFUSED value
+     */
+    p2pnode.RelayStatus = (function() {
+        const valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "RELAY_UNKNOWN"] = 0;
+        values[valuesById[1] = "RELAY_SPLICED"] = 1;
+        values[valuesById[2] = "RELAY_BUSY"] = 2;
+        values[valuesById[3] = "RELAY_REFUSED"] = 3;
+        return values;
+    })();
+
+    p2pnode.RelayVerdict = (function() {
+
+        /**
+         * Properties of a RelayVerdict.
+         * @typedef {Object} p2pnode.RelayVerdict.$Properties
+         * @property {p2pnode.RelayStatus|null} [status] RelayVerdict status
+         * @property {string|null} [reason] RelayVerdict reason
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a RelayVerdict.
+         * @memberof p2pnode
+         * @interface IRelayVerdict
+         * @augments p2pnode.RelayVerdict.$Properties
+         * @deprecated Use p2pnode.RelayVerdict.$Properties instead.
+         */
+
+        /**
+         * Shape of a RelayVerdict.
+         * @typedef {p2pnode.RelayVerdict.$Properties} p2pnode.RelayVerdict.$Shape
+         */
+
+        /**
+         * Constructs a new RelayVerdict.
+         * @memberof p2pnode
+         * @classdesc Represents a RelayVerdict.
+         * @constructor
+         * @param {p2pnode.RelayVerdict.$Properties=} [p] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const RelayVerdict = function (p) {
+            if (p)
+                for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
+                    if (p[ks[i]] != null && ks[i] !== "__proto__")
+                        this[ks[i]] = p[ks[i]];
+        };
+
+        /**
+         * RelayVerdict status.
+         * @member {p2pnode.RelayStatus} status
+         * @memberof p2pnode.RelayVerdict
+         * @instance
+         */
+        RelayVerdict.prototype.status = 0;
+
+        /**
+         * RelayVerdict reason.
+         * @member {string} reason
+         * @memberof p2pnode.RelayVerdict
+         * @instance
+         */
+        RelayVerdict.prototype.reason = "";
+
+        /**
+         * Creates a new RelayVerdict instance using the specified properties.
+         * @function create
+         * @memberof p2pnode.RelayVerdict
+         * @static
+         * @param {p2pnode.RelayVerdict.$Properties=} [properties] Properties to set
+         * @returns {p2pnode.RelayVerdict} RelayVerdict instance
+         * @type {{
+         *   (properties: p2pnode.RelayVerdict.$Shape): p2pnode.RelayVerdict & p2pnode.RelayVerdict.$Shape;
+         *   (properties?: p2pnode.RelayVerdict.$Properties): p2pnode.RelayVerdict;
+         * }}
+         */
+        RelayVerdict.create = function(properties) {
+            return new RelayVerdict(properties);
+        };
+
+        /**
+         * Encodes the specified RelayVerdict message. Does not implicitly {@link p2pnode.RelayVerdict.verify|verify} messages.
+         * @function encode
+         * @memberof p2pnode.RelayVerdict
+         * @static
+         * @param {p2pnode.RelayVerdict.$Properties} m RelayVerdict message or plain object to encode
+         * @param {$protobuf.Writer} [w] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RelayVerdict.encode = function (m, w, q) {
+            if (!w)
+                w = $Writer.create();
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (m.status != null && $Object.hasOwnProperty.call(m, "status") && m.status !== 0)
+                w.uint32(/* id 1, wireType 0 =*/8).int32(m.status);
+            if (m.reason != null && $Object.hasOwnProperty.call(m, "reason") && m.reason !== "")
+                w.uint32(/* id 2, wireType 2 =*/18).string(m.reason);
+            if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
+                for (var i = 0; i < m.$unknowns.length; ++i)
+                    w.raw(m.$unknowns[i]);
+            return w;
+        };
+
+        /**
+         * Encodes the specified RelayVerdict message, length delimited. Does not implicitly {@link p2pnode.RelayVerdict.verify|verify} messages.
+         * @function encodeDelimited
+         * @memberof p2pnode.RelayVerdict
+         * @static
+         * @param {p2pnode.RelayVerdict.$Properties} message RelayVerdict message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RelayVerdict.encodeDelimited = function(message, writer) {
+            return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+        };
+
+        /**
+         * Decodes a RelayVerdict message from the specified reader or buffer.
+         * @function decode
+         * @memberof p2pnode.RelayVerdict
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} r Reader or buffer to decode from
+         * @param {number} [l] Message length if known beforehand
+         * @returns {p2pnode.RelayVerdict & p2pnode.RelayVerdict.$Shape} RelayVerdict
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RelayVerdict.decode = function (r, l, z, q, g) {
+            if (!(r instanceof $Reader))
+                r = $Reader.create(r);
+            if (q === $undefined)
+                q = 0;
+            if (q > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var c, m, v;
+            if (l === $undefined)
+                c = r.len;
+            else {
+                c = r.pos + l;
+                if (c > r.len)
+                    throw $RangeError("index out of range");
+                l = r.len;
+                r.len = c;
+            }
+            m = g || new $root.p2pnode.RelayVerdict();
+            while (r.pos < c) {
+                var s = r.pos;
+                var t = r.tag();
+                if (t === z) {
+                    z = $undefined;
+                    break;
+                }
+                var u = t & 7;
+                switch (t >>>= 3) {
+                case 1: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.int32())
+                            m.status = v;
+                        else
+                            delete m.status;
+                        continue;
+                    }
+                case 2: {
+                        if (u !== 2)
+                            break;
+                        if ((v = r.stringVerify()).length)
+                            m.reason = v;
+                        else
+                            delete m.reason;
+                        continue;
+                    }
+                }
+                r.skipType(u, q, t);
+                if (!r.discardUnknown) {
+                    $util.makeProp(m, "$unknowns", false);
+                    (m.$unknowns || (m.$unknowns = [])).push(r.raw(s, r.pos));
+                }
+            }
+            if (l !== $undefined) {
+                if (r.pos !== c)
+                    throw $RangeError("index out of range");
+                r.len = l;
+            }
+            if (z !== $undefined)
+                throw $Error("missing end group");
+            return m;
+        };
+
+        /**
+         * Decodes a RelayVerdict message from the specified reader or buffer, length delimited.
+         * @function decodeDelimited
+         * @memberof p2pnode.RelayVerdict
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @returns {p2pnode.RelayVerdict & p2pnode.RelayVerdict.$Shape} RelayVerdict
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RelayVerdict.decodeDelimited = function(reader) {
+            if (!(reader instanceof $Reader))
+                reader = new $Reader(reader);
+            return this.decode(reader, reader.size());
+        };
+
+        /**
+         * Verifies a RelayVerdict message.
+         * @function verify
+         * @memberof p2pnode.RelayVerdict
+         * @static
+         * @param {Object.<string,*>} m Plain object to verify
+         * @returns {string|null} `null` if valid, otherwise the reason why it is not
+         */
+        RelayVerdict.verify = function (m, q) {
+            if (typeof m !== "object" || m === null)
+                return "object expected";
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                return "max depth exceeded";
+            if (m.status != null && $Object.hasOwnProperty.call(m, "status")) {
+                if (typeof m.status !== "number" || (m.status | 0) !== m.status)
+                    return "status: enum value expected";
+            }
+            if (m.reason != null && $Object.hasOwnProperty.call(m, "reason")) {
+                if (!$util.isString(m.reason))
+                    return "reason: string expected";
+            }
+            return null;
+        };
+
+        /**
+         * Creates a RelayVerdict message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof p2pnode.RelayVerdict
+         * @static
+         * @param {Object.<string,*>} d Plain object
+         * @returns {p2pnode.RelayVerdict} RelayVerdict
+         */
+        RelayVerdict.fromObject = function (d, q) {
+            if (d instanceof $root.p2pnode.RelayVerdict)
+                return d;
+            if (!$util.isObject(d))
+                throw $TypeError(".p2pnode.RelayVerdict: object expected");
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var m = new $root.p2pnode.RelayVerdict();
+            if (d.status !== 0 && (typeof d.status !== "string" || $root.p2pnode.RelayStatus[d.status] !== 0)) {
+                switch (d.status) {
+                case "RELAY_UNKNOWN":
+                case 0:
+                    m.status = 0;
+                    break;
+                case "RELAY_SPLICED":
+                case 1:
+                    m.status = 1;
+                    break;
+                case "RELAY_BUSY":
+                case 2:
+                    m.status = 2;
+                    break;
+                case "RELAY_REFUSED":
+                case 3:
+                    m.status = 3;
+                    break;
+                default:
+                    if (typeof d.status === "number" && (d.status | 0) === d.status)
+                        m.status = d.status;
+                }
+            }
+            if (d.reason != null) {
+                if (typeof d.reason !== "string" || d.reason.length) {
+                    m.reason = $String(d.reason);
+                }
+            }
+            return m;
+        };
+
+        /**
+         * Creates a plain object from a RelayVerdict message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof p2pnode.RelayVerdict
+         * @static
+         * @param {p2pnode.RelayVerdict} m RelayVerdict
+         * @param {$protobuf.IConversionOptions} [o] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        RelayVerdict.toObject = function (m, o, q) {
+            if (!o)
+                o = {};
+            if (q === $undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            var d = {};
+            if (o.defaults) {
+                d.status = o.enums === $String ? "RELAY_UNKNOWN" : 0;
+                d.reason = "";
+            }
+            if (m.status != null && $Object.hasOwnProperty.call(m, "status")) {
+                d.status = o.enums === $String ? $root.p2pnode.RelayStatus[m.status] === $undefined ? m.status : $root.p2pnode.RelayStatus[m.status] : m.status;
+            }
+            if (m.reason != null && $Object.hasOwnProperty.call(m, "reason")) {
+                d.reason = m.reason;
+            }
+            return d;
+        };
+
+        /**
+         * Converts this RelayVerdict to JSON.
+         * @function toJSON
+         * @memberof p2pnode.RelayVerdict
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        RelayVerdict.prototype.toJSON = function() {
+            return RelayVerdict.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the type url for RelayVerdict
+         * @function getTypeUrl
+         * @memberof p2pnode.RelayVerdict
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        RelayVerdict.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/p2pnode.RelayVerdict";
+        };
+
+        return RelayVerdict;
     })();
 
     return p2pnode;

@@ -17,4 +17,8 @@ export interface PunchOffer {
   rttMs: number;
   /** A guess sent before profiling: port preservation of localPort at the address the introducer saw (see wire.proto). */
   provisional?: boolean;
+  /** TCP relays where the sender will meet the other side if no punch works (see wire.proto). */
+  relays?: HostPort[];
+  /** In a request: the dialer punches only ('never') or goes to the relay at once ('only'); absent: auto. */
+  relayUse?: 'never' | 'only';
 }

@@ -26,6 +26,12 @@ export interface IntroducerOptions {
   freshnessMs?: number;
   /** Registration tokens stay valid one to two of these periods; default 5 min. */
   tokenRotateMs?: number;
+  /**
+   * The TCP port of a circuit relay on this host, told to every listener
+   * that registers (answer `r.rly`), so dialers can meet it there when no
+   * punch works. The relay itself is not this module's (no TCP here).
+   */
+  relayPort?: number;
 }
 
 export interface IntroducerStats {
@@ -118,11 +124,13 @@ class IntroducerServer {
   private readonly counts: IntroducerStats = { registrations: 0, pendingForwards: 0, forwarded: 0, answered: 0, rateLimited: 0, unknownKey: 0, malformed: 0, internalErrors: 0 };
   private readonly sweep: NodeJS.Timeout;
   private stopped = false;
+  private readonly relayPort: number | undefined;
 
   constructor(
     private readonly rpc: KRpc,
     opts: IntroducerOptions,
   ) {
+    this.relayPort = opts.relayPort;
     this.ttlMs = opts.registrationTtlMs ?? 60_000;
     this.maxRegistrations = opts.maxRegistrations ?? 10_000;
     this.forwardTimeoutMs = opts.forwardTimeoutMs ?? 1000;
@@ -195,6 +203,11 @@ class IntroducerServer {
     }
   };
 
+  private relayField(): { rly?: number } {
+    const port = this.relayPort;
+    return port !== undefined && port > 0 && port <= 65535 ? { rly: port } : {};
+  }
+
   private onRegister(m: Buffer, address: HostPort, peer: KrpcRemote, query: KrpcMessage): void {
     const { rpc, freshnessMs, ttlMs } = this;
     // The token check comes before any signature work. Without a token bound
@@ -217,14 +230,14 @@ class IntroducerServer {
     // from another address cannot redirect the listener's traffic.
     if (old && old.expiresAt > now && msg.issuedAtMs <= old.issuedAtMs) {
       // From the address already held it is a late duplicate (a retransmission, an overlapping refresh): confirm, change nothing.
-      if (sameAddress(old.address, address)) return rpc.response(peer, query, { id: rpc.id, exp: old.expiresAt - now, ip: compactAddress(address) });
+      if (sameAddress(old.address, address)) return rpc.response(peer, query, { id: rpc.id, exp: old.expiresAt - now, ip: compactAddress(address), ...this.relayField() });
       return rpc.error(peer, query, [SIGNAL_ERROR.badRegistration, 'registration is not newer than the one held']);
     }
     if (!old && this.registrations.size >= this.maxRegistrations) {
       return rpc.error(peer, query, [SIGNAL_ERROR.tableFull, 'introducer is full']);
     }
     this.registrations.set(key, { address, expiresAt: now + ttlMs, issuedAtMs: msg.issuedAtMs });
-    rpc.response(peer, query, { id: rpc.id, exp: ttlMs, ip: compactAddress(address) });
+    rpc.response(peer, query, { id: rpc.id, exp: ttlMs, ip: compactAddress(address), ...this.relayField() });
   }
 
   private onRequest(m: Buffer, peer: KrpcRemote, query: KrpcMessage): void {

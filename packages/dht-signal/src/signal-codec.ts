@@ -67,7 +67,7 @@ export function newNonce(): Uint8Array {
 }
 
 export function encodeOffer(offer: PunchOffer): Uint8Array {
-  if (offer.publicEndpoints.length > MAX_OFFER_ENDPOINTS || offer.lanEndpoints.length > MAX_OFFER_ENDPOINTS) {
+  if (offer.publicEndpoints.length > MAX_OFFER_ENDPOINTS || offer.lanEndpoints.length > MAX_OFFER_ENDPOINTS || (offer.relays?.length ?? 0) > MAX_OFFER_ENDPOINTS) {
     throw new Error(`an offer lists at most ${MAX_OFFER_ENDPOINTS} endpoints per kind`);
   }
   checkUint(offer.localPort, 65535, 'local port');
@@ -79,6 +79,8 @@ export function encodeOffer(offer: PunchOffer): Uint8Array {
     localPort: offer.localPort,
     rttMs: offer.rttMs,
     provisional: offer.provisional === true,
+    relays: (offer.relays ?? []).map(endpointToWire),
+    relayUse: offer.relayUse === 'never' ? p2pnode.RelayUse.RELAY_NEVER : offer.relayUse === 'only' ? p2pnode.RelayUse.RELAY_ONLY : p2pnode.RelayUse.RELAY_AUTO,
   }).finish();
   if (bytes.length > MAX_OFFER_BYTES) throw new Error(`offer is ${bytes.length} bytes, at most ${MAX_OFFER_BYTES}`);
   return bytes;
@@ -96,6 +98,8 @@ export function decodeOffer(bytes: Uint8Array): PunchOffer {
       localPort: msg.localPort,
       rttMs: msg.rttMs,
       ...(msg.provisional ? { provisional: true } : {}),
+      ...(msg.relays.length > 0 ? { relays: msg.relays.map((e, i) => endpointFromWire(e, `relay ${i}`)) } : {}),
+      ...(msg.relayUse === p2pnode.RelayUse.RELAY_NEVER ? { relayUse: 'never' as const } : msg.relayUse === p2pnode.RelayUse.RELAY_ONLY ? { relayUse: 'only' as const } : {}),
     };
   } catch (err) {
     if (err instanceof WireDecodeError) throw new SignalDecodeError(err.message);

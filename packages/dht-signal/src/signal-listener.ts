@@ -57,6 +57,8 @@ export interface IntroducerRegistration {
   observedAddress?: HostPort;
   /** Round trip of the last accepted registration, ms. */
   rttMs?: number;
+  /** The TCP port of the circuit relay the introducer runs on its host, if it said so. */
+  relayPort?: number;
   /** Why the last round failed. */
   error?: string;
 }
@@ -169,6 +171,13 @@ export class SignalListener {
       .map((r) => r.introducer);
   }
 
+  /** Circuit relays on the hosts of the introducers that accept us: where a dialer can meet us when no punch works. */
+  relays(): HostPort[] {
+    return this.registrations()
+      .filter((r) => r.accepted && r.relayPort !== undefined)
+      .map((r) => ({ host: r.introducer.host, port: r.relayPort! }));
+  }
+
   /** Registers with every introducer now (retransmitting on loss); resolves with the outcome. A call during a round joins it. */
   refresh(): Promise<IntroducerRegistration[]> {
     if (this.refreshing) return this.refreshing;
@@ -257,6 +266,9 @@ export class SignalListener {
         s.ttlMs = result.r.exp as number;
         const observed = Buffer.isBuffer(result.r.ip) ? parseCompactAddress(result.r.ip) : null;
         if (observed) s.observedAddress = observed;
+        const rly = result.r.rly;
+        if (Number.isInteger(rly) && (rly as number) > 0 && (rly as number) <= 65535) s.relayPort = rly as number;
+        else delete s.relayPort;
         return;
       }
       lastError = result.error;

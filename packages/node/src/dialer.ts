@@ -10,14 +10,18 @@ import {
   type HostPort,
   type VerifiedRecord,
 } from '@p2p-node/dht-signal';
+import type { Socket } from 'node:net';
 import { connectPeer, planPunch, PunchError, type ConnectResult } from '@p2p-node/punch';
-import { describe, withInfo, type PeerStream } from './connection-info.js';
+import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { freeTcpPort } from './free-port.js';
 import { keyedStream } from './keyed-stream.js';
 import type { NatOffers } from './nat-offers.js';
 import { NoiseDialer, SessionError, type SessionKeys } from './noise-session.js';
 import { sideOf } from './offer.js';
+import { choosePath, type PathChoice, type RelayMode } from './path-choice.js';
 import { DialError } from './peer-errors.js';
+import { openCircuit, RelayError } from './relay-client.js';
+import { circuitToken } from './relay-wire.js';
 import type { SignalAnswer, Signaling } from './signaling.js';
 
 /** Per punch attempt; a dial makes up to PUNCH_ATTEMPTS (as go-libp2p does). */
@@ -25,6 +29,8 @@ const PUNCH_TIMEOUT_MS = 6_000;
 const PUNCH_ATTEMPTS = 3;
 /** From a connected socket to the peer's OPEN message: a few round trips at most, unless the far end is not the peer. */
 const OPEN_TIMEOUT_MS = 10_000;
+/** From reaching the relay until the listener's half is there too (the relay waits as long). */
+const CIRCUIT_TIMEOUT_MS = 10_000;
 const hex = (k: Uint8Array) => Buffer.from(k).toString('hex');
 
 export interface DialContext {
@@ -54,6 +60,12 @@ export interface DialOptions {
    * record and signals through the introducers it names.
    */
   firstIntroducers?: HostPort[];
+  /**
+   * 'auto' (default): through the listener's relay when no punch can work,
+   * or raced in when a punch that should work has not within its head start.
+   * 'never': direct paths only. 'only': straight to the relay (testing).
+   */
+  relay?: RelayMode;
 }
 
 /**
@@ -71,7 +83,9 @@ export function dial(ctx: DialContext, publicKey: Uint8Array, opts: DialOptions 
   return new DialRun(ctx, publicKey, opts).run();
 }
 
-type Signaled = { answer: SignalAnswer; keys: SessionKeys };
+type Signaled = { answer: SignalAnswer; keys: SessionKeys; at: number };
+/** A socket to the peer, not yet keyed, and how it came about. */
+type Connected = { socket: Socket; how: ConnectionPath; where: string };
 
 /** The state of one dial while it runs: ports, offers, answers and the time each phase took. */
 class DialRun {
@@ -108,15 +122,26 @@ class DialRun {
     // Punch, up to PUNCH_ATTEMPTS times: a SYN lost before a sequential NAT
     // shifts every later port, so a failed punch is retried from a fresh port
     // with fresh predictions on both sides (a new request, and so a new Noise
-    // handshake).
+    // handshake). The listener's relay is raced in or taken at once (choosePath).
     for (let attempt = 1; ; attempt++) {
       if (this.offer.provisional) signaled = await this.confirmGuess(signaled);
-      const result = await this.timed('punch', () => this.punchOnce(signaled, attempt));
-      if (result) return this.open(result, signaled.keys);
+      const path = choosePath(this.mode, sideOf(this.offer), sideOf(signaled.answer.offer), signaled.answer.offer.relays);
+      const connected = await this.timed('punch', () => this.connect(signaled, attempt, path));
+      if (connected) return this.open(connected, signaled.keys);
       this.localPort = await freeTcpPort();
       this.offer = (await this.ctx.offers.forDial(this.localPort)).offer;
-      signaled = await this.timed('signal', () => signal(this.ctx, this.publicKey, this.introducers, this.offer));
+      signaled = await this.timed('signal', () => this.signal(this.introducers));
     }
+  }
+
+  private get mode(): RelayMode {
+    return this.opts.relay ?? 'auto';
+  }
+
+  /** One signed request with our current offer, telling the listener how we use its relay. */
+  private signal(introducers: HostPort[]): Promise<Signaled> {
+    const relayUse = this.mode === 'auto' ? {} : { relayUse: this.mode };
+    return signal(this.ctx, this.publicKey, introducers, { ...this.offer, ...relayUse });
   }
 
   private async timed<T>(phase: 'signal' | 'punch', fn: () => Promise<T>): Promise<T> {
@@ -133,7 +158,7 @@ class DialRun {
     const { ctx, publicKey } = this;
     this.offer = ctx.offers.recent(this.localPort)?.offer ?? ctx.offers.provisional(this.localPort);
     this.introducers = this.opts.firstIntroducers ?? ctx.earlyIntroducers;
-    const early = this.introducers.length > 0 ? await signal(ctx, publicKey, this.introducers, this.offer).catch(unlessFinal) : undefined;
+    const early = this.introducers.length > 0 ? await this.signal(this.introducers).catch(unlessFinal) : undefined;
     if (early) return early;
     const record = await this.lookup;
     if (record instanceof Error) throw lookupFailure(record);
@@ -142,7 +167,7 @@ class DialRun {
     if (record.introducers.length === 0) throw new DialError('signal-failed', `the record of ${hex(publicKey)} names no introducer to signal through`);
     this.introducers = record.introducers;
     this.offer = await realOffer(this.profiled);
-    return signal(ctx, publicKey, this.introducers, this.offer);
+    return this.signal(this.introducers);
   }
 
   /** The listener punched at our provisional guess; the profile says whether it was right, else we signal again. */
@@ -152,15 +177,15 @@ class DialRun {
     this.offer = real;
     if (confirmed) return signaled;
     this.ctx.progress('signal', `our NAT is ${real.nat.mapping}, not the port-preserving guess: signaling again with the real prediction`);
-    return this.timed('signal', () => signal(this.ctx, this.publicKey, this.introducers, this.offer));
+    return this.timed('signal', () => this.signal(this.introducers));
   }
 
   /** One punch; undefined when it failed in a way a fresh port may fix. */
-  private async punchOnce({ answer }: Signaled, attempt: number): Promise<ConnectResult | undefined> {
+  private async punchOnce({ answer }: Signaled, attempt: number, abort: AbortSignal): Promise<ConnectResult | undefined> {
     this.ctx.progress('punch', `answer via ${fmt(answer.introducer)} in ${Math.round(answer.rttMs)} ms; peer NAT ${answer.offer.nat.mapping}, predicted ${answer.offer.publicEndpoints.map(fmt).join(', ')}`);
     try {
       // 'select': the keyed stream's OPEN messages confirm the socket, so no READY round trip.
-      return await connectPeer({ localPort: this.localPort, local: sideOf(this.offer), remote: sideOf(answer.offer), rttMs: answer.rttMs, role: 'initiator', agreement: 'select', timeoutMs: PUNCH_TIMEOUT_MS });
+      return await connectPeer({ localPort: this.localPort, local: sideOf(this.offer), remote: sideOf(answer.offer), rttMs: answer.rttMs, role: 'initiator', agreement: 'select', timeoutMs: PUNCH_TIMEOUT_MS, signal: abort });
     } catch (err) {
       const retry = err instanceof PunchError && (err.code === 'timeout' || err.code === 'refused') && attempt < PUNCH_ATTEMPTS;
       if (!retry) throw new DialError('punch-failed', `punch to ${hex(this.publicKey)} failed: ${(err as Error).message}`, { cause: err });
@@ -169,16 +194,87 @@ class DialRun {
     }
   }
 
-  private async open(result: ConnectResult, keys: SessionKeys): Promise<PeerStream> {
-    this.ctx.progress('open', `connected to ${result.winner.host}:${result.winner.port} (${result.winner.method}); opening the secure stream`);
+  /**
+   * A socket to the peer by the path choosePath gave: the punch alone, the
+   * relay alone, or the punch with the relay raced in after its head start
+   * (or at once when the punch fails first); the first socket wins and the
+   * other attempt is called off. Undefined when the punch failed in a way a
+   * fresh port may fix and no relay gave a circuit.
+   */
+  private connect(signaled: Signaled, attempt: number, path: PathChoice): Promise<Connected | undefined> {
+    const hex64 = hex(this.publicKey);
+    if (!path.punch && !path.relay) {
+      const why = this.mode === 'never' ? 'relaying is off' : this.mode === 'only' ? 'the listener names no relay' : 'and the listener names no relay';
+      const failure = this.mode === 'only' ? 'relay-failed' : 'punch-failed';
+      const unpunchable = this.mode === 'only' ? '' : 'no punch can reach it (both NATs map ports unpredictably); ';
+      return Promise.reject(new DialError(failure, `no path to ${hex64}: ${unpunchable}${why}`));
+    }
+    const stopPunch = new AbortController();
+    const stopRelay = new AbortController();
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let punchOutcome: 'running' | 'retry' | { error: unknown } = path.punch ? 'running' : { error: undefined };
+      let relayOutcome: 'waiting' | 'running' | { error: unknown } = path.relay ? 'waiting' : { error: undefined };
+      const win = (c: Connected) => {
+        if (settled) return void c.socket.destroy();
+        settled = true;
+        clearTimeout(relayTimer);
+        stopPunch.abort();
+        stopRelay.abort();
+        resolve(c);
+      };
+      const maybeLost = () => {
+        if (settled || punchOutcome === 'running' || relayOutcome === 'waiting' || relayOutcome === 'running') return;
+        settled = true;
+        const relayErr = relayOutcome.error;
+        if (relayErr instanceof RelayError) {
+          const first = punchOutcome === 'retry' || punchOutcome.error === undefined ? '' : 'the punch failed and ';
+          reject(new DialError(relayErr.code, `no path to ${hex64}: ${first}${relayErr.message}`, { cause: relayErr }));
+        } else if (punchOutcome === 'retry') resolve(undefined);
+        else reject(punchOutcome.error);
+      };
+      const startRelay = () => {
+        if (settled || relayOutcome !== 'waiting' || !path.relay) return;
+        clearTimeout(relayTimer);
+        relayOutcome = 'running';
+        const relay = path.relay;
+        this.ctx.progress('relay', `${path.punch ? 'no punched socket yet: ' : ''}meeting the peer at relay ${fmt(relay)}`);
+        openCircuit(relay, circuitToken(signaled.keys.hash), { timeoutMs: CIRCUIT_TIMEOUT_MS, signal: stopRelay.signal }).then(
+          (socket) => win({ socket, how: describeRelayed(relay), where: `relay ${fmt(relay)}` }),
+          (err: unknown) => {
+            relayOutcome = { error: err };
+            maybeLost();
+          },
+        );
+      };
+      const relayTimer = setTimeout(startRelay, Math.max(0, signaled.at + path.relayAfterMs - performance.now()));
+      if (!path.punch) return;
+      this.punchOnce(signaled, attempt, stopPunch.signal).then(
+        (r) => {
+          if (r) return win({ socket: r.socket, how: describe(r), where: `${r.winner.host}:${r.winner.port}` });
+          punchOutcome = 'retry';
+          startRelay();
+          maybeLost();
+        },
+        (err: unknown) => {
+          punchOutcome = { error: err };
+          startRelay();
+          maybeLost();
+        },
+      );
+    });
+  }
+
+  private async open(connected: Connected, keys: SessionKeys): Promise<PeerStream> {
+    this.ctx.progress('open', `connected to ${connected.where} (${connected.how.method}); opening the secure stream`);
     const tOpen = performance.now();
-    const stream = await keyedStream(result.socket, true, keys, OPEN_TIMEOUT_MS, { zeroRtt: !this.opts.waitForPeer }).catch((err: Error) => {
-      throw new DialError('wrong-key', `the peer at ${result.winner.host}:${result.winner.port} did not prove it holds ${hex(this.publicKey)}: ${err.message}`, { cause: err });
+    const stream = await keyedStream(connected.socket, true, keys, OPEN_TIMEOUT_MS, { zeroRtt: !this.opts.waitForPeer }).catch((err: Error) => {
+      throw new DialError('wrong-key', `the peer at ${connected.where} did not prove it holds ${hex(this.publicKey)}: ${err.message}`, { cause: err });
     });
     const { ms } = this;
     return withInfo(stream, {
       remotePublicKey: keys.remotePublicKey,
-      ...describe(result),
+      ...connected.how,
       // The lookup counts only when the dial waited for it.
       timings: { lookupMs: ms.usedRecord ? ms.lookupDone : 0, profileMs: ms.profile, signalMs: ms.signal, punchMs: ms.punch, openMs: performance.now() - tOpen, totalMs: this.since() },
     });
@@ -230,7 +326,7 @@ async function signal(ctx: DialContext, publicKey: Uint8Array, introducers: Host
   }
   if (answer.refused) throw new DialError('refused', `${hex(publicKey)} refused the connection: this key is not in its allow list`);
   try {
-    return { answer, keys: noise.finish(answer.session) };
+    return { answer, keys: noise.finish(answer.session), at: performance.now() };
   } catch (err) {
     if (err instanceof SessionError) throw new DialError('wrong-key', err.message, { cause: err });
     throw err;

@@ -12,6 +12,9 @@ const DIAL_EXIT: Record<DialFailure, ExitCode> = {
   refused: ExitCode.refused,
   'invalid-record': ExitCode.invalidRecord,
   'expired-record': ExitCode.expiredRecord,
+  'relay-busy': ExitCode.relayBusy,
+  // No path at all: neither a punch nor the relay gave a socket.
+  'relay-failed': ExitCode.punchFailed,
 };
 
 export function exitCodeFor(err: unknown): ExitCode {

@@ -13,6 +13,7 @@ export const ExitCode = {
   wrongKey: 7,
   refused: 8,
   signalFailed: 9,
+  relayBusy: 10,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -1,17 +1,21 @@
 import { formatHostPort as fmt, RecordPublisher, type DhtNode, type HostPort, type Identity, type PunchOffer, type PunchReply, type PunchRequest, type RecordContent } from '@p2p-node/dht-signal';
-import { connectPeer, MappingKeeper, predict, type NatProfile } from '@p2p-node/punch';
-import { describe, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
+import { connectPeer, MappingKeeper, predict, type NatProfile, type PeerSide } from '@p2p-node/punch';
+import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { DirectServer } from './direct-server.js';
 import { freeTcpPort } from './free-port.js';
 import { keyedStream } from './keyed-stream.js';
 import type { NatOffers } from './nat-offers.js';
 import { answerNoise, type SessionKeys } from './noise-session.js';
 import { dialerSideOf, offerFrom, sideOf } from './offer.js';
+import { choosePath, type PathChoice } from './path-choice.js';
+import { openCircuit } from './relay-client.js';
+import { circuitToken } from './relay-wire.js';
 import type { SecureStream } from './secure-stream.js';
 import type { SignalRegistration, Signaling } from './signaling.js';
 
 const PUNCH_TIMEOUT_MS = 6_000;
 const OPEN_TIMEOUT_MS = 10_000;
+const CIRCUIT_TIMEOUT_MS = 10_000;
 const hex = (k: Uint8Array) => Buffer.from(k).toString('hex');
 
 export interface ListenContext {
@@ -31,6 +35,8 @@ export interface ListenContext {
 export interface ListenOptions {
   /** Only these dialers are accepted (others get a signed refusal in signaling); default: everyone. */
   allow?: Uint8Array[];
+  /** Name our introducers' relays in answers, so a dialer with no direct path can meet us there; default true. */
+  relay?: boolean;
 }
 
 /** What a refused dialer gets instead of our prediction: nothing to punch to. */
@@ -58,6 +64,7 @@ export class Listener {
     private readonly ctx: ListenContext,
     private readonly onConnection: (stream: PeerStream) => void,
     private readonly allow: string[] | undefined,
+    private readonly useRelays: boolean,
     private readonly localPort: number,
     private readonly profile: NatProfile,
   ) {}
@@ -65,7 +72,7 @@ export class Listener {
   static async start(ctx: ListenContext, onConnection: (stream: PeerStream) => void, opts: ListenOptions = {}): Promise<Listener> {
     const localPort = await freeTcpPort();
     const { offer, profile } = await ctx.offers.make(localPort);
-    const listener = new Listener(ctx, onConnection, opts.allow?.map(hex), localPort, profile);
+    const listener = new Listener(ctx, onConnection, opts.allow?.map(hex), opts.relay !== false, localPort, profile);
     listener.current = offer;
     await listener.run();
     return listener;
@@ -77,6 +84,11 @@ export class Listener {
 
   get acceptedIntroducers(): HostPort[] {
     return this.introducers;
+  }
+
+  /** The relays our answers name: our introducers', unless told not to. */
+  get relays(): HostPort[] {
+    return this.useRelays ? (this.registration?.relays() ?? []) : [];
   }
 
   private get reachable(): boolean {
@@ -144,53 +156,86 @@ export class Listener {
     }
     const { reply, keys } = answerNoise(this.ctx.identity, request.session, request.dialerKey);
     // A sequential NAT allocates anew per connection: predict again for each dial.
-    const mine = this.profile.mapping === 'sequential' ? (await this.ctx.offers.make(this.localPort)).offer : this.current;
-    if (this.server) {
-      const how: ConnectionPath = { path: 'direct', candidate: `${this.ctx.host}:${this.localPort}`, method: 'reachable', strategy: 'connect', punch: { attempts: 0, refused: 0, rounds: 0 } };
-      const t0 = performance.now();
-      this.server.expect(keys, (stream) => this.handOver(stream, how, t0, 0));
-    } else {
-      void this.punchTo(request, mine, keys);
-    }
+    const base = this.profile.mapping === 'sequential' ? (await this.ctx.offers.make(this.localPort)).offer : this.current;
+    const relays = this.relays;
+    const mine: PunchOffer = relays.length > 0 ? { ...base, relays } : base;
+    void this.accept(request, mine, keys);
     return { offer: mine, session: reply };
   }
 
-  private async punchTo(request: PunchRequest, mine: PunchOffer, keys: SessionKeys): Promise<void> {
+  /**
+   * Meets one answered dialer by the path both ends derive from the two
+   * offers (choosePath): our punch (or, with no NAT, its connection to our
+   * server) and/or our half of a circuit at our first relay. The dialer keys
+   * only the socket it keeps; the first of ours it proves is handed over and
+   * the rest are dropped. A newer request from the same dialer (its guess was
+   * wrong, or a retry) calls this one off.
+   */
+  private async accept(request: PunchRequest, mine: PunchOffer, keys: SessionKeys): Promise<void> {
     const t0 = performance.now();
     const dialer = hex(request.dialerKey);
-    // A newer request from the same dialer (its guess was wrong, or a retry) replaces this one's punch.
     this.punches.get(dialer)?.abort();
     const abort = new AbortController();
     this.punches.set(dialer, abort);
-    try {
-      const remote = dialerSideOf(request.offer, request.observedDialer);
-      if (!remote) return;
-      // The dialer's own round trip is unknown in a provisional offer: take ours for both.
-      const ownRtt = request.introducerRttMs ?? mine.rttMs;
-      const rttMs = (request.offer.provisional ? ownRtt : request.offer.rttMs) + ownRtt;
-      // Start when the dialer gets our answer, about half of each side's round trip to the introducer from now.
-      const startAt = Date.now() + Math.round(rttMs / 2);
-      const result = await connectPeer({
-        localPort: this.localPort,
-        local: sideOf(mine),
-        remote,
-        rttMs,
-        role: 'responder',
-        // Must match the dialer's: the keyed stream's OPEN messages confirm the socket.
-        agreement: 'select',
-        startAt,
-        timeoutMs: PUNCH_TIMEOUT_MS,
-        directOnly: request.offer.provisional === true,
-        signal: abort.signal,
-      });
-      const punchMs = performance.now() - t0;
-      const stream = await keyedStream(result.socket, false, keys, OPEN_TIMEOUT_MS);
-      this.handOver(stream, describe(result), t0, punchMs);
-    } catch (err) {
-      if (!abort.signal.aborted) this.ctx.progress('accept-failed', `dial from ${dialer}: ${(err as Error).message}`);
-    } finally {
-      if (this.punches.get(dialer) === abort) this.punches.delete(dialer);
+    const remote = dialerSideOf(request.offer, request.observedDialer);
+    const mode = request.offer.relayUse ?? 'auto';
+    // A provisional guess that proves wrong is followed by a new request, which calls this one off (relay half included).
+    const path: PathChoice = remote ? choosePath(mode, sideOf(mine), remote, mine.relays) : { punch: false, relay: undefined, relayAfterMs: 0 };
+    let handed = false;
+    const handOnce = (stream: SecureStream, how: ConnectionPath, punchMs: number) => {
+      if (handed || abort.signal.aborted) return void stream.destroy();
+      handed = true;
+      abort.abort();
+      this.handOver(stream, how, t0, punchMs);
+    };
+    const failures: string[] = [];
+    const tries: Promise<void>[] = [];
+    if (path.punch && this.server) {
+      const how: ConnectionPath = { path: 'direct', candidate: `${this.ctx.host}:${this.localPort}`, method: 'reachable', strategy: 'connect', punch: { attempts: 0, refused: 0, rounds: 0 } };
+      this.server.expect(keys, (stream) => handOnce(stream, how, 0));
+    } else if (path.punch && remote) {
+      tries.push(this.punchTo(request, remote, mine, keys, abort.signal).then((r) => handOnce(r.stream, r.how, r.punchMs), (err: Error) => void failures.push(err.message)));
     }
+    if (path.relay) {
+      const relay = path.relay;
+      tries.push(this.relayTo(relay, keys, path.relayAfterMs, abort.signal).then((stream) => handOnce(stream, describeRelayed(relay), performance.now() - t0), (err: Error) => void failures.push(err.message)));
+    }
+    await Promise.all(tries);
+    if (this.punches.get(dialer) === abort) this.punches.delete(dialer);
+    if (!handed && !abort.signal.aborted && failures.length > 0) this.ctx.progress('accept-failed', `dial from ${dialer}: ${failures.join('; ')}`);
+  }
+
+  private async punchTo(request: PunchRequest, remote: PeerSide, mine: PunchOffer, keys: SessionKeys, signal: AbortSignal): Promise<{ stream: SecureStream; how: ConnectionPath; punchMs: number }> {
+    const t0 = performance.now();
+    // The dialer's own round trip is unknown in a provisional offer: take ours for both.
+    const ownRtt = request.introducerRttMs ?? mine.rttMs;
+    const rttMs = (request.offer.provisional ? ownRtt : request.offer.rttMs) + ownRtt;
+    // Start when the dialer gets our answer, about half of each side's round trip to the introducer from now.
+    const startAt = Date.now() + Math.round(rttMs / 2);
+    const result = await connectPeer({
+      localPort: this.localPort,
+      local: sideOf(mine),
+      remote,
+      rttMs,
+      role: 'responder',
+      // Must match the dialer's: the keyed stream's OPEN messages confirm the socket.
+      agreement: 'select',
+      startAt,
+      timeoutMs: PUNCH_TIMEOUT_MS,
+      directOnly: request.offer.provisional === true,
+      signal,
+    });
+    const punchMs = performance.now() - t0;
+    const stream = await keyedStream(result.socket, false, keys, OPEN_TIMEOUT_MS);
+    return { stream, how: describe(result), punchMs };
+  }
+
+  /** Our half of the circuit at `relay`, after `afterMs` unless called off; the stream once the dialer proves itself through it. */
+  private async relayTo(relay: HostPort, keys: SessionKeys, afterMs: number, signal: AbortSignal): Promise<SecureStream> {
+    if (afterMs > 0) await abortableDelay(afterMs, signal);
+    if (signal.aborted) throw new Error('called off');
+    const socket = await openCircuit(relay, circuitToken(keys.hash), { timeoutMs: CIRCUIT_TIMEOUT_MS, signal });
+    return keyedStream(socket, false, keys, OPEN_TIMEOUT_MS);
   }
 
   private handOver(stream: SecureStream, how: ConnectionPath, t0: number, punchMs: number): void {
@@ -204,4 +249,16 @@ export class Listener {
       }),
     );
   }
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,7 +1,19 @@
 import { P2pNodeError } from '@p2p-node/protos';
 
 /** Why a dial failed, for code (and exit codes) to branch on. */
-export type DialFailure = 'not-found' | 'lookup-failed' | 'invalid-record' | 'expired-record' | 'signal-failed' | 'punch-failed' | 'wrong-key' | 'refused';
+export type DialFailure =
+  | 'not-found'
+  | 'lookup-failed'
+  | 'invalid-record'
+  | 'expired-record'
+  | 'signal-failed'
+  | 'punch-failed'
+  | 'wrong-key'
+  | 'refused'
+  /** The relay the dial needed is at its limits (its reason in the message). */
+  | 'relay-busy'
+  /** The relay the dial needed could not give a circuit (unreachable, refused, the peer never came), or none was named. */
+  | 'relay-failed';
 
 /** Every failure of `dial()`: `code` (also `failure`) says which, `cause` holds the underlying error. */
 export class DialError extends P2pNodeError {

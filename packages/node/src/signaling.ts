@@ -3,6 +3,8 @@ import { requestPunch, SignalListener, type DhtNode, type HostPort, type Identit
 export interface SignalRegistration {
   /** The introducers that accepted us (they go into our record). */
   introducers: HostPort[];
+  /** Circuit relays on our introducers' hosts (they said so when accepting us), best first. */
+  relays(): HostPort[];
   stop(): void;
 }
 
@@ -41,7 +43,7 @@ export const dhtSignaling: Signaling = {
         .join('; ');
       throw new Error(`no introducer accepted our registration, so no dialer could reach us (${why})`);
     }
-    return { introducers: accepted, stop: () => listener.stop() };
+    return { introducers: accepted, relays: () => listener.relays(), stop: () => listener.stop() };
   },
   async request(dht, identity, target, introducers, offer, session) {
     const r = await requestPunch(dht, identity, { target, introducers, offer, session });

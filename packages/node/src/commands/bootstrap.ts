@@ -1,21 +1,46 @@
 import type { Command } from 'commander';
 import { DhtNode, serveIntroducer } from '@p2p-node/dht-signal';
 import { startReflector } from '@p2p-node/punch';
-import { parseBindHost, parsePort, resolveBootstrap } from '../cli-args.js';
+import { parseBindHost, parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { DEFAULT_RELAY_LIMITS, RelayServer, type RelayLimits } from '../relay-server.js';
 import { untilSignal } from '../until-signal.js';
 
+interface BootstrapOptions {
+  host: string;
+  port: string;
+  bootstrap?: string;
+  relay: boolean;
+  relayPort?: string;
+  relayCircuits: string;
+  relayPerIp: string;
+  relayRate: string;
+  relayDuration: string;
+}
+
+const MIB = 1024 * 1024;
+
 export function registerBootstrap(program: Command): void {
+  const d = DEFAULT_RELAY_LIMITS;
   program
     .command('bootstrap')
-    .description('run a long-lived DHT node (and TCP reflector on the same port number) that others can bootstrap from')
+    .description('run a long-lived DHT node (and TCP reflector on the same port number, and a circuit relay) that others can bootstrap from')
     .option('--host <ip>', 'address to bind (UDP)', '0.0.0.0')
     .option('--port <n>', 'UDP port to bind', '6881')
     .option('--bootstrap <list>', 'other nodes to join, HOST:PORT,... (default: $P2P_NODE_BOOTSTRAP, else start a new DHT)')
-    .addHelpText('after', '\nPrints one line "ready HOST:PORT" on stdout when it serves; stops cleanly on SIGINT/SIGTERM.')
-    .action(async (opts: { host: string; port: string; bootstrap?: string }) => {
+    .option('--no-relay', 'do not relay circuits for peers that cannot punch')
+    .option('--relay-port <n>', 'TCP port of the circuit relay (default: the UDP port + 1; listeners learn it when they register)')
+    .option('--relay-circuits <n>', 'most circuits at once, waiting halves included', String(d.maxCircuits))
+    .option('--relay-per-ip <n>', 'most circuits at once with a half from one IP', String(d.maxCircuitsPerIp))
+    .option('--relay-rate <MiB/s>', 'most bytes per second per circuit and direction, in MiB (0: no limit)', String(d.bytesPerSecond / MIB))
+    .option('--relay-duration <s>', 'a circuit is cut after this many seconds', String(d.maxDurationMs / 1000))
+    .addHelpText('after', '\nPrints one line "ready HOST:PORT" on stdout when it serves, then the relay\'s limits on stderr; stops cleanly on SIGINT/SIGTERM.')
+    .action(async (opts: BootstrapOptions) => {
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: false });
       const host = parseBindHost(opts.host, '--host');
       const port = parsePort(opts.port, '--port');
+      const limits = parseRelayLimits(opts);
+      const relayPortOpt = opts.relayPort === undefined ? undefined : parsePort(opts.relayPort, '--relay-port');
       // Listen for signals before printing any ready line: a supervisor that
       // stops us as soon as it reads the line must not hit the default action.
       const stopRequested = untilSignal();
@@ -26,12 +51,48 @@ export function registerBootstrap(program: Command): void {
         await node.stop();
         throw new Error(`cannot start the TCP reflector on ${addr.host}:${addr.port}: ${err.message}`);
       });
-      // Every bootstrap node also relays punch requests to listeners registered with it.
-      const introducer = serveIntroducer(node);
-      process.stdout.write(`ready ${addr.host}:${addr.port} (udp dht + introducer, tcp reflector; ${node.tableSize()} peers known)\n`);
+      let relay: RelayServer | undefined;
+      try {
+        relay = opts.relay ? await startRelay(host, relayPortOpt, port, limits) : undefined;
+      } catch (err) {
+        await Promise.all([reflector.close(), node.stop()]);
+        throw err;
+      }
+      // Every bootstrap node also relays punch requests to listeners registered with it, and tells them where its relay is.
+      const introducer = serveIntroducer(node, relay ? { relayPort: relay.address().port } : {});
+      process.stdout.write(`ready ${addr.host}:${addr.port} (udp dht + introducer, tcp reflector${relay ? `, tcp relay ${relay.address().port}` : ''}; ${node.tableSize()} peers known)\n`);
+      process.stderr.write(relay ? `${relay.toString()}\n` : 'relay off (--no-relay)\n');
       const sig = await stopRequested;
       process.stderr.write(`${sig}: stopping\n`);
       introducer.stop();
-      await Promise.all([reflector.close(), node.stop()]);
+      await Promise.all([reflector.close(), node.stop(), relay?.close()]);
     });
+}
+
+/**
+ * The relay on --relay-port, else on the UDP port + 1 (any free port when
+ * that one is taken or the UDP port was 0): listeners learn the port when
+ * they register, so only a firewall needs it fixed.
+ */
+async function startRelay(host: string, explicit: number | undefined, udpPort: number, limits: Partial<RelayLimits>): Promise<RelayServer> {
+  const wanted = explicit ?? (udpPort > 0 && udpPort < 65535 ? udpPort + 1 : 0);
+  try {
+    return await RelayServer.listen(host, wanted, limits);
+  } catch (err) {
+    if (explicit === undefined && wanted !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') return RelayServer.listen(host, 0, limits);
+    throw new Error(`cannot start the relay on tcp ${host}:${wanted}: ${(err as Error).message} (--relay-port to choose another, --no-relay for none)`);
+  }
+}
+
+function parseRelayLimits(opts: BootstrapOptions): Partial<RelayLimits> {
+  const rate = Number(opts.relayRate);
+  if (!/^\d+(\.\d+)?$/.test(opts.relayRate) || !(rate >= 0) || rate > 1_000_000) {
+    throw new CliError(`--relay-rate must be MiB per second (0 for no limit), got ${JSON.stringify(opts.relayRate)}`, ExitCode.usage);
+  }
+  return {
+    maxCircuits: parsePositiveInt(opts.relayCircuits, '--relay-circuits', 1_000_000),
+    maxCircuitsPerIp: parsePositiveInt(opts.relayPerIp, '--relay-per-ip', 1_000_000),
+    bytesPerSecond: Math.round(rate * MIB),
+    maxDurationMs: parsePositiveInt(opts.relayDuration, '--relay-duration', Math.floor(2 ** 31 / 1000) - 1) * 1000,
+  };
 }

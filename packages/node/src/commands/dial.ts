@@ -5,6 +5,7 @@ import { parsePublicKey, readKeyFile, toHex } from '../key-file.js';
 import { createCliPeer, logErr, parsePeerCliOptions } from '../cli-peer.js';
 import { StreamOpenError } from '../keyed-stream.js';
 import { DialError } from '../peer-errors.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 
 interface DialOptions {
   key?: string;
@@ -13,6 +14,8 @@ interface DialOptions {
   json: boolean;
   queryTimeout?: string;
   firstIntroducers?: string;
+  relay: boolean;
+  relayOnly: boolean;
 }
 
 export function registerDial(program: Command): void {
@@ -26,21 +29,25 @@ export function registerDial(program: Command): void {
     .option('--json', 'print one JSON stats object on stderr at the end', false)
     .option('--query-timeout <ms>', 'DHT query timeout')
     .option('--first-introducers <list>', 'where the first request goes before the record is known, HOST:PORT,... or none to wait for the record (default: the bootstrap nodes)')
+    .option('--no-relay', 'direct paths only: fail (exit 6) rather than go through the listener\'s relay')
+    .option('--relay-only', 'go straight to the listener\'s relay, no punch (for testing a relay)', false)
     .addHelpText(
       'after',
-      '\nEOF on stdin half-closes the stream; the peer closing ends the process.\nExit codes: 0 clean close, 3 not found, 4 invalid record, 5 expired record, 6 punch failed, 7 wrong key, 8 refused by the listener, 9 signaling failed.',
+      '\nEOF on stdin half-closes the stream; the peer closing ends the process.\nWhen no punch can work (or one is slow) the dial meets the listener at its relay, which carries only ciphertext; stderr says "relayed".\nExit codes: 0 clean close, 3 not found, 4 invalid record, 5 expired record, 6 no path (punch failed, and the relay if tried), 7 wrong key, 8 refused by the listener, 9 signaling failed, 10 relay busy.',
     )
     .action(async (pubkey: string, opts: DialOptions) => {
       const target = parsePublicKey(pubkey);
       // Every option is checked before reading keys or binding sockets.
       const config = parsePeerCliOptions(opts);
       const firstIntroducers = opts.firstIntroducers === undefined ? undefined : parseHostPortsOrNone(opts.firstIntroducers, '--first-introducers');
+      if (opts.relayOnly && !opts.relay) throw new CliError('--relay-only and --no-relay contradict each other', ExitCode.usage);
+      const relay = opts.relayOnly ? 'only' : opts.relay ? 'auto' : 'never';
       const identity = opts.key ? await readKeyFile(opts.key) : generateIdentity();
       const log = logErr;
       const t0 = performance.now();
       const node = await createCliPeer(identity, config);
       try {
-        const stream = await node.dial(target, firstIntroducers ? { firstIntroducers } : {});
+        const stream = await node.dial(target, { ...(firstIntroducers ? { firstIntroducers } : {}), relay });
         const connectedAt = performance.now();
         const i = stream.info;
         log(`connected: ${toHex(target)} via ${i.candidate} (${i.path}, ${i.method}) in ${Math.round(performance.now() - t0)} ms`);

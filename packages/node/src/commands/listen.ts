@@ -12,6 +12,7 @@ interface ListenOptions {
   echo: boolean;
   allow?: string;
   queryTimeout?: string;
+  relay: boolean;
 }
 
 export function registerListen(program: Command): void {
@@ -24,6 +25,7 @@ export function registerListen(program: Command): void {
     .option('--echo', 'echo every connection back to its dialer, keep serving', false)
     .option('--allow <pubkeys>', 'accept only these dialers (comma-separated 64-hex keys)')
     .option('--query-timeout <ms>', 'DHT query timeout')
+    .option('--no-relay', 'do not name our introducers\' relays to dialers (only direct paths reach us)')
     .addHelpText('after', '\nProgress goes to stderr; stdout carries only the connection\'s data. Stops on SIGINT/SIGTERM.')
     .action(async (opts: ListenOptions) => {
       // Every option is checked before reading keys or binding sockets.
@@ -38,7 +40,7 @@ export function registerListen(program: Command): void {
       const firstClosed = new Promise<void>((resolve) => (done = resolve));
       const onConnection = (stream: PeerStream) => {
         const who = toHex(stream.remotePublicKey);
-        log(`connected: ${who} via ${stream.info.candidate} (${stream.info.method}) in ${Math.round(stream.info.timings.totalMs)} ms`);
+        log(`connected: ${who} via ${stream.info.candidate} (${stream.info.path}, ${stream.info.method}) in ${Math.round(stream.info.timings.totalMs)} ms`);
         stream.on('error', (err) => log(`connection ${who.slice(0, 8)}: ${err.message}`));
         if (opts.echo) {
           stream.pipe(stream);
@@ -60,7 +62,7 @@ export function registerListen(program: Command): void {
           .finally(() => done?.());
       };
       try {
-        await node.listen(onConnection, allow ? { allow } : {});
+        await node.listen(onConnection, { ...(allow ? { allow } : {}), relay: opts.relay });
         log(`listening as ${toHex(identity.publicKey)}`);
         const why = await Promise.race([stopRequested, firstClosed.then(() => 'closed' as const)]);
         log(why === 'closed' ? 'connection closed' : `${why}: stopping`);

@@ -1,0 +1,47 @@
+import type { HostPort } from '@p2p-node/protos';
+import { planPunch, PunchError, type PeerSide } from '@p2p-node/punch';
+
+/** How a dial may use a relay: 'auto' (when no punch works, or a punch is slow), 'never', or 'only' (for testing a relay). */
+export type RelayMode = 'auto' | 'never' | 'only';
+
+/**
+ * How long a punch that can work runs alone before the relay is raced in
+ * (happy eyeballs). Long enough that a SYN lost once (the kernel resends it
+ * after 1 s) still wins directly; short enough that a punch blocked by a
+ * NAT we misjudged costs a couple of seconds, not the punch's full retries.
+ */
+export const RELAY_HEAD_START_MS = 2_000;
+
+export interface PathChoice {
+  /** Run the punch (or the direct connect). */
+  punch: boolean;
+  /** The relay to meet the peer at, if any. */
+  relay: HostPort | undefined;
+  /** When to go to the relay, ms after signaling: 0 at once, or the punch's head start. */
+  relayAfterMs: number;
+}
+
+/** True when some punch plan (or a plain connect) can reach `theirs` from `mine`. */
+export function canPunch(mine: PeerSide, theirs: PeerSide): boolean {
+  if (mine.reachable || theirs.reachable) return true;
+  try {
+    planPunch({ local: mine.prediction, remote: theirs.prediction });
+    return true;
+  } catch (err) {
+    if (err instanceof PunchError && err.code === 'unpredictable-peer') return false;
+    throw err;
+  }
+}
+
+/**
+ * The one rule both ends apply to the same two offers, so that they meet at
+ * the same relay at about the same moment: the listener's first relay, at
+ * once when no punch can work (or the dialer asked for the relay only), else
+ * after the punch's head start; none when the dialer said never.
+ */
+export function choosePath(mode: RelayMode, mine: PeerSide, theirs: PeerSide, relays: HostPort[] | undefined, headStartMs = RELAY_HEAD_START_MS): PathChoice {
+  const relay = mode === 'never' ? undefined : relays?.[0];
+  if (mode === 'only') return { punch: false, relay, relayAfterMs: 0 };
+  if (!canPunch(mine, theirs)) return { punch: false, relay, relayAfterMs: 0 };
+  return { punch: true, relay, relayAfterMs: headStartMs };
+}

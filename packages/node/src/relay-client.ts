@@ -1,0 +1,80 @@
+import { connect, type Socket } from 'node:net';
+import { formatHostPort, P2pNodeError, type HostPort } from '@p2p-node/protos';
+import { helloFrame, MAX_VERDICT_BYTES, readVerdict, takeFrame } from './relay-wire.js';
+
+export type RelayFailure = 'relay-busy' | 'relay-failed';
+
+/** A relay did not give us a circuit: `relay-busy` (at its limits, with its reason) or `relay-failed` (unreachable, refused, cut, silent). */
+export class RelayError extends P2pNodeError {
+  declare readonly code: RelayFailure;
+  constructor(code: RelayFailure, message: string) {
+    super(code, message);
+  }
+}
+
+export interface OpenCircuitOptions {
+  /** From connecting until the relay says the other half is there. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Our half of a relay circuit: connect to the relay, send the token, wait
+ * for the verdict. Resolves with the socket once spliced, positioned at the
+ * peer's first byte; every other outcome rejects with a RelayError and
+ * leaves no socket open.
+ */
+export function openCircuit(relay: HostPort, token: Uint8Array, opts: OpenCircuitOptions): Promise<Socket> {
+  const where = formatHostPort(relay);
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(new RelayError('relay-failed', `circuit at ${where} abandoned`));
+    const socket = connect({ host: relay.host, port: relay.port, noDelay: true, allowHalfOpen: true });
+    let buf = Buffer.alloc(0);
+    const done = (err?: RelayError) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      socket.off('readable', onReadable);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.off('end', onClose);
+      if (err) {
+        socket.destroy();
+        reject(err);
+      }
+    };
+    const onAbort = () => done(new RelayError('relay-failed', `circuit at ${where} abandoned`));
+    const onError = (err: Error) => done(new RelayError('relay-failed', `relay ${where}: ${err.message}`));
+    const onClose = () => done(new RelayError('relay-failed', `relay ${where} closed the connection before splicing the circuit`));
+    // 'readable' rather than 'data': once it is removed the socket is neither
+    // paused nor flowing, so the keyed stream's reader starts it as usual.
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while ((chunk = socket.read() as Buffer | null) !== null) {
+        buf = Buffer.concat([buf, chunk]);
+        if (buf.length >= 2 + MAX_VERDICT_BYTES) break;
+      }
+      let frame;
+      try {
+        frame = takeFrame(buf, MAX_VERDICT_BYTES);
+        if (!frame) return;
+        const verdict = readVerdict(frame.body);
+        if (verdict.status === 'busy') return done(new RelayError('relay-busy', `relay ${where} is busy: ${verdict.reason || 'no reason given'}`));
+        if (verdict.status !== 'spliced') return done(new RelayError('relay-failed', `relay ${where} refused the circuit: ${verdict.reason || verdict.status}`));
+      } catch (err) {
+        return done(new RelayError('relay-failed', `relay ${where} answered something else than a verdict: ${(err as Error).message}`));
+      }
+      done();
+      // The peer's first bytes may have come in the same segment as the verdict.
+      if (frame.rest.length > 0) socket.unshift(frame.rest);
+      resolve(socket);
+    };
+    const timer = setTimeout(() => done(new RelayError('relay-failed', `relay ${where}: the other side did not arrive within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.on('readable', onReadable);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    // allowHalfOpen: the relay hanging up shows as 'end' first.
+    socket.on('end', onClose);
+    socket.write(helloFrame(token));
+  });
+}
