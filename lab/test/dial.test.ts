@@ -8,7 +8,9 @@
  * run on their own (`--failures only`): one test per exit code. The pairings
  * beyond pp-pp and pp-rst (RST x RST, sequential and random on either side,
  * two hosts behind one hairpinning NAT)
- * run LAB_DIAL_MORE_TRIALS (default 3) dials per cell, 1 MiB each.
+ * run LAB_DIAL_MORE_TRIALS (default 3) dials per cell, 1 MiB each; so do the
+ * pairings no punch can join (random x random, sequential x random), which
+ * must all go through a bootstrap node's relay, with one 100 MiB echo each.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -109,6 +111,42 @@ describe('p2p-node dial through real NATs', () => {
     test('lab:dial exits 0', () => expect(code).toBe(0));
   });
 
+  describe.skipIf(why !== null)(`pairings no punch can join go through a bootstrap node's relay, ${moreTrials} dials per cell`, () => {
+    let cells: DialCell[] = [];
+    let code: number | null = null;
+    const pairs = ['rand-rand', 'seq-rand', 'rand-seq'];
+
+    beforeAll(async () => {
+      if (buildError) return;
+      const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-relay-')), 'cells.json');
+      // One 100 MiB echo per pair, in its undelayed cell (through 5% loss it would take minutes).
+      ({ code } = await runDialMain(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-on', 'undelayed', '--failures', 'off', '--json', json], 20 * 60_000));
+      try {
+        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
+      } catch {
+        cells = [];
+      }
+    }, 21 * 60_000);
+
+    for (const pair of pairs) {
+      for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
+        test(`${pair} / ${condition}: every dial connects through the relay and echoes intact`, () => {
+          const c = cells.find((x) => x.pair === pair && x.condition === condition);
+          expect(c, 'lab:dial produced no result for this cell').toBeDefined();
+          expect(c!.trials).toBe(moreTrials);
+          expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
+          expect(c!.successes).toBe(moreTrials);
+          expect(c!.expectedPath).toBe('relayed');
+          expect(c!.onPath).toBe(moreTrials);
+          if (condition === 'no delay') expect(c!.bigIntact, 'the 100 MiB echo through the relay did not come back intact').toBe(true);
+          expect(c!.pass).toBe(true);
+        });
+      }
+    }
+
+    test('lab:dial exits 0', () => expect(code).toBe(0));
+  });
+
   describe.skipIf(why !== null)('failure exits through the lab, each a real p2p-node process behind a NAT', () => {
     let rows: FailureRow[] = [];
     let code: number | null = null;
@@ -129,7 +167,7 @@ describe('p2p-node dial through real NATs', () => {
       ['not-found', 3, /^p2p-node: no record found in the DHT for [0-9a-f]{64}$/],
       ['refused', 8, /^p2p-node: [0-9a-f]{64} refused the connection/],
       ['signal-failed', 9, /^p2p-node: could not signal [0-9a-f]{64}: no introducer reached the listener/],
-      ['punch-failed', 6, /^p2p-node: punch to [0-9a-f]{64} failed: both NATs map ports randomly/],
+      ['punch-failed', 6, /^p2p-node: no path to [0-9a-f]{64}: no punch can reach it \(both NATs map ports unpredictably\); relaying is off$/],
       ['wrong-key', 7, /^p2p-node: the peer at 203\.0\.113\.11:\d+ did not prove it holds [0-9a-f]{64}/],
       ['invalid-record', 4, /^p2p-node: record refused \(issued-in-future\)/],
       ['expired-record', 5, /^p2p-node: the newest record for [0-9a-f]{64} expired at /],
