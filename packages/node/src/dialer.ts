@@ -83,7 +83,7 @@ export function dial(ctx: DialContext, publicKey: Uint8Array, opts: DialOptions 
   return new DialRun(ctx, publicKey, opts).run();
 }
 
-type Signaled = { answer: SignalAnswer; keys: SessionKeys; at: number };
+type Signaled = { answer: SignalAnswer; keys: SessionKeys };
 /** A socket to the peer, not yet keyed, and how it came about. */
 type Connected = { socket: Socket; how: ConnectionPath; where: string };
 
@@ -247,7 +247,7 @@ class DialRun {
           },
         );
       };
-      const relayTimer = setTimeout(startRelay, Math.max(0, signaled.at + path.relayAfterMs - performance.now()));
+      const relayTimer = setTimeout(startRelay, path.relayAfterMs);
       if (!path.punch) return;
       this.punchOnce(signaled, attempt, stopPunch.signal).then(
         (r) => {
@@ -326,7 +326,7 @@ async function signal(ctx: DialContext, publicKey: Uint8Array, introducers: Host
   }
   if (answer.refused) throw new DialError('refused', `${hex(publicKey)} refused the connection: this key is not in its allow list`);
   try {
-    return { answer, keys: noise.finish(answer.session), at: performance.now() };
+    return { answer, keys: noise.finish(answer.session) };
   } catch (err) {
     if (err instanceof SessionError) throw new DialError('wrong-key', err.message, { cause: err });
     throw err;

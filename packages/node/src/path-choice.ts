@@ -6,18 +6,22 @@ export type RelayMode = 'auto' | 'never' | 'only';
 
 /**
  * How long a punch that can work runs alone before the relay is raced in
- * (happy eyeballs). Long enough that a SYN lost once (the kernel resends it
- * after 1 s) still wins directly; short enough that a punch blocked by a
- * NAT we misjudged costs a couple of seconds, not the punch's full retries.
+ * (happy eyeballs). Long enough that a SYN lost twice (the kernel resends it
+ * 1 s, then 3 s after the first) still wins directly, so a lossy link does
+ * not turn a direct path into a relayed one; short enough that a punch
+ * blocked by a NAT we misjudged costs a few seconds, not the punch's full
+ * retries (3 x 6 s). The dialer counts it from its punch's start, the
+ * listener from its answer (earlier): the listener's half is at the relay
+ * first and waits there for the dialer's, never the other way round for long.
  */
-export const RELAY_HEAD_START_MS = 2_000;
+export const RELAY_HEAD_START_MS = 3_500;
 
 export interface PathChoice {
   /** Run the punch (or the direct connect). */
   punch: boolean;
   /** The relay to meet the peer at, if any. */
   relay: HostPort | undefined;
-  /** When to go to the relay, ms after signaling: 0 at once, or the punch's head start. */
+  /** When to go to the relay: 0 at once, or the punch's head start (see RELAY_HEAD_START_MS for from when). */
   relayAfterMs: number;
 }
 

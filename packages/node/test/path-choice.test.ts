@@ -1,0 +1,76 @@
+// choosePath is the rule both ends apply to the same two offers: they must
+// agree on whether to punch, and on when and where to meet at a relay.
+// The offers go through the wire codec, as signaling carries them.
+import { describe, expect, it } from 'vitest';
+import { decodeOffer, encodeOffer } from '@p2p-node/dht-signal';
+import { predict, type MappingKind, type NatProfile } from '@p2p-node/punch';
+import { offerFrom, sideOf } from '../src/offer.js';
+import { canPunch, choosePath, RELAY_HEAD_START_MS, type RelayMode } from '../src/path-choice.js';
+
+function offer(mapping: MappingKind, ip: string, relays = [{ host: '203.0.113.10', port: 6882 }]) {
+  const profile: NatProfile = {
+    mapping,
+    publicIp: ip,
+    portPreserving: mapping === 'port-preserving' || mapping === 'none',
+    delta: mapping === 'sequential' ? 2 : 0,
+    localPort: 40000,
+    lastMappedPort: mapping === 'random' ? 61234 : 40000,
+    mappedPort: mapping === 'random' ? 61234 : 40000,
+    observations: [],
+    reason: 'fixture',
+  };
+  return decodeOffer(encodeOffer({ ...offerFrom(profile, predict(profile), [], 20), relays }));
+}
+
+const kinds: MappingKind[] = ['none', 'port-preserving', 'endpoint-independent', 'sequential', 'random'];
+const unpunchable = new Set(['random/random', 'sequential/random', 'random/sequential']);
+
+describe('choosePath', () => {
+  for (const a of kinds) {
+    for (const b of kinds) {
+      it(`${a} dialer, ${b} listener: both ends choose the same path`, () => {
+        const dialer = offer(a, '203.0.113.101', []);
+        const listener = offer(b, '203.0.113.102');
+        const fromDialer = choosePath('auto', sideOf(dialer), sideOf(listener), listener.relays);
+        const fromListener = choosePath('auto', sideOf(listener), sideOf(dialer), listener.relays);
+        expect(fromDialer).toEqual(fromListener);
+        const noPunch = unpunchable.has(`${a}/${b}`);
+        expect(canPunch(sideOf(dialer), sideOf(listener))).toBe(!noPunch);
+        expect(fromDialer).toEqual(
+          noPunch
+            ? { punch: false, relay: { host: '203.0.113.10', port: 6882 }, relayAfterMs: 0 }
+            : { punch: true, relay: { host: '203.0.113.10', port: 6882 }, relayAfterMs: RELAY_HEAD_START_MS },
+        );
+      });
+    }
+  }
+
+  it('never: no relay, whatever the NATs', () => {
+    const r = offer('random', '203.0.113.102');
+    expect(choosePath('never', sideOf(offer('random', '203.0.113.101')), sideOf(r), r.relays)).toEqual({ punch: false, relay: undefined, relayAfterMs: 0 });
+    expect(choosePath('never', sideOf(offer('port-preserving', '203.0.113.101')), sideOf(r), r.relays).relay).toBeUndefined();
+  });
+
+  it('only: the relay at once, no punch, even where a punch would work', () => {
+    const pp = offer('port-preserving', '203.0.113.102');
+    for (const mode of ['only'] as RelayMode[]) {
+      expect(choosePath(mode, sideOf(offer('port-preserving', '203.0.113.101')), sideOf(pp), pp.relays)).toEqual({ punch: false, relay: pp.relays![0], relayAfterMs: 0 });
+    }
+  });
+
+  it('a listener that names no relay: punch where possible, else nothing to try', () => {
+    const none = offer('random', '203.0.113.102', []);
+    expect(none.relays).toBeUndefined();
+    expect(choosePath('auto', sideOf(offer('random', '203.0.113.101')), sideOf(none), none.relays)).toEqual({ punch: false, relay: undefined, relayAfterMs: 0 });
+    expect(choosePath('auto', sideOf(offer('port-preserving', '203.0.113.101')), sideOf(none), none.relays)).toEqual({ punch: true, relay: undefined, relayAfterMs: RELAY_HEAD_START_MS });
+  });
+
+  it('the relays and the dialer\'s relay use survive the wire', () => {
+    const o = { ...offer('random', '203.0.113.102'), relayUse: 'only' as const };
+    const back = decodeOffer(encodeOffer(o));
+    expect(back.relays).toEqual([{ host: '203.0.113.10', port: 6882 }]);
+    expect(back.relayUse).toBe('only');
+    expect(decodeOffer(encodeOffer({ ...o, relayUse: 'never' })).relayUse).toBe('never');
+    expect(decodeOffer(encodeOffer({ ...o, relayUse: undefined })).relayUse).toBeUndefined();
+  });
+});
