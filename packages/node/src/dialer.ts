@@ -17,8 +17,8 @@ import { freeTcpPort } from './free-port.js';
 import { keyedStream } from './keyed-stream.js';
 import type { NatOffers } from './nat-offers.js';
 import { NoiseDialer, SessionError, type SessionKeys } from './noise-session.js';
-import { sideOf } from './offer.js';
-import { choosePath, type PathChoice, type RelayMode } from './path-choice.js';
+import { dialerSideOf, sideOf } from './offer.js';
+import { canPunch, choosePath, type PathChoice, type RelayMode } from './path-choice.js';
 import { DialError } from './peer-errors.js';
 import { openCircuit, RelayError } from './relay-client.js';
 import { circuitToken } from './relay-wire.js';
@@ -124,7 +124,8 @@ class DialRun {
     // with fresh predictions on both sides (a new request, and so a new Noise
     // handshake). The listener's relay is raced in or taken at once (choosePath).
     for (let attempt = 1; ; attempt++) {
-      if (this.offer.provisional) signaled = await this.confirmGuess(signaled);
+      // Straight to the relay needs no profile; anything else does, to confirm or correct the guess.
+      if (this.offer.provisional && this.mode !== 'only') signaled = await this.confirmGuess(signaled);
       const path = choosePath(this.mode, sideOf(this.offer), sideOf(signaled.answer.offer), signaled.answer.offer.relays);
       const connected = await this.timed('punch', () => this.connect(signaled, attempt, path));
       if (connected) return this.open(connected, signaled.keys);
@@ -173,11 +174,25 @@ class DialRun {
   /** The listener punched at our provisional guess; the profile says whether it was right, else we signal again. */
   private async confirmGuess(signaled: Signaled): Promise<Signaled> {
     const real = await realOffer(this.profiled);
-    const confirmed = guessHolds(real, this.offer.localPort) && directPlan(real, signaled.answer.offer);
+    const guess = this.offer;
+    const confirmed = guessHolds(real, guess.localPort) && directPlan(real, signaled.answer.offer);
     this.offer = real;
     if (confirmed) return signaled;
+    if (this.listenerAtRelay(guess, real, signaled) && !canPunch(sideOf(real), sideOf(signaled.answer.offer))) {
+      this.ctx.progress('signal', `our NAT is ${real.nat.mapping}: no punch can reach the peer; meeting it at the relay it went to`);
+      return signaled;
+    }
     this.ctx.progress('signal', `our NAT is ${real.nat.mapping}, not the port-preserving guess: signaling again with the real prediction`);
     return this.timed('signal', () => this.signal(this.introducers));
+  }
+
+  /** The listener read our provisional guess and, unable to punch it directly, went to its relay at once (choosePath). */
+  private listenerAtRelay(guess: PunchOffer, real: PunchOffer, { answer }: Signaled): boolean {
+    // The guess as the listener read it; the address only sets where SYNs would go, not whether a plan exists.
+    const guessed = dialerSideOf(guess, { host: real.nat.publicIp || real.publicEndpoints[0]?.host || '0.0.0.0', port: 0 });
+    if (!guessed) return false;
+    const theirs = choosePath(this.mode, sideOf(answer.offer), guessed, answer.offer.relays, { provisional: true });
+    return !theirs.punch && theirs.relay !== undefined && theirs.relayAfterMs === 0;
   }
 
   /** One punch; undefined when it failed in a way a fresh port may fix. */

@@ -180,7 +180,7 @@ export class Listener {
     const remote = dialerSideOf(request.offer, request.observedDialer);
     const mode = request.offer.relayUse ?? 'auto';
     // A provisional guess that proves wrong is followed by a new request, which calls this one off (relay half included).
-    const path: PathChoice = remote ? choosePath(mode, sideOf(mine), remote, mine.relays) : { punch: false, relay: undefined, relayAfterMs: 0 };
+    const path: PathChoice = remote ? choosePath(mode, sideOf(mine), remote, mine.relays, { provisional: request.offer.provisional === true }) : { punch: false, relay: undefined, relayAfterMs: 0 };
     let handed = false;
     const handOnce = (stream: SecureStream, how: ConnectionPath, punchMs: number) => {
       if (handed || abort.signal.aborted) return void stream.destroy();

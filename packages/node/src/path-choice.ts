@@ -25,12 +25,16 @@ export interface PathChoice {
   relayAfterMs: number;
 }
 
-/** True when some punch plan (or a plain connect) can reach `theirs` from `mine`. */
-export function canPunch(mine: PeerSide, theirs: PeerSide): boolean {
+/**
+ * True when some punch plan (or a plain connect) can reach `theirs` from
+ * `mine`; with `directOnly`, only a direct punch counts (a provisional guess
+ * is never birthday-punched: see PunchOffer.provisional).
+ */
+export function canPunch(mine: PeerSide, theirs: PeerSide, directOnly = false): boolean {
   if (mine.reachable || theirs.reachable) return true;
   try {
-    planPunch({ local: mine.prediction, remote: theirs.prediction });
-    return true;
+    const plan = planPunch({ local: mine.prediction, remote: theirs.prediction });
+    return !directOnly || plan.strategy === 'direct';
   } catch (err) {
     if (err instanceof PunchError && err.code === 'unpredictable-peer') return false;
     throw err;
@@ -41,11 +45,15 @@ export function canPunch(mine: PeerSide, theirs: PeerSide): boolean {
  * The one rule both ends apply to the same two offers, so that they meet at
  * the same relay at about the same moment: the listener's first relay, at
  * once when no punch can work (or the dialer asked for the relay only), else
- * after the punch's head start; none when the dialer said never.
+ * after the punch's head start; none when the dialer said never. For a
+ * `provisional` dialer offer only a direct punch counts, so a listener whose
+ * NAT a guess cannot reach directly goes to the relay at once: a dialer whose
+ * profile then shows no punch can work meets it there without signaling
+ * again, and one that can punch signals again (which calls that relay off).
  */
-export function choosePath(mode: RelayMode, mine: PeerSide, theirs: PeerSide, relays: HostPort[] | undefined, headStartMs = RELAY_HEAD_START_MS): PathChoice {
+export function choosePath(mode: RelayMode, mine: PeerSide, theirs: PeerSide, relays: HostPort[] | undefined, opts: { provisional?: boolean } = {}): PathChoice {
   const relay = mode === 'never' ? undefined : relays?.[0];
   if (mode === 'only') return { punch: false, relay, relayAfterMs: 0 };
-  if (!canPunch(mine, theirs)) return { punch: false, relay, relayAfterMs: 0 };
-  return { punch: true, relay, relayAfterMs: headStartMs };
+  if (!canPunch(mine, theirs, opts.provisional)) return { punch: false, relay, relayAfterMs: 0 };
+  return { punch: true, relay, relayAfterMs: RELAY_HEAD_START_MS };
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeOffer, encodeOffer } from '@p2p-node/dht-signal';
 import { predict, type MappingKind, type NatProfile } from '@p2p-node/punch';
-import { offerFrom, sideOf } from '../src/offer.js';
+import { dialerSideOf, offerFrom, provisionalOffer, sideOf } from '../src/offer.js';
 import { canPunch, choosePath, RELAY_HEAD_START_MS, type RelayMode } from '../src/path-choice.js';
 
 function offer(mapping: MappingKind, ip: string, relays = [{ host: '203.0.113.10', port: 6882 }]) {
@@ -63,6 +63,19 @@ describe('choosePath', () => {
     expect(none.relays).toBeUndefined();
     expect(choosePath('auto', sideOf(offer('random', '203.0.113.101')), sideOf(none), none.relays)).toEqual({ punch: false, relay: undefined, relayAfterMs: 0 });
     expect(choosePath('auto', sideOf(offer('port-preserving', '203.0.113.101')), sideOf(none), none.relays)).toEqual({ punch: true, relay: undefined, relayAfterMs: RELAY_HEAD_START_MS });
+  });
+
+  it('a provisional guess counts only a direct punch: a random listener goes to the relay at once, others punch the guess', () => {
+    const guess = dialerSideOf(provisionalOffer([], 40000), { host: '203.0.113.101', port: 1 })!;
+    const want: Record<string, boolean> = { none: true, 'port-preserving': true, 'endpoint-independent': true, sequential: true, random: false };
+    for (const kind of kinds) {
+      const listener = offer(kind, '203.0.113.102');
+      const c = choosePath('auto', sideOf(listener), guess, listener.relays, { provisional: true });
+      expect(c.punch, kind).toBe(want[kind]);
+      expect(c.relayAfterMs, kind).toBe(want[kind] ? RELAY_HEAD_START_MS : 0);
+      // Without the guess flag, pp x random is a birthday punch, not a relay.
+      if (kind === 'random') expect(choosePath('auto', sideOf(listener), guess, listener.relays).punch).toBe(true);
+    }
   });
 
   it('the relays and the dialer\'s relay use survive the wire', () => {
