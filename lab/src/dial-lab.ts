@@ -53,13 +53,14 @@ export class DialLab {
     return this.topo.reflectors.map((r) => `${r.ip}:${DHT_PORT}`).join(',');
   }
 
-  async setUp(specs: NatSpec[]): Promise<void> {
+  /** `bootstrapArgs` go to every `p2p-node bootstrap` (e.g. relay limits for a bench). */
+  async setUp(specs: NatSpec[], opts: { bootstrapArgs?: string[] } = {}): Promise<void> {
     removeStaleNamespaces();
     buildDelayq();
     buildTopology(this.topo, specs);
     let seed = '';
     for (const r of this.topo.reflectors) {
-      const args = ['bootstrap', '--host', r.ip, '--port', String(DHT_PORT), ...(seed ? ['--bootstrap', seed] : [])];
+      const args = ['bootstrap', '--host', r.ip, '--port', String(DHT_PORT), ...(seed ? ['--bootstrap', seed] : []), ...(opts.bootstrapArgs ?? [])];
       const child = spawnInNs(r.ns, process.execPath, [CLI, ...args]);
       await waitForLine(child, /^ready /, 15_000);
       seed = `${r.ip}:${DHT_PORT}`;

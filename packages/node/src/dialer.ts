@@ -173,23 +173,34 @@ class DialRun {
 
   /** The listener punched at our provisional guess; the profile says whether it was right, else we signal again. */
   private async confirmGuess(signaled: Signaled): Promise<Signaled> {
-    const real = await realOffer(this.profiled);
     const guess = this.offer;
+    const atRelay = this.listenerAtRelay(guess, signaled);
+    if (atRelay) {
+      // The kind of NAT we are behind is all it takes to see that no punch can work: the background
+      // profile tells it, without waiting for the profile of this dial's port.
+      const known = await this.ctx.offers.latest();
+      if (known && !canPunch(sideOf(known), sideOf(signaled.answer.offer))) return this.meetAtRelay(known, signaled);
+    }
+    const real = await realOffer(this.profiled);
     const confirmed = guessHolds(real, guess.localPort) && directPlan(real, signaled.answer.offer);
     this.offer = real;
     if (confirmed) return signaled;
-    if (this.listenerAtRelay(guess, real, signaled) && !canPunch(sideOf(real), sideOf(signaled.answer.offer))) {
-      this.ctx.progress('signal', `our NAT is ${real.nat.mapping}: no punch can reach the peer; meeting it at the relay it went to`);
-      return signaled;
-    }
+    if (atRelay && !canPunch(sideOf(real), sideOf(signaled.answer.offer))) return this.meetAtRelay(real, signaled);
     this.ctx.progress('signal', `our NAT is ${real.nat.mapping}, not the port-preserving guess: signaling again with the real prediction`);
     return this.timed('signal', () => this.signal(this.introducers));
   }
 
+  /** No punch can work and the listener went to its relay at once: meet it there in this same exchange. */
+  private meetAtRelay(ours: PunchOffer, signaled: Signaled): Signaled {
+    this.offer = ours;
+    this.ctx.progress('signal', `our NAT is ${ours.nat.mapping}: no punch can reach the peer; meeting it at the relay it went to`);
+    return signaled;
+  }
+
   /** The listener read our provisional guess and, unable to punch it directly, went to its relay at once (choosePath). */
-  private listenerAtRelay(guess: PunchOffer, real: PunchOffer, { answer }: Signaled): boolean {
+  private listenerAtRelay(guess: PunchOffer, { answer }: Signaled): boolean {
     // The guess as the listener read it; the address only sets where SYNs would go, not whether a plan exists.
-    const guessed = dialerSideOf(guess, { host: real.nat.publicIp || real.publicEndpoints[0]?.host || '0.0.0.0', port: 0 });
+    const guessed = dialerSideOf(guess, { host: '0.0.0.0', port: 0 });
     if (!guessed) return false;
     const theirs = choosePath(this.mode, sideOf(answer.offer), guessed, answer.offer.relays, { provisional: true });
     return !theirs.punch && theirs.relay !== undefined && theirs.relayAfterMs === 0;

@@ -58,6 +58,19 @@ export class NatOffers {
     return { offer: offerFrom(profile, predict(profile), this.lanHosts(), profile.rttMs), profile };
   }
 
+  /**
+   * The offer of the latest profile, whatever port it was made for, once a
+   * background profile under way has finished: enough to tell what kind of
+   * NAT we are behind (random and sequential mappings are so for every
+   * port), not where a given port maps.
+   */
+  async latest(): Promise<PunchOffer | undefined> {
+    await this.warming;
+    const last = this.last;
+    if (!last || Date.now() - last.at > PROFILE_REUSE_MS) return undefined;
+    return offerFrom(last.profile, predict(last.profile), this.lanHosts(), last.profile.rttMs);
+  }
+
   /** What a dial sends before any profile: a guess of port preservation, to be confirmed (see PunchOffer.provisional). */
   provisional(localPort: number): PunchOffer {
     return provisionalOffer(this.lanHosts(), localPort);
