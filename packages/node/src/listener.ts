@@ -155,9 +155,13 @@ export class Listener {
       return { offer: NO_OFFER, refused: true };
     }
     const { reply, keys } = answerNoise(this.ctx.identity, request.session, request.dialerKey);
-    // A sequential NAT allocates anew per connection: predict again for each dial.
-    const base = this.profile.mapping === 'sequential' ? (await this.ctx.offers.make(this.localPort)).offer : this.current;
     const relays = this.relays;
+    // A sequential NAT allocates anew per connection: predict again for each dial we will punch
+    // (not for one we meet at the relay: a profile costs a round trip, and a lost SYN a second).
+    const remote = dialerSideOf(request.offer, request.observedDialer);
+    const mode = request.offer.relayUse ?? 'auto';
+    const punching = remote !== undefined && choosePath(mode, sideOf(this.current), remote, relays, { provisional: request.offer.provisional === true }).punch;
+    const base = this.profile.mapping === 'sequential' && punching ? (await this.ctx.offers.make(this.localPort)).offer : this.current;
     const mine: PunchOffer = relays.length > 0 ? { ...base, relays } : base;
     void this.accept(request, mine, keys);
     return { offer: mine, session: reply };
