@@ -14,6 +14,7 @@ import { FAILURE_NATS, runFailures, type FailureRow } from './dial-failures.js';
 import { labUnavailable } from './lab.js';
 import { median, percentile } from './stats.js';
 import type { NatKind } from './nat-rules.js';
+import type { NatSpec } from './topology.js';
 
 interface Pair {
   id: string;
@@ -38,6 +39,12 @@ const PAIRS: Pair[] = [
   { id: 'rand-rand', label: 'random -> random (relay)', dialer: 'rand1', listener: 'rand2', path: 'relayed' },
   { id: 'seq-rand', label: 'sequential -> random (relay)', dialer: 'seq1', listener: 'rand1', path: 'relayed' },
   { id: 'rand-seq', label: 'random -> sequential (relay)', dialer: 'rand1', listener: 'seq1', path: 'relayed' },
+  // NAT444: a port-preserving home NAT (n4X) behind a carrier NAT of kind X (cgX); the profile sees both layers as one.
+  { id: 'n4pp-pp', label: 'home pp behind carrier pp -> port-preserving', dialer: 'n4pp', listener: 'pp2' },
+  { id: 'n4seq-pp', label: 'home pp behind carrier sequential -> port-preserving', dialer: 'n4seq', listener: 'pp2' },
+  { id: 'n4rand-pp', label: 'home pp behind carrier random -> port-preserving (birthday)', dialer: 'n4rand', listener: 'pp2' },
+  { id: 'pp-n4rand', label: 'port-preserving -> home pp behind carrier random (birthday)', dialer: 'pp1', listener: 'n4rand' },
+  { id: 'n4rand-rand', label: 'home pp behind carrier random -> random (relay)', dialer: 'n4rand', listener: 'rand2', path: 'relayed' },
 ];
 const DEFAULT_PAIRS = 'pp-pp,pp-rst';
 const CONDITIONS = [
@@ -98,8 +105,7 @@ async function main(): Promise<number> {
       const [name, index] = w.split('#');
       hosts.set(name!, Math.max(hosts.get(name!) ?? 1, Number(index ?? 1)));
     }
-    const kindOf = (name: string) => (name === 'hp' ? 'hairpin' : name.replace(/\d+$/, '')) as NatKind;
-    await lab.setUp([...hosts].map(([name, n]) => ({ name, kind: kindOf(name), hosts: n })));
+    await lab.setUp(natSpecs(hosts));
     if (pairs.length) await dialTable(lab, pairs, cells, { trials, bytes, bigBytes, bigOn });
     if (failuresArg !== 'off') failures = await failureTable(lab);
   } finally {
@@ -112,6 +118,28 @@ async function main(): Promise<number> {
   if (pairs.length) console.log(short.length ? `lab:dial: ${short.length} cell(s) fell short` : 'lab:dial: every cell connected in every trial');
   if (failures.length) console.log(wrong.length ? `lab:dial: ${wrong.length} failure case(s) did not end as they must` : 'lab:dial: every failure case ended with its exit code');
   return short.length || wrong.length ? 1 : 0;
+}
+
+/**
+ * The NAT boxes for the hosts wanted: a name's kind is the name without its
+ * digits (`hp` is the hairpin box); `n4X` is a port-preserving home NAT
+ * behind carrier box `cgX` of kind X, built first.
+ */
+function natSpecs(hosts: Map<string, number>): NatSpec[] {
+  const kindOf = (name: string) => (name === 'hp' ? 'hairpin' : name.replace(/\d+$/, '')) as NatKind;
+  const carriers: NatSpec[] = [];
+  const boxes: NatSpec[] = [];
+  for (const [name, n] of hosts) {
+    const layered = /^n4([a-z]+)$/.exec(name);
+    if (!layered) {
+      boxes.push({ name, kind: kindOf(name), hosts: n });
+      continue;
+    }
+    const carrier = `cg${layered[1]}`;
+    if (!carriers.some((c) => c.name === carrier)) carriers.push({ name: carrier, kind: layered[1] as NatKind, hosts: 0 });
+    boxes.push({ name, kind: 'pp', hosts: n, behind: carrier });
+  }
+  return [...carriers, ...boxes];
 }
 
 async function failureTable(lab: DialLab): Promise<FailureRow[]> {

@@ -14,6 +14,10 @@ import { nsName } from './names.js';
  *      brl 10.(i+1).0.1/24
  *        |
  *   host(s) 10.(i+1).0.2, .3                        (peers; route only 203.0.113.0/24 via the NAT, no default route)
+ *
+ * NAT444: a box whose spec says `behind: CARRIER` has its `wan` on the
+ * carrier box's LAN (10.(c+1).0.(10+k)) instead of the internet, and routes
+ * 203.0.113.0/24 via the carrier: a home NAT behind a carrier-grade NAT.
  */
 export const INTERNET_CIDR = '203.0.113.0/24';
 export const REFLECTOR_PORT = 3478;
@@ -44,6 +48,8 @@ export interface NatSpec {
   name: string;
   kind: NatKind;
   hosts: number;
+  /** The carrier box (another spec, listed before this one) whose LAN this box's WAN sits on. */
+  behind?: string;
 }
 
 export interface Topology {
@@ -86,12 +92,25 @@ export function buildTopology(topo: Topology, specs: NatSpec[]): void {
     topo.reflectors.push({ name, ns, ip });
   });
 
+  let homes = 0;
   specs.forEach((spec, i) => {
     const ns = addNs(topo, spec.name);
-    const wanIp = `203.0.113.${100 + i}`;
     const lanNet = `10.${i + 1}.0`;
     const lanCidr = `${lanNet}.0/24`;
-    plug(ns, 'wan', `${wanIp}/24`);
+    let wanIp = `203.0.113.${100 + i}`;
+    const carrier = spec.behind === undefined ? undefined : topo.nats.get(spec.behind);
+    if (spec.behind !== undefined && !carrier) throw new Error(`${spec.name} is behind ${spec.behind}, which is not built before it`);
+    if (carrier) {
+      const carrierNet = carrier.lanCidr.replace(/\.0\/24$/, '');
+      wanIp = `${carrierNet}.${10 + homes}`;
+      ipIn(carrier.ns, 'link', 'add', `c${homes}`, 'type', 'veth', 'peer', 'name', 'wan', 'netns', ns);
+      ipIn(carrier.ns, 'link', 'set', `c${homes++}`, 'master', 'brl', 'up');
+      ipIn(ns, 'addr', 'add', `${wanIp}/24`, 'dev', 'wan');
+      ipIn(ns, 'link', 'set', 'wan', 'up');
+      ipIn(ns, 'route', 'add', INTERNET_CIDR, 'via', `${carrierNet}.1`);
+    } else {
+      plug(ns, 'wan', `${wanIp}/24`);
+    }
     ipIn(ns, 'link', 'add', 'brl', 'type', 'bridge');
     ipIn(ns, 'addr', 'add', `${lanNet}.1/24`, 'dev', 'brl');
     ipIn(ns, 'link', 'set', 'brl', 'up');

@@ -147,6 +147,47 @@ describe('p2p-node dial through real NATs', () => {
     test('lab:dial exits 0', () => expect(code).toBe(0));
   });
 
+  describe.skipIf(why !== null)(`NAT444: a home NAT behind a carrier NAT, ${moreTrials} dials per cell`, () => {
+    let cells: DialCell[] = [];
+    let code: number | null = null;
+    // Direct where one layer leaves the pair predictable (sequential outside, or a birthday against random outside); relayed where neither side is.
+    const pairs: [id: string, path: 'direct' | 'relayed'][] = [
+      ['n4pp-pp', 'direct'],
+      ['n4seq-pp', 'direct'],
+      ['n4rand-pp', 'direct'],
+      ['pp-n4rand', 'direct'],
+      ['n4rand-rand', 'relayed'],
+    ];
+
+    beforeAll(async () => {
+      if (buildError) return;
+      const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-n444-')), 'cells.json');
+      ({ code } = await runDialMain(['--pairs', pairs.map(([id]) => id).join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off', '--json', json], 20 * 60_000));
+      try {
+        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
+      } catch {
+        cells = [];
+      }
+    }, 21 * 60_000);
+
+    for (const [pair, path] of pairs) {
+      for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
+        test(`${pair} / ${condition}: every dial connects ${path} and echoes intact`, () => {
+          const c = cells.find((x) => x.pair === pair && x.condition === condition);
+          expect(c, 'lab:dial produced no result for this cell').toBeDefined();
+          expect(c!.trials).toBe(moreTrials);
+          expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
+          expect(c!.successes).toBe(moreTrials);
+          expect(c!.expectedPath).toBe(path);
+          expect(c!.onPath).toBe(moreTrials);
+          expect(c!.pass).toBe(true);
+        });
+      }
+    }
+
+    test('lab:dial exits 0', () => expect(code).toBe(0));
+  });
+
   describe.skipIf(why !== null)('failure exits through the lab, each a real p2p-node process behind a NAT', () => {
     let rows: FailureRow[] = [];
     let code: number | null = null;
