@@ -279,7 +279,9 @@ describe('forged and stale items, served by a malicious storer next to the targe
       expect(await putDirect(swarm[12]!, fresh.address, newer)).toBe(0);
 
       const memory = new Map<string, number>();
-      const resolver = new RecordResolver(swarm[14]!, { timeoutMs: 5000, seenSeqs: memory });
+      // A long grace: this lookup must hear both storers, not settle on whichever answered first
+      // plus 150 ms (a CI run on a busy machine once returned the replayer's seq 1000 here).
+      const resolver = new RecordResolver(swarm[14]!, { timeoutMs: 5000, graceMs: 3000, seenSeqs: memory });
       const seen = await resolver.lookup(id.publicKey);
       expect(seen.seq).toBe(2000);
       expect(seen.publicEndpoints[0]!.port).toBe(2);
