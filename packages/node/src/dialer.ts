@@ -11,7 +11,7 @@ import {
   type VerifiedRecord,
 } from '@p2p-node/dht-signal';
 import type { Socket } from 'node:net';
-import { connectPeer, planPunch, PunchError, type ConnectResult } from '@p2p-node/punch';
+import { connectPeer, PunchError, type ConnectResult } from '@p2p-node/punch';
 import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { freeTcpPort } from './free-port.js';
 import { keyedStream } from './keyed-stream.js';
@@ -182,7 +182,8 @@ class DialRun {
       if (known && !canPunch(sideOf(known), sideOf(signaled.answer.offer))) return this.meetAtRelay(known, signaled);
     }
     const real = await realOffer(this.profiled);
-    const confirmed = guessHolds(real, guess.localPort) && directPlan(real, signaled.answer.offer);
+    // The listener punches a provisional offer only with a direct plan (see PunchOffer.provisional).
+    const confirmed = guessHolds(real, guess.localPort) && canPunch(sideOf(real), sideOf(signaled.answer.offer), true);
     this.offer = real;
     if (confirmed) return signaled;
     if (atRelay && !canPunch(sideOf(real), sideOf(signaled.answer.offer))) return this.meetAtRelay(real, signaled);
@@ -323,16 +324,6 @@ async function realOffer(profiled: Promise<PunchOffer | Error>): Promise<PunchOf
 function guessHolds(real: PunchOffer, localPort: number): boolean {
   if (real.nat.mapping === 'none') return true;
   return real.nat.mapping === 'port-preserving' && real.publicEndpoints.some((e) => e.port === localPort);
-}
-
-/** The listener punches a provisional offer only with a direct plan (see PunchOffer.provisional). */
-function directPlan(mine: PunchOffer, theirs: PunchOffer): boolean {
-  if (theirs.nat.mapping === 'none') return true;
-  try {
-    return planPunch({ local: sideOf(mine).prediction, remote: sideOf(theirs).prediction }).strategy === 'direct';
-  } catch {
-    return false;
-  }
 }
 
 /** One signed request with a fresh Noise handshake; the answer's refusal or a broken handshake end the dial. */
