@@ -91,6 +91,11 @@ export class Listener {
     return this.useRelays ? (this.registration?.relays() ?? []) : [];
   }
 
+  /** See punchOffer. */
+  private get freshPortPerPunch(): boolean {
+    return this.profile.mapping === 'port-preserving' || this.profile.mapping === 'sequential';
+  }
+
   private get reachable(): boolean {
     return this.profile.mapping === 'none';
   }
@@ -101,7 +106,7 @@ export class Listener {
     // listening socket (a punch from a non-listening port would be answered
     // with resets by our own kernel whenever its SYN came first).
     if (this.reachable) this.server = await DirectServer.listen(this.localPort, ctx.host, (why) => ctx.progress('accept-failed', why));
-    ctx.progress('listen', `NAT ${this.profile.mapping}, public ${this.current.publicEndpoints.map(fmt).join(', ') || '-'}, ${this.reachable ? 'accepting on' : 'punching from'} port ${this.localPort}`);
+    ctx.progress('listen', `NAT ${this.profile.mapping}, public ${this.current.publicEndpoints.map(fmt).join(', ') || '-'}, ${this.reachable ? 'accepting on port' : this.freshPortPerPunch ? 'published port' : 'punching from port'} ${this.localPort}${this.freshPortPerPunch ? ', each punch from a fresh port' : ''}`);
     if (this.profile.mapping === 'endpoint-independent') this.keepMapping();
     this.registration = await ctx.signaling.listen(ctx.dht, ctx.identity, ctx.introducers, (request) => this.answer(request), (accepted) => {
       // Dialers find introducers in our record: keep it in step with who accepts us.
@@ -156,15 +161,33 @@ export class Listener {
     }
     const { reply, keys } = answerNoise(this.ctx.identity, request.session, request.dialerKey);
     const relays = this.relays;
-    // A sequential NAT allocates anew per connection: predict again for each dial we will punch
-    // (not for one we meet at the relay: a profile costs a round trip, and a lost SYN a second).
     const remote = dialerSideOf(request.offer, request.observedDialer);
     const mode = request.offer.relayUse ?? 'auto';
     const punching = remote !== undefined && choosePath(mode, sideOf(this.current), remote, relays, { provisional: request.offer.provisional === true }).punch;
-    const base = this.profile.mapping === 'sequential' && punching ? (await this.ctx.offers.make(this.localPort)).offer : this.current;
+    const base = punching ? await this.punchOffer() : this.current;
     const mine: PunchOffer = relays.length > 0 ? { ...base, relays } : base;
     void this.accept(request, mine, keys);
     return { offer: mine, session: reply };
+  }
+
+  /**
+   * Our offer for one punch. Behind a port-preserving or sequential NAT each
+   * punch gets a fresh local port: reusing one port for every punch leaves
+   * conntrack entries of earlier punches in our NAT (SYN_SENT towards ports
+   * a dialer's sequential NAT had not handed out yet, kept for two minutes),
+   * and a later dialer given one of those ports hits a stale entry: its SYN
+   * reaches our host before our socket exists and is reset, and our own SYN
+   * leaves untranslated (lab, n4seq-pp: 4 dials in 25 lost the punch and went
+   * relayed). A fresh port makes every punch's 5-tuples new. It costs nothing
+   * behind port preservation (a recent profile answers for any port) and
+   * nothing more behind a sequential NAT, which allocates anew per connection
+   * and is profiled again for each punch anyway. A reachable node punches
+   * nothing (dialers connect to its server), and an endpoint-independent
+   * mapping is the one kept alive for the port we published.
+   */
+  private async punchOffer(): Promise<PunchOffer> {
+    if (!this.freshPortPerPunch) return this.current;
+    return (await this.ctx.offers.forDial(await freeTcpPort())).offer;
   }
 
   /**
@@ -217,7 +240,7 @@ export class Listener {
     // Start when the dialer gets our answer, about half of each side's round trip to the introducer from now.
     const startAt = Date.now() + Math.round(rttMs / 2);
     const result = await connectPeer({
-      localPort: this.localPort,
+      localPort: mine.localPort,
       local: sideOf(mine),
       remote,
       rttMs,
