@@ -16,6 +16,9 @@ import type { SignalRegistration, Signaling } from './signaling.js';
 const PUNCH_TIMEOUT_MS = 6_000;
 const OPEN_TIMEOUT_MS = 10_000;
 const CIRCUIT_TIMEOUT_MS = 10_000;
+/** Past the signaling freshness limit (DEFAULT_FRESHNESS_MS, 30 s) a late request is refused before it reaches us. */
+const REQUEST_MEMORY_MS = 60_000;
+const MAX_DIALERS_REMEMBERED = 4_096;
 const hex = (k: Uint8Array) => Buffer.from(k).toString('hex');
 
 export interface ListenContext {
@@ -58,6 +61,8 @@ export class Listener {
   private current!: PunchOffer;
   /** The punch under way per dialer key. */
   private readonly punches = new Map<string, AbortController>();
+  /** When the newest request of each dialer key was issued (see supersedes). */
+  private readonly newestRequest = new Map<string, number>();
   private introducers: HostPort[] = [];
 
   private constructor(
@@ -159,6 +164,10 @@ export class Listener {
       this.ctx.progress('refused', `${dialer} is not in the allow list`);
       return { offer: NO_OFFER, refused: true };
     }
+    if (!this.supersedes(dialer, request.issuedAtMs)) {
+      this.ctx.progress('stale-request', `a request from ${dialer} arrived after a newer one: ignored`);
+      throw new Error('superseded by a newer request from the same dialer');
+    }
     const { reply, keys } = answerNoise(this.ctx.identity, request.session, request.dialerKey);
     const relays = this.relays;
     const remote = dialerSideOf(request.offer, request.observedDialer);
@@ -168,6 +177,30 @@ export class Listener {
     const mine: PunchOffer = relays.length > 0 ? { ...base, relays } : base;
     void this.accept(request, mine, keys);
     return { offer: mine, session: reply };
+  }
+
+  /**
+   * Records the request as the dialer's newest, unless a newer one came
+   * first. A dialer's new request calls off the punch and relay half of its
+   * earlier one (its guess was wrong, or it retries), so an older request
+   * must never count as new: one that arrives late (the dialer gave up on
+   * it and signaled again through other introducers) would otherwise call
+   * off the dial under way, and cut its relay circuit from under it (lab,
+   * rand-seq at 5% loss: 1 dial in 50 failed that way). Forgotten after the
+   * signaling freshness limit, when such a request is refused anyway.
+   */
+  private supersedes(dialer: string, issuedAtMs: number): boolean {
+    const newest = this.newestRequest.get(dialer);
+    if (newest !== undefined && issuedAtMs < newest) return false;
+    this.newestRequest.delete(dialer);
+    this.newestRequest.set(dialer, issuedAtMs);
+    // Insertion order is about time order: the oldest go first, when expired or when the table is full.
+    const now = Date.now();
+    for (const [key, at] of this.newestRequest) {
+      if (now - at < REQUEST_MEMORY_MS && this.newestRequest.size <= MAX_DIALERS_REMEMBERED) break;
+      this.newestRequest.delete(key);
+    }
+    return true;
   }
 
   /**
@@ -201,6 +234,8 @@ export class Listener {
   private async accept(request: PunchRequest, mine: PunchOffer, keys: SessionKeys): Promise<void> {
     const t0 = performance.now();
     const dialer = hex(request.dialerKey);
+    // A newer request came in while this one's answer was being made (a profile): it has the dialer.
+    if ((this.newestRequest.get(dialer) ?? 0) > request.issuedAtMs) return;
     this.punches.get(dialer)?.abort();
     const abort = new AbortController();
     this.punches.set(dialer, abort);

@@ -7,44 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import net, { type Server, type Socket } from 'node:net';
-import { DhtNode, generateIdentity, serveIntroducer, type HostPort, type Introducer } from '@p2p-node/dht-signal';
-import { startReflector, type Reflector } from '@p2p-node/punch';
+import { generateIdentity, type HostPort } from '@p2p-node/dht-signal';
 import { PeerNode, type PeerStream } from '../src/peer-node.js';
 import { DialError } from '../src/peer-errors.js';
-import { RelayServer, type RelayLimits } from '../src/relay-server.js';
-
-interface Infra {
-  bootstrap: HostPort[];
-  relay: RelayServer;
-  stop(): Promise<void>;
-}
-
-/**
- * Two DHT nodes (two loopback IPs, as profiling needs), each a reflector and
- * an introducer that names `relayPort` (default: the relay's own port).
- */
-async function startInfra(limits: Partial<RelayLimits> = {}, relayPort?: (relay: RelayServer) => number): Promise<Infra> {
-  const relay = await RelayServer.listen('127.0.0.1', 0, limits);
-  const port = relayPort ? relayPort(relay) : relay.address().port;
-  const parts: { dht: DhtNode; reflector: Reflector; introducer: Introducer }[] = [];
-  for (const host of ['127.0.0.1', '127.0.0.2']) {
-    const dht = await DhtNode.start({ host, port: 0, bootstrap: parts.map((p) => p.dht.address()), queryTimeoutMs: 300 });
-    const reflector = await startReflector({ host, port: dht.address().port });
-    parts.push({ dht, reflector, introducer: serveIntroducer(dht, { relayPort: port }) });
-  }
-  return {
-    bootstrap: parts.map((p) => p.dht.address()),
-    relay,
-    async stop() {
-      for (const p of parts) {
-        p.introducer.stop();
-        await p.reflector.close();
-        await p.dht.stop();
-      }
-      await relay.close();
-    },
-  };
-}
+import { startInfra, type Infra } from './relay-infra.js';
 
 /** A TCP tap in front of the relay: what it forwards is exactly what the relay sees. */
 function startTap(target: () => number): Promise<{ server: Server; seen: Buffer[]; port: number }> {
