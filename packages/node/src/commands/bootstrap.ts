@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DhtNode, serveIntroducer } from '@p2p-node/dht-signal';
-import { startReflector } from '@p2p-node/punch';
+import { DhtNode, serveIntroducer, type HostPort } from '@p2p-node/dht-signal';
+import { startReflector, type Reflector } from '@p2p-node/punch';
 import { parseBindHost, parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { DEFAULT_RELAY_LIMITS, RelayServer, type RelayLimits } from '../relay-server.js';
@@ -44,13 +44,8 @@ export function registerBootstrap(program: Command): void {
       // Listen for signals before printing any ready line: a supervisor that
       // stops us as soon as it reads the line must not hit the default action.
       const stopRequested = untilSignal();
-      const node = await DhtNode.start({ host, port, bootstrap });
+      const { node, reflector } = await startNodeAndReflector(host, port, bootstrap);
       const addr = node.address();
-      // The TCP reflector shares the UDP port's number, so a bootstrap list is also a reflector list.
-      const reflector = await startReflector({ host, port: addr.port }).catch(async (err: Error) => {
-        await node.stop();
-        throw new Error(`cannot start the TCP reflector on ${addr.host}:${addr.port}: ${err.message}`);
-      });
       let relay: RelayServer | undefined;
       try {
         relay = opts.relay ? await startRelay(host, relayPortOpt, port, limits) : undefined;
@@ -67,6 +62,29 @@ export function registerBootstrap(program: Command): void {
       introducer.stop();
       await Promise.all([reflector.close(), node.stop(), relay?.close()]);
     });
+}
+
+/** Tries for a UDP port (picked by the system, --port 0) whose number is free on TCP too. */
+const PORT_PAIR_ATTEMPTS = 8;
+
+/**
+ * The DHT node and the TCP reflector, which shares the UDP port's number so
+ * that a bootstrap list is also a reflector list. With --port 0 the system
+ * picks a free UDP port whose TCP twin may be taken (any outgoing connection
+ * on this host can hold it): then another UDP port is tried.
+ */
+async function startNodeAndReflector(host: string, port: number, bootstrap: HostPort[]): Promise<{ node: DhtNode; reflector: Reflector }> {
+  for (let attempt = 1; ; attempt++) {
+    const node = await DhtNode.start({ host, port, bootstrap });
+    const addr = node.address();
+    try {
+      return { node, reflector: await startReflector({ host, port: addr.port }) };
+    } catch (err) {
+      await node.stop();
+      const retry = port === 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < PORT_PAIR_ATTEMPTS;
+      if (!retry) throw new Error(`cannot start the TCP reflector on ${addr.host}:${addr.port}: ${(err as Error).message}`);
+    }
+  }
 }
 
 /**
