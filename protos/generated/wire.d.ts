@@ -52,6 +52,7 @@ export namespace p2pnode {
         publicIp: Uint8Array;
         portPreserving: boolean;
         delta: number;
+        portMapped: boolean;
         static create(properties: p2pnode.NatProfile.$Shape): p2pnode.NatProfile & p2pnode.NatProfile.$Shape;
         static create(properties?: p2pnode.NatProfile.$Properties): p2pnode.NatProfile;
         static encode(m: p2pnode.NatProfile.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -71,6 +72,7 @@ export namespace p2pnode {
             publicIp?: (Uint8Array|null);
             portPreserving?: (boolean|null);
             delta?: (number|null);
+            portMapped?: (boolean|null);
             $unknowns?: Uint8Array[];
         }
         type $Shape = p2pnode.NatProfile.$Properties;

@@ -370,6 +370,7 @@ export const p2pnode = $root.p2pnode = (() => {
          * @property {Uint8Array|null} [publicIp] NatProfile publicIp
          * @property {boolean|null} [portPreserving] NatProfile portPreserving
          * @property {number|null} [delta] NatProfile delta
+         * @property {boolean|null} [portMapped] NatProfile portMapped
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -434,6 +435,14 @@ export const p2pnode = $root.p2pnode = (() => {
         NatProfile.prototype.delta = 0;
 
         /**
+         * NatProfile portMapped.
+         * @member {boolean} portMapped
+         * @memberof p2pnode.NatProfile
+         * @instance
+         */
+        NatProfile.prototype.portMapped = false;
+
+        /**
          * Creates a new NatProfile instance using the specified properties.
          * @function create
          * @memberof p2pnode.NatProfile
@@ -473,6 +482,8 @@ export const p2pnode = $root.p2pnode = (() => {
                 w.uint32(/* id 3, wireType 0 =*/24).bool(m.portPreserving);
             if (m.delta != null && $Object.hasOwnProperty.call(m, "delta") && m.delta !== 0)
                 w.uint32(/* id 4, wireType 0 =*/32).sint32(m.delta);
+            if (m.portMapped != null && $Object.hasOwnProperty.call(m, "portMapped") && m.portMapped !== false)
+                w.uint32(/* id 5, wireType 0 =*/40).bool(m.portMapped);
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -566,6 +577,15 @@ export const p2pnode = $root.p2pnode = (() => {
                             delete m.delta;
                         continue;
                     }
+                case 5: {
+                        if (u !== 0)
+                            break;
+                        if (v = r.bool())
+                            m.portMapped = v;
+                        else
+                            delete m.portMapped;
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -629,6 +649,10 @@ export const p2pnode = $root.p2pnode = (() => {
             if (m.delta != null && $Object.hasOwnProperty.call(m, "delta")) {
                 if (!$util.isInteger(m.delta))
                     return "delta: integer expected";
+            }
+            if (m.portMapped != null && $Object.hasOwnProperty.call(m, "portMapped")) {
+                if (typeof m.portMapped !== "boolean")
+                    return "portMapped: boolean expected";
             }
             return null;
         };
@@ -700,6 +724,11 @@ export const p2pnode = $root.p2pnode = (() => {
                     m.delta = d.delta | 0;
                 }
             }
+            if (d.portMapped != null) {
+                if (d.portMapped) {
+                    m.portMapped = $Boolean(d.portMapped);
+                }
+            }
             return m;
         };
 
@@ -731,6 +760,7 @@ export const p2pnode = $root.p2pnode = (() => {
                 }
                 d.portPreserving = false;
                 d.delta = 0;
+                d.portMapped = false;
             }
             if (m.mapping != null && $Object.hasOwnProperty.call(m, "mapping")) {
                 d.mapping = o.enums === $String ? $root.p2pnode.MappingBehavior[m.mapping] === $undefined ? m.mapping : $root.p2pnode.MappingBehavior[m.mapping] : m.mapping;
@@ -743,6 +773,9 @@ export const p2pnode = $root.p2pnode = (() => {
             }
             if (m.delta != null && $Object.hasOwnProperty.call(m, "delta")) {
                 d.delta = m.delta;
+            }
+            if (m.portMapped != null && $Object.hasOwnProperty.call(m, "portMapped")) {
+                d.portMapped = m.portMapped;
             }
             return d;
         };

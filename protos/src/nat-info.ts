@@ -13,6 +13,8 @@ export interface NatInfo {
   portPreserving?: boolean;
   /** Port step between consecutive mappings, for sequential NATs. */
   delta?: number;
+  /** The public endpoints are a port mapping the NAT made on request (UPnP-IGD, NAT-PMP) to a listening socket: reachable without a punch. */
+  portMapped?: boolean;
 }
 
 const TO_WIRE: Record<NatMapping, p2pnode.MappingBehavior> = {
@@ -42,6 +44,7 @@ export function natInfoToWire(nat: NatInfo): p2pnode.NatProfile.$Properties {
     if (!Number.isInteger(nat.delta) || Math.abs(nat.delta) > 65535) throw new Error(`NAT delta ${nat.delta} is not a port step`);
     wire.delta = nat.delta;
   }
+  if (nat.portMapped) wire.portMapped = true;
   return wire;
 }
 
@@ -62,5 +65,6 @@ export function natInfoFromWire(wire: p2pnode.NatProfile.$Properties | null | un
     if (Math.abs(w.delta) > 65535) throw new WireDecodeError('field-bounds', `NAT delta ${w.delta} is not a port step`);
     info.delta = w.delta;
   }
+  if (w.portMapped) info.portMapped = true;
   return info;
 }

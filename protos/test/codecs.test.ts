@@ -28,6 +28,9 @@ describe('NAT info codec', () => {
     const nat = { mapping: 'sequential' as const, publicIp: '198.51.100.2', portPreserving: true, delta: -3 };
     const bytes = p2pnode.NatProfile.encode(natInfoToWire(nat)).finish();
     expect(natInfoFromWire(p2pnode.NatProfile.decode(bytes))).toEqual(nat);
+    const mapped = { mapping: 'random' as const, publicIp: '203.0.113.7', portMapped: true };
+    const mappedBytes = p2pnode.NatProfile.encode(natInfoToWire(mapped)).finish();
+    expect(natInfoFromWire(p2pnode.NatProfile.decode(mappedBytes))).toEqual(mapped);
   });
 
   it('reads an absent profile and an unknown mapping as unknown', () => {

@@ -34,7 +34,7 @@ export function describe(r: ConnectResult): ConnectionPath {
     path: r.winner.method === 'lan' ? 'lan' : 'direct',
     candidate: `${r.winner.host}:${r.winner.port}`,
     method: r.winner.method,
-    strategy: r.winner.method === 'birthday' ? 'birthday' : r.winner.method === 'reachable' ? 'connect' : 'punch',
+    strategy: r.winner.method === 'birthday' ? 'birthday' : r.winner.method === 'reachable' || r.winner.method === 'port-mapped' ? 'connect' : 'punch',
     punch: { attempts: r.attempts, refused: r.refused, rounds: r.rounds },
   };
 }

@@ -173,6 +173,8 @@ class DialRun {
 
   /** The listener punched at our provisional guess; the profile says whether it was right, else we signal again. */
   private async confirmGuess(signaled: Signaled): Promise<Signaled> {
+    // A listener we connect to (no NAT, or a mapped port) waits for us whatever our NAT does.
+    if (sideOf(signaled.answer.offer).reachable) return signaled;
     const guess = this.offer;
     const atRelay = this.listenerAtRelay(guess, signaled);
     if (atRelay) {

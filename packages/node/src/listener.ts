@@ -1,5 +1,5 @@
 import { formatHostPort as fmt, RecordPublisher, type DhtNode, type HostPort, type Identity, type PunchOffer, type PunchReply, type PunchRequest, type RecordContent } from '@p2p-node/dht-signal';
-import { connectPeer, MappingKeeper, predict, type NatProfile, type PeerSide } from '@p2p-node/punch';
+import { connectPeer, gatewayTowards, mapPort, MappingKeeper, predict, type NatProfile, type PeerSide, type PortMapping } from '@p2p-node/punch';
 import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { DirectServer } from './direct-server.js';
 import { freeTcpPort } from './free-port.js';
@@ -40,6 +40,12 @@ export interface ListenOptions {
   allow?: Uint8Array[];
   /** Name our introducers' relays in answers, so a dialer with no direct path can meet us there; default true. */
   relay?: boolean;
+  /**
+   * Ask the NAT in front of us for a TCP port mapping (UPnP-IGD, NAT-PMP),
+   * in the background once listening: when one is made, dialers connect to
+   * it directly, whatever the NAT does with other ports; default true.
+   */
+  portMapping?: boolean;
 }
 
 /** What a refused dialer gets instead of our prediction: nothing to punch to. */
@@ -64,6 +70,10 @@ export class Listener {
   /** When the newest request of each dialer key was issued (see supersedes). */
   private readonly newestRequest = new Map<string, number>();
   private introducers: HostPort[] = [];
+  /** The port mapping our NAT made for us, once made (see mapOurPort). */
+  private mapping: PortMapping | undefined;
+  private mappingRun: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
 
   private constructor(
     private readonly ctx: ListenContext,
@@ -80,7 +90,13 @@ export class Listener {
     const listener = new Listener(ctx, onConnection, opts.allow?.map(hex), opts.relay !== false, localPort, profile);
     listener.current = offer;
     await listener.run();
+    if (opts.portMapping !== false && !listener.reachable) listener.mappingRun = listener.mapOurPort();
     return listener;
+  }
+
+  /** Resolves once the port mapping asked for at start has been made or has failed (at once when none was asked). */
+  portMapped(): Promise<PortMapping | undefined> {
+    return (this.mappingRun ?? Promise.resolve()).then(() => this.mapping);
   }
 
   get offer(): PunchOffer {
@@ -98,11 +114,12 @@ export class Listener {
 
   /** See punchOffer. */
   private get freshPortPerPunch(): boolean {
-    return this.profile.mapping === 'port-preserving' || this.profile.mapping === 'sequential';
+    return !this.reachable && (this.profile.mapping === 'port-preserving' || this.profile.mapping === 'sequential');
   }
 
+  /** Dialers connect to our server: we have no NAT, or it mapped a port to it. */
   private get reachable(): boolean {
-    return this.profile.mapping === 'none';
+    return this.profile.mapping === 'none' || this.mapping !== undefined;
   }
 
   private async run(): Promise<void> {
@@ -125,12 +142,57 @@ export class Listener {
     ctx.progress('listen', `record published (seq ${res.seq}) on ${res.storedOn} nodes, introducers ${this.introducers.map(fmt).join(', ')}`);
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
+    this.stopping.abort();
     for (const p of this.punches.values()) p.abort();
     this.publisher?.stop();
     this.keeper?.stop();
     this.registration?.stop();
-    return this.server?.close() ?? Promise.resolve();
+    await this.mappingRun;
+    await Promise.all([this.server?.close(), this.mapping?.release()]);
+  }
+
+  /**
+   * Asks the NAT in front of us to map a TCP port to a server of ours
+   * (UPnP-IGD or NAT-PMP, see mapPort). When it does, we are reachable:
+   * the offer and record name the mapped endpoint (portMapped), dialers
+   * connect to it, and nothing is punched any more. Only when the route to
+   * our reflectors goes through a gateway (that is the NAT to ask), so a
+   * node on the same link as its DHT nodes never sends discovery at all.
+   */
+  private async mapOurPort(): Promise<void> {
+    const { ctx } = this;
+    const reflector = ctx.reflectors[0];
+    const gateway = reflector ? await gatewayTowards(reflector.host) : undefined;
+    const localHost = gateway ? closestAddress(ctx.lanHosts(), gateway) : undefined;
+    if (!gateway || !localHost) return;
+    const port = await freeTcpPort();
+    const server = await DirectServer.listen(port, ctx.host, (why) => ctx.progress('accept-failed', why));
+    let mapping: PortMapping;
+    try {
+      mapping = await mapPort({ localPort: port, localHost, gateway, signal: this.stopping.signal, ...(this.profile.publicIp ? { publicIp: this.profile.publicIp } : {}) });
+    } catch (err) {
+      await server.close();
+      if (!this.stopping.signal.aborted) ctx.progress('port-mapping', `${(err as Error).message}; punching as before`);
+      return;
+    }
+    if (this.stopping.signal.aborted) {
+      await Promise.all([mapping.release(), server.close()]);
+      return;
+    }
+    this.mapping = mapping;
+    this.server = server;
+    // The punch port's NAT mapping need not be kept alive any more: nobody is sent there.
+    this.keeper?.stop();
+    this.current = {
+      publicEndpoints: [mapping.external],
+      lanEndpoints: ctx.lanHosts().map((host) => ({ host, port })),
+      nat: { ...this.current.nat, publicIp: mapping.external.host, portMapped: true },
+      localPort: port,
+      rttMs: this.current.rttMs,
+    };
+    ctx.progress('listen', `port mapped by ${mapping.protocol}: ${fmt(mapping.external)} -> ${localHost}:${port}; dialers connect directly`);
+    this.republish();
   }
 
   private content(): RecordContent {
@@ -253,7 +315,8 @@ export class Listener {
     const failures: string[] = [];
     const tries: Promise<void>[] = [];
     if (path.punch && this.server) {
-      const how: ConnectionPath = { path: 'direct', candidate: `${this.ctx.host}:${this.localPort}`, method: 'reachable', strategy: 'connect', punch: { attempts: 0, refused: 0, rounds: 0 } };
+      const [candidate, method] = this.mapping ? [fmt(this.mapping.external), 'port-mapped'] : [`${this.ctx.host}:${this.localPort}`, 'reachable'];
+      const how: ConnectionPath = { path: 'direct', candidate, method, strategy: 'connect', punch: { attempts: 0, refused: 0, rounds: 0 } };
       this.server.expect(keys, (stream) => handOnce(stream, how, 0));
     } else if (path.punch && remote) {
       tries.push(this.punchTo(request, remote, mine, keys, abort.signal).then((r) => handOnce(r.stream, r.how, r.punchMs), (err: Error) => void failures.push(err.message)));
@@ -311,6 +374,19 @@ export class Listener {
       }),
     );
   }
+}
+
+/** Of our addresses, the one sharing the longest prefix with `gateway`: the LAN address the NAT forwards to. */
+function closestAddress(addresses: string[], gateway: string): string | undefined {
+  const bits = (ip: string) => ip.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+  const g = bits(gateway);
+  const common = (ip: string) => {
+    const b = bits(ip);
+    let n = 0;
+    while (n < 32 && b[n] === g[n]) n++;
+    return n;
+  };
+  return addresses.filter((a) => a.split('.').length === 4).sort((a, b) => common(b) - common(a))[0];
 }
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {

@@ -49,7 +49,8 @@ export function predictionOf(offer: PunchOffer): Prediction {
 
 /** A side of a punch as the connect policy takes it. */
 export function sideOf(offer: PunchOffer): PeerSide {
-  return { prediction: predictionOf(offer), lanEndpoints: offer.lanEndpoints, reachable: offer.nat.mapping === 'none' };
+  const portMapped = offer.nat.portMapped === true;
+  return { prediction: predictionOf(offer), lanEndpoints: offer.lanEndpoints, reachable: offer.nat.mapping === 'none' || portMapped, ...(portMapped ? { portMapped } : {}) };
 }
 
 /**

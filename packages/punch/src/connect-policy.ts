@@ -9,8 +9,10 @@ import { punch, type PunchOptions, type PunchResult, type PunchRole } from './pu
 export interface PeerSide {
   prediction: Prediction;
   lanEndpoints: HostPort[];
-  /** No NAT and listening: connect to it instead of punching. */
+  /** No NAT, or a port mapping its NAT made on request, and listening: connect to it instead of punching. */
   reachable: boolean;
+  /** Reachable through a port mapping (UPnP-IGD, NAT-PMP) rather than for want of a NAT: the winning method says so. */
+  portMapped?: boolean;
 }
 
 export interface ConnectPeerOptions {
@@ -42,7 +44,7 @@ export type ConnectResult = Pick<PunchResult, 'socket' | 'winner' | 'attempts' |
 
 /**
  * One attempt to get a TCP socket to a peer: a plain connect when it has no
- * NAT (it listens), else the punch that both sides derive from the same two
+ * NAT or a mapped port (it listens), else the punch that both sides derive from the same two
  * predictions. Retries from fresh ports are the caller's: they need fresh
  * predictions, which only signaling carries.
  */
@@ -50,7 +52,7 @@ export async function connectPeer(opts: ConnectPeerOptions): Promise<ConnectResu
   if (opts.remote.reachable && opts.role === 'initiator') {
     const endpoints = [...opts.remote.lanEndpoints, ...opts.remote.prediction.ports.map((port) => ({ host: opts.remote.prediction.publicIp, port }))];
     const { socket, winner } = await connectFirst(endpoints, opts.timeoutMs);
-    return { socket, winner: { ...winner, method: 'reachable' }, attempts: 1, refused: 0, rounds: 1 };
+    return { socket, winner: { ...winner, method: opts.remote.portMapped ? 'port-mapped' : 'reachable' }, attempts: 1, refused: 0, rounds: 1 };
   }
   const plan = planPunch({ local: opts.local.prediction, remote: opts.remote.prediction, remoteLan: opts.remote.lanEndpoints, rttMs: opts.rttMs });
   if (opts.directOnly && plan.strategy !== 'direct') throw new PunchError('unpredictable-peer', `a ${plan.strategy} punch is not made towards an unconfirmed address`);

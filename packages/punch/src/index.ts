@@ -12,3 +12,5 @@ export { parseHostPort, formatHostPort, type HostPort } from '@p2p-node/protos';
 export { MappingKeeper, type MappingKeeperOptions } from './keepalive.js';
 export { connectPeer, type ConnectPeerOptions, type ConnectResult, type PeerSide } from './connect-policy.js';
 export { connectFirst } from './direct-connect.js';
+export { mapPort, PortMappingError, type MapPortOptions, type PortMapping, type PortMappingProtocol } from './port-mapping.js';
+export { gatewayTowards, gatewayFromRouteTable } from './gateway.js';

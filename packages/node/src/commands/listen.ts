@@ -13,6 +13,7 @@ interface ListenOptions {
   allow?: string;
   queryTimeout?: string;
   relay: boolean;
+  portMapping: boolean;
 }
 
 export function registerListen(program: Command): void {
@@ -26,7 +27,11 @@ export function registerListen(program: Command): void {
     .option('--allow <pubkeys>', 'accept only these dialers (comma-separated 64-hex keys)')
     .option('--query-timeout <ms>', 'DHT query timeout')
     .option('--no-relay', 'do not name our introducers\' relays to dialers (only direct paths reach us)')
-    .addHelpText('after', '\nProgress goes to stderr; stdout carries only the connection\'s data. Stops on SIGINT/SIGTERM.')
+    .option('--no-port-mapping', 'do not ask our NAT for a port mapping (UPnP-IGD, NAT-PMP)')
+    .addHelpText(
+      'after',
+      '\nBehind a NAT that maps ports on request (UPnP-IGD or NAT-PMP), a mapping is asked for once listening; stderr says "port mapped" and dialers then connect to it directly. It is removed when we stop.\nProgress goes to stderr; stdout carries only the connection\'s data. Stops on SIGINT/SIGTERM.',
+    )
     .action(async (opts: ListenOptions) => {
       // Every option is checked before reading keys or binding sockets.
       const config = parsePeerCliOptions(opts);
@@ -62,7 +67,7 @@ export function registerListen(program: Command): void {
           .finally(() => done?.());
       };
       try {
-        await node.listen(onConnection, { ...(allow ? { allow } : {}), relay: opts.relay });
+        await node.listen(onConnection, { ...(allow ? { allow } : {}), relay: opts.relay, portMapping: opts.portMapping });
         log(`listening as ${toHex(identity.publicKey)}`);
         const why = await Promise.race([stopRequested, firstClosed.then(() => 'closed' as const)]);
         log(why === 'closed' ? 'connection closed' : `${why}: stopping`);
