@@ -11,6 +11,8 @@ import { newRunId } from './names.js';
 import { nsExec } from './sh.js';
 import { spawnInNs, stopAll, stopProcess, waitForLine } from './procs.js';
 import { buildTopology, destroyNamespaces, flushConntrack, type NatSpec, type Topology } from './topology.js';
+import { startMiniupnpd, startStun, upnpUnavailable } from './upnp.js';
+import { MAPPING_KINDS } from './nat-rules.js';
 
 /*
  * The whole p2p-node path through real kernel NATs: `p2p-node bootstrap` on
@@ -55,6 +57,8 @@ export class DialLab {
 
   /** `bootstrapArgs` go to every `p2p-node bootstrap` (e.g. relay limits for a bench). */
   async setUp(specs: NatSpec[], opts: { bootstrapArgs?: string[] } = {}): Promise<void> {
+    const upnpMissing = specs.some((s) => MAPPING_KINDS.includes(s.kind)) ? upnpUnavailable() : undefined;
+    if (upnpMissing) throw new Error(`the lab cannot build a upnp NAT box: ${upnpMissing}`);
     removeStaleNamespaces();
     buildDelayq();
     buildTopology(this.topo, specs);
@@ -64,6 +68,12 @@ export class DialLab {
       const child = spawnInNs(r.ns, process.execPath, [CLI, ...args]);
       await waitForLine(child, /^ready /, 15_000);
       seed = `${r.ip}:${DHT_PORT}`;
+    }
+    const upnpBoxes = [...this.topo.nats.values()].filter((b) => MAPPING_KINDS.includes(b.kind));
+    if (upnpBoxes.length > 0) {
+      const stun = this.topo.reflectors[0]!;
+      await startStun(stun);
+      for (const box of upnpBoxes) await startMiniupnpd(box, stun, this.dir);
     }
     for (const box of this.topo.nats.values()) this.boxes.set(box.name, await ImpairedBox.start(box));
     for (const r of this.topo.reflectors) this.publicBoxes.push(await ImpairedBox.start({ ns: r.ns, endpoint: true }));
@@ -123,12 +133,17 @@ export class DialLab {
     return spawnInNs(this.host(where).ns, process.execPath, [...nodeFlags, CLI, ...args]);
   }
 
-  /** Starts `p2p-node listen --echo` behind `nat`; resolves with its public key once it is listening. */
+  /**
+   * Starts `p2p-node listen --echo` behind `nat`; resolves with its public
+   * key once it is listening (and, behind a upnp box, once its port is mapped).
+   */
   async startListener(nat: string, extra: string[] = []): Promise<{ publicKey: string; child: ChildProcess; stderr: string }> {
     const { publicKey, keyFile } = this.newKey(nat);
     const child = this.spawnCli(nat, ['listen', '--echo', '--key', keyFile, '--bootstrap', this.bootstrap, ...extra]);
     this.listeners.push(child);
-    const stderr = await waitForStderr(child, /^listening as /m, 30_000);
+    const mapping = MAPPING_KINDS.includes(this.topo.nats.get(nat.split('#')[0]!)?.kind ?? 'pp') && !extra.includes('--no-port-mapping');
+    const ready = mapping ? /^listening as [\s\S]*^listen: port mapped by |^listen: port mapped by [\s\S]*^listening as /m : /^listening as /m;
+    const stderr = await waitForStderr(child, ready, 30_000);
     return { publicKey, child, stderr };
   }
 

@@ -13,8 +13,9 @@ import { DialLab, type DialResult } from './dial-lab.js';
 import { FAILURE_NATS, runFailures, type FailureRow } from './dial-failures.js';
 import { labUnavailable } from './lab.js';
 import { median, percentile } from './stats.js';
-import type { NatKind } from './nat-rules.js';
+import { MAPPING_KINDS, type NatKind } from './nat-rules.js';
 import type { NatSpec } from './topology.js';
+import { mappedPorts } from './upnp.js';
 
 interface Pair {
   id: string;
@@ -23,6 +24,8 @@ interface Pair {
   listener: string;
   /** The path every dial of the pair must take: direct (or LAN) where a punch can work, relayed where none can. */
   path?: 'relayed';
+  /** The listener's NAT maps a port on request (upnp box): every direct dial must use it. */
+  method?: 'port-mapped';
 }
 const PAIRS: Pair[] = [
   { id: 'pp-pp', label: 'port-preserving -> port-preserving', dialer: 'pp1', listener: 'pp2' },
@@ -45,6 +48,10 @@ const PAIRS: Pair[] = [
   { id: 'n4rand-pp', label: 'home pp behind carrier random -> port-preserving (birthday)', dialer: 'n4rand', listener: 'pp2' },
   { id: 'pp-n4rand', label: 'port-preserving -> home pp behind carrier random (birthday)', dialer: 'pp1', listener: 'n4rand' },
   { id: 'n4rand-rand', label: 'home pp behind carrier random -> random (relay)', dialer: 'n4rand', listener: 'rand2', path: 'relayed' },
+  // A random NAT running miniupnpd: the listener asks it for a port (UPnP-IGD or NAT-PMP) and is dialed there, not relayed.
+  { id: 'pp-upnp', label: 'port-preserving -> random with a mapped port (UPnP/NAT-PMP)', dialer: 'pp1', listener: 'upnp1', method: 'port-mapped' },
+  { id: 'rand-upnp', label: 'random -> random with a mapped port (UPnP/NAT-PMP)', dialer: 'rand1', listener: 'upnp1', method: 'port-mapped' },
+  { id: 'rand-igd', label: 'random -> random with a mapped port (UPnP-IGD only)', dialer: 'rand1', listener: 'igd1', method: 'port-mapped' },
 ];
 const DEFAULT_PAIRS = 'pp-pp,pp-rst';
 const CONDITIONS = [
@@ -64,6 +71,10 @@ export interface DialCell {
   expectedPath: 'direct' | 'relayed';
   /** Dials that went through a relay (for a direct pair: the punch lost the race to the relay). */
   relayed: number;
+  /** Direct dials to a port the listener's NAT mapped on request (method port-mapped). */
+  portMapped: number;
+  /** Behind a upnp box: the ports miniupnpd forwarded while the listener ran, and after it stopped (must be none). */
+  mappings?: { whileListening: number[]; afterStop: number[] };
   medianMs: number;
   p95Ms: number;
   phases: Record<string, number>;
@@ -155,7 +166,7 @@ async function failureTable(lab: DialLab): Promise<FailureRow[]> {
 
 async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: { trials: number; bytes: number; bigBytes: number; bigOn: string }): Promise<void> {
   const { trials, bytes, bigBytes, bigOn } = o;
-  console.log(`| pair | condition | connected | on its path (direct, or relayed where no punch works) | median ms | p95 ms | lookup / profile / signal / punch / open (median ms) | bytes echoed intact |`);
+  console.log(`| pair | condition | connected | on its path (direct; port-mapped behind a upnp box; relayed where no punch works) | median ms | p95 ms | lookup / profile / signal / punch / open (median ms) | bytes echoed intact |`);
   console.log('|---|---|---|---|---|---|---|---|');
   for (const pair of pairs) {
     for (const cond of CONDITIONS) {
@@ -171,9 +182,17 @@ async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: { tr
         big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000);
         bigOk = big.ok;
       }
+      const box = lab.topo.nats.get(pair.listener.split('#')[0]!);
+      const upnp = box && MAPPING_KINDS.includes(box.kind) ? box : undefined;
+      const whileListening = upnp ? mappedPorts(upnp) : [];
       await lab.stopListeners();
       cells.push(cell(pair, cond.label, results, big, cond.loss > 0));
       const c = cells[cells.length - 1]!;
+      if (upnp) {
+        // The listener removes its mapping when it stops.
+        c.mappings = { whileListening, afterStop: mappedPorts(upnp) };
+        c.pass &&= whileListening.length > 0 && c.mappings.afterStop.length === 0;
+      }
       c.pass &&= bigOk;
       c.bigIntact = big ? big.ok : null;
       c.bigMs = big ? Math.round(big.wallMs) : null;
@@ -182,6 +201,7 @@ async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: { tr
         `| ${pair.label} | ${cond.label} | ${c.successes}/${c.trials} | ${c.onPath}/${c.trials} ${c.expectedPath} | ${Math.round(c.medianMs)} | ${Math.round(c.p95Ms)} | ${ph} | ${bytes} B x ${c.successes}${big ? `, ${bigBytes} B ${big.ok ? `ok in ${Math.round(big.wallMs)} ms` : `FAILED (${big.error})`}` : ''} |`,
       );
       for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
+      if (c.mappings) console.log(`    mapped by miniupnpd: ports ${c.mappings.whileListening.join(', ') || 'none'} while listening, ${c.mappings.afterStop.join(', ') || 'none'} after the listener stopped; ${c.portMapped} dials port-mapped`);
     }
   }
 }
@@ -197,11 +217,12 @@ function cell(pair: Pair, condition: string, results: DialResult[], big: DialRes
   const direct = ok.filter((r) => r.stats?.path === 'direct' || r.stats?.path === 'lan').length;
   const expectedPath = pair.path ?? 'direct';
   const relayed = ok.filter((r) => r.stats?.path === 'relayed').length;
-  const onPath = expectedPath === 'relayed' ? relayed : direct;
+  const portMapped = ok.filter((r) => r.stats?.method === 'port-mapped').length;
+  const onPath = expectedPath === 'relayed' ? relayed : pair.method ? portMapped : direct;
   // Under loss a punch may lose SYNs past the relay's head start (before a sequential NAT a lost
   // SYN shifts every later port, and only a fresh port after 6 s helps): the relay raced in then
   // wins, as it should. Without loss every dial of a direct pair must be direct.
-  const onAPath = onPath === results.length || (lossy && expectedPath === 'direct' && direct + relayed === results.length);
+  const onAPath = onPath === results.length || (lossy && expectedPath === 'direct' && onPath + relayed === results.length);
   return {
     pair: pair.id,
     condition,
@@ -211,6 +232,7 @@ function cell(pair: Pair, condition: string, results: DialResult[], big: DialRes
     onPath,
     expectedPath,
     relayed,
+    portMapped,
     medianMs: times.length ? median(times) : NaN,
     p95Ms: times.length ? percentile(times, 95) : NaN,
     phases,

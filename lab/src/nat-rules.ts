@@ -1,5 +1,8 @@
 /** The NAT behaviours the lab can build, each with real kernel NAT (nftables) in its own namespace. */
-export type NatKind = 'pp' | 'rst' | 'rand' | 'seq' | 'hairpin';
+export type NatKind = 'pp' | 'rst' | 'rand' | 'seq' | 'hairpin' | 'upnp' | 'igd';
+
+/** The kinds that run miniupnpd (upnp.ts): `igd` speaks UPnP-IGD only, so a mapping there cannot have come by NAT-PMP. */
+export const MAPPING_KINDS: readonly NatKind[] = ['upnp', 'igd'];
 
 export const NAT_KIND_TEXT: Record<NatKind, string> = {
   pp: 'port-preserving, drops unsolicited',
@@ -7,6 +10,8 @@ export const NAT_KIND_TEXT: Record<NatKind, string> = {
   rand: 'random per connection (fully-random)',
   seq: 'sequential per connection (step 2)',
   hairpin: 'port-preserving with hairpin',
+  upnp: 'random per connection, maps ports on request (miniupnpd: UPnP-IGD, NAT-PMP)',
+  igd: 'random per connection, maps ports on request (miniupnpd: UPnP-IGD only)',
 };
 
 /** Public ports of the sequential NAT: SEQ_BASE, SEQ_BASE + SEQ_STEP, ... (SEQ_SLOTS of them, then wrap). */
@@ -31,6 +36,11 @@ export function natRuleset(kind: NatKind, wanIp: string, lanCidr: string): strin
       case 'rand':
         // nft's spelling of iptables MASQUERADE --random-fully (same kernel flag).
         return 'oifname "wan" masquerade fully-random';
+      case 'upnp':
+      case 'igd':
+        // As rand, except for the box's own traffic (miniupnpd's STUN check of
+        // its WAN address would see random ports and give up forwarding).
+        return `oifname "wan" ip saddr ${wanIp} accept\n    oifname "wan" masquerade fully-random`;
       case 'seq': {
         // DESIGN 5b: a numgen-indexed map gives SEQ_BASE, +STEP, ... per new
         // connection whatever the destination (numgen with `offset` comes out
@@ -67,6 +77,7 @@ table ip labnat {${hairpin}
     ct state established,related accept
     iifname "brl" oifname "wan" accept
     ${kind === 'hairpin' ? 'iifname "brl" oifname "brl" ct status dnat accept' : ''}
+    ${MAPPING_KINDS.includes(kind) ? '# a connection to a port miniupnpd mapped (its DNAT; its own forward chain vetted it)\n    iifname "wan" oifname "brl" ct status dnat accept' : ''}
   }
   chain input {
     type filter hook input priority 0; policy accept;
@@ -79,5 +90,34 @@ table ip labnat {${hairpin}
     ${masq}
   }
 }
-`;
+${MAPPING_KINDS.includes(kind) ? MINIUPNPD_CHAINS : ''}`;
 }
+
+/**
+ * The chains miniupnpd 2.3.1's nftables backend fills with a rule per
+ * mapping (its default names) but never creates; hooked so that a new
+ * inbound connection passes only if one of its rules accepts it.
+ */
+const MINIUPNPD_CHAINS = `
+table inet miniupnpd {
+  chain forward {
+    type filter hook forward priority -10; policy accept;
+    iifname "wan" oifname "brl" ct state new jump miniupnpd
+    iifname "wan" oifname "brl" ct state new drop
+  }
+  chain miniupnpd {
+  }
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    iifname "wan" jump prerouting_miniupnpd
+  }
+  chain prerouting_miniupnpd {
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "wan" jump postrouting_miniupnpd
+  }
+  chain postrouting_miniupnpd {
+  }
+}
+`;

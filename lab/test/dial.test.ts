@@ -10,7 +10,9 @@
  * two hosts behind one hairpinning NAT)
  * run LAB_DIAL_MORE_TRIALS (default 3) dials per cell, 1 MiB each; so do the
  * pairings no punch can join (random x random, sequential x random), which
- * must all go through a bootstrap node's relay, with one 100 MiB echo each.
+ * must all go through a bootstrap node's relay, with one 100 MiB echo each;
+ * and so do a random NAT running miniupnpd, whose listener must be dialed
+ * at the port it mapped (and remove the mapping when it stops).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -181,6 +183,46 @@ describe('p2p-node dial through real NATs', () => {
           expect(c!.expectedPath).toBe(path);
           if (path === 'direct') expectDirect(c!, condition, moreTrials);
           else expect(c!.onPath).toBe(moreTrials);
+          expect(c!.pass).toBe(true);
+        });
+      }
+    }
+
+    test('lab:dial exits 0', () => expect(code).toBe(0));
+  });
+
+  describe.skipIf(why !== null)(`a random NAT that maps ports on request (miniupnpd: UPnP-IGD, NAT-PMP), ${moreTrials} dials per cell`, () => {
+    let cells: DialCell[] = [];
+    let code: number | null = null;
+    // Without the mapping both pairs would be relayed (random listener) or birthday-punched.
+    // igd1 speaks UPnP-IGD only; upnp1 both (NAT-PMP is asked first).
+    const pairs = ['pp-upnp', 'rand-upnp', 'rand-igd'];
+
+    beforeAll(async () => {
+      if (buildError) return;
+      const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-upnp-')), 'cells.json');
+      ({ code } = await runDialMain(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off', '--json', json], 15 * 60_000));
+      try {
+        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
+      } catch {
+        cells = [];
+      }
+    }, 16 * 60_000);
+
+    for (const pair of pairs) {
+      for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
+        test(`${pair} / ${condition}: every dial connects directly to the mapped port, and the mapping is gone once the listener stops`, () => {
+          const c = cells.find((x) => x.pair === pair && x.condition === condition);
+          expect(c, 'lab:dial produced no result for this cell').toBeDefined();
+          expect(c!.trials).toBe(moreTrials);
+          expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
+          expect(c!.successes).toBe(moreTrials);
+          expect(c!.expectedPath).toBe('direct');
+          const how = `${c!.portMapped} port-mapped, ${c!.relayed} relayed`;
+          if (condition.includes('loss')) expect(c!.portMapped + c!.relayed, how).toBe(moreTrials);
+          else expect(c!.portMapped, how).toBe(moreTrials);
+          expect(c!.mappings?.whileListening.length, 'miniupnpd forwarded no port while the listener ran').toBeGreaterThan(0);
+          expect(c!.mappings?.afterStop, 'a mapping outlived the listener').toEqual([]);
           expect(c!.pass).toBe(true);
         });
       }

@@ -7,7 +7,12 @@ import { formatHostPort, P2pNodeError, type HostPort } from '@p2p-node/protos';
  * other ports (a random NAT included). The protocols are
  * @achingbrain/nat-port-mapper's (the library libp2p uses): SSDP discovery,
  * SOAP for UPnP-IGD, and NAT-PMP's binary messages are not ours to get
- * right, and it renews leases before they end.
+ * right. Its own lease renewal is off (autoRefresh: false) and done here:
+ * tried against miniupnpd in the lab, 4.0.5's renewal turned a NAT-PMP
+ * unmap into a loop of some 200 deletes a second and made stop() throw with
+ * the mapping left in place. The version is pinned: 4.0.5 sends a NAT-PMP
+ * `ttl` as the protocol's seconds (its docs say ms) while UPnP-IGD takes ms
+ * (at least an hour), and the leases below rely on exactly that.
  */
 
 export type PortMappingProtocol = 'nat-pmp' | 'upnp-igd';
@@ -41,91 +46,116 @@ export interface MapPortOptions {
   publicIp?: string;
   /** How long to wait for a gateway that maps; default 5 s. */
   timeoutMs?: number;
-  /** The lease asked for; the library renews it a minute before it ends. Default one hour. */
-  ttlMs?: number;
+  /** The lease asked for, in seconds, renewed at half of it; default one hour (UPnP-IGD gets at least that). */
+  leaseSec?: number;
+  /** A renewal failed (the mapping may lapse at the lease's end); renewals go on. */
+  onRenewFailed?: (err: Error) => void;
   description?: string;
   signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000;
-const DEFAULT_TTL_MS = 3_600_000;
+const DEFAULT_LEASE_SEC = 3_600;
 /** Releasing talks to the NAT once more: never let a stuck gateway hold a shutdown. */
 const RELEASE_TIMEOUT_MS = 2_000;
+const RENEW_TIMEOUT_MS = 10_000;
+const PMP_TIMEOUT_MS = 1_500;
 
-type Attempt = { gateway: Gateway; external: HostPort; protocol: PortMappingProtocol };
+type Attempt = { gateway: Gateway; external: HostPort; protocol: PortMappingProtocol; remap: (signal: AbortSignal) => Promise<unknown> };
 
 /**
- * Asks for a TCP mapping to localHost:localPort by NAT-PMP (at the gateway)
- * and UPnP-IGD (discovery on the LAN) at once; the first that maps and
- * makes us reachable wins and the other is called off (and unmapped if it
- * mapped too). Rejects with PortMappingError when none does in time.
+ * Asks for a TCP mapping to localHost:localPort: NAT-PMP at the gateway
+ * first (one datagram each way), then UPnP-IGD discovery on the LAN. One
+ * after the other, not raced: most boxes speak both, and a second mapping
+ * of the same port made by the loser could only be removed by deleting the
+ * winner's too. Rejects with PortMappingError when neither maps in time, or
+ * when the mapping would not make us reachable.
  */
 export async function mapPort(opts: MapPortOptions): Promise<PortMapping> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const stop = new AbortController();
-  const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
-  const settings = { ttl: opts.ttlMs ?? DEFAULT_TTL_MS, description: opts.description ?? 'p2p-node', autoRefresh: true };
+  const deadline = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
+  const settings: Settings = { description: opts.description ?? 'p2p-node', autoRefresh: false, leaseSec: opts.leaseSec ?? DEFAULT_LEASE_SEC };
   const failures: string[] = [];
-  const losers: Gateway[] = [];
-  let winner: Attempt | undefined;
-  const keep = async (attempt: Promise<Attempt>, name: string) => {
+  const tries: [string, () => Promise<Attempt>][] = [];
+  // A box that does not speak NAT-PMP answers at once (ICMP) or never: the rest of the time is UPnP's.
+  if (opts.gateway) tries.push([`NAT-PMP at ${opts.gateway}`, () => mapPmp(opts.gateway!, opts, settings, AbortSignal.any([deadline, AbortSignal.timeout(PMP_TIMEOUT_MS)]))]);
+  tries.push(['UPnP-IGD', () => mapUpnp(opts, settings, deadline)]);
+  for (const [name, attempt] of tries) {
+    if (deadline.aborted) break;
+    let a: Attempt;
     try {
-      const a = await attempt;
-      if (opts.publicIp && a.external.host !== opts.publicIp) {
-        losers.push(a.gateway);
-        failures.push(`${name} mapped ${formatHostPort(a.external)}, but our public address is ${opts.publicIp} (another NAT beyond that gateway)`);
-      } else if (winner) {
-        losers.push(a.gateway);
-      } else {
-        winner = a;
-        stop.abort();
-      }
+      a = await attempt();
     } catch (err) {
-      if (!winner) failures.push(`${name}: ${(err as Error).message}`);
+      failures.push(`${name}: ${(err as Error).message}`);
+      continue;
     }
-  };
-  const tries = [keep(mapUpnp(opts, settings, signal, losers), 'UPnP-IGD')];
-  if (opts.gateway) tries.push(keep(mapPmp(opts.gateway, opts, settings, signal), `NAT-PMP at ${opts.gateway}`));
-  await Promise.all(tries);
-  await Promise.all(losers.map((g) => stopQuietly(g)));
-  if (!winner) {
-    const why = failures.length > 0 ? failures.join('; ') : `no gateway answered within ${timeoutMs} ms`;
-    throw new PortMappingError(`no port mapping for tcp ${opts.localHost}:${opts.localPort}: ${why}`);
+    if (opts.publicIp && a.external.host !== opts.publicIp) {
+      await release(a.gateway, opts.localPort);
+      failures.push(`${name} mapped ${formatHostPort(a.external)}, but our public address is ${opts.publicIp} (another NAT beyond that gateway)`);
+      continue;
+    }
+    return keepRenewed(a, settings, opts);
   }
-  const { gateway, external, protocol } = winner;
-  return { external, protocol, release: () => stopQuietly(gateway) };
+  const why = failures.length > 0 ? failures.join('; ') : `nothing answered within ${timeoutMs} ms`;
+  throw new PortMappingError(`no port mapping for tcp ${opts.localHost}:${opts.localPort}: ${why}`);
 }
 
-type Settings = { ttl: number; description: string; autoRefresh: boolean };
+/** The mapping as callers hold it: renewed at half its lease until released. */
+function keepRenewed({ gateway, external, protocol, remap }: Attempt, settings: Settings, opts: MapPortOptions): PortMapping {
+  const renewal = setInterval(() => {
+    remap(AbortSignal.timeout(RENEW_TIMEOUT_MS)).catch((err: Error) => opts.onRenewFailed?.(err));
+  }, (settings.leaseSec * 1000) / 2);
+  renewal.unref();
+  return {
+    external,
+    protocol,
+    release: () => {
+      clearInterval(renewal);
+      return release(gateway, opts.localPort);
+    },
+  };
+}
+
+type Settings = { description: string; autoRefresh: false; leaseSec: number };
 
 async function mapPmp(gatewayIp: string, opts: MapPortOptions, settings: Settings, signal: AbortSignal): Promise<Attempt> {
-  const gateway = pmpNat(gatewayIp, settings);
+  const gateway = pmpNat(gatewayIp, { description: settings.description, autoRefresh: false });
+  // 4.0.5 writes `ttl` into the request as seconds.
+  const remap = (s: AbortSignal) => gateway.map(opts.localPort, opts.localHost, { protocol: 'TCP', ttl: settings.leaseSec, autoRefresh: false, signal: s });
   try {
-    const m = await gateway.map(opts.localPort, opts.localHost, { protocol: 'TCP', signal });
-    return { gateway, external: { host: m.externalHost, port: m.externalPort }, protocol: 'nat-pmp' };
+    const m = await remap(signal);
+    return { gateway, external: { host: m.externalHost, port: m.externalPort }, protocol: 'nat-pmp', remap };
   } catch (err) {
     await stopQuietly(gateway);
     throw err;
   }
 }
 
-/** The first gateway discovery finds that maps; others found are stopped (`losers`). */
-async function mapUpnp(opts: MapPortOptions, settings: Settings, signal: AbortSignal, losers: Gateway[]): Promise<Attempt> {
+/** The first gateway discovery finds that maps; others found are let go. */
+async function mapUpnp(opts: MapPortOptions, settings: Settings, signal: AbortSignal): Promise<Attempt> {
   const errors: string[] = [];
   try {
-    for await (const gateway of upnpNat(settings).findGateways({ signal })) {
+    for await (const gateway of upnpNat({ description: settings.description, autoRefresh: false }).findGateways({ signal })) {
+      // The external port is the local one (the library's default), which its unmap relies on.
+      const remap = (s: AbortSignal) => gateway.map(opts.localPort, opts.localHost, { protocol: 'TCP', ttl: settings.leaseSec * 1000, autoRefresh: false, signal: s });
       try {
-        const m = await gateway.map(opts.localPort, opts.localHost, { protocol: 'TCP', signal });
-        return { gateway, external: { host: m.externalHost, port: m.externalPort }, protocol: 'upnp-igd' };
+        const m = await remap(signal);
+        return { gateway, external: { host: m.externalHost, port: m.externalPort }, protocol: 'upnp-igd', remap };
       } catch (err) {
         errors.push(`${gateway.host}: ${(err as Error).message}`);
-        losers.push(gateway);
+        await stopQuietly(gateway);
       }
     }
   } catch (err) {
     if (!signal.aborted) throw err;
   }
   throw new Error(errors.length > 0 ? errors.join('; ') : 'no gateway found');
+}
+
+/** Unmaps (stop() alone does not, with autoRefresh off) and lets go of the gateway's sockets. */
+async function release(gateway: Gateway, localPort: number): Promise<void> {
+  await gateway.unmap(localPort, { signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) }).catch(() => undefined);
+  await stopQuietly(gateway);
 }
 
 async function stopQuietly(gateway: Gateway): Promise<void> {
