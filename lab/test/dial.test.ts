@@ -59,14 +59,10 @@ describe('p2p-node dial through real NATs', () => {
     for (const pair of ['pp-pp', 'pp-rst']) {
       for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
         test(`${pair} / ${condition}: every dial connects directly (under loss: or through the relay that won the race) and echoes intact`, () => {
-          const c = cells.find((x) => x.pair === pair && x.condition === condition);
-          expect(c, 'lab:dial produced no result for this cell').toBeDefined();
-          expect(c!.trials).toBe(trials);
-          expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
-          expect(c!.successes).toBe(trials);
+          const c = connectedCell(cells, pair, condition, trials);
           expectDirect(c!, condition, trials);
-          expect(c!.bigIntact, 'the 100 MiB echo did not come back intact').toBe(true);
-          expect(c!.pass).toBe(true);
+          expect(c.bigIntact, 'the 100 MiB echo did not come back intact').toBe(true);
+          expect(c.pass).toBe(true);
         });
       }
     }
@@ -86,26 +82,16 @@ describe('p2p-node dial through real NATs', () => {
 
     beforeAll(async () => {
       if (buildError) return;
-      const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-more-')), 'cells.json');
       // Sequential and random dialers take the path where the first request's provisional guess is corrected.
-      ({ code } = await runDialMain(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off', '--json', json], 30 * 60_000));
-      try {
-        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
-      } catch {
-        cells = [];
-      }
+      ({ code, cells } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 30 * 60_000));
     }, 31 * 60_000);
 
     for (const pair of pairs) {
       for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
         test(`${pair} / ${condition}: every dial connects directly (under loss: or through the relay that won the race) and echoes intact`, () => {
-          const c = cells.find((x) => x.pair === pair && x.condition === condition);
-          expect(c, 'lab:dial produced no result for this cell').toBeDefined();
-          expect(c!.trials).toBe(moreTrials);
-          expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
-          expect(c!.successes).toBe(moreTrials);
+          const c = connectedCell(cells, pair, condition, moreTrials);
           expectDirect(c!, condition, moreTrials);
-          expect(c!.pass).toBe(true);
+          expect(c.pass).toBe(true);
         });
       }
     }
@@ -120,28 +106,18 @@ describe('p2p-node dial through real NATs', () => {
 
     beforeAll(async () => {
       if (buildError) return;
-      const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-relay-')), 'cells.json');
       // One 100 MiB echo per pair, in its undelayed cell (through 5% loss it would take minutes).
-      ({ code } = await runDialMain(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-on', 'undelayed', '--failures', 'off', '--json', json], 20 * 60_000));
-      try {
-        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
-      } catch {
-        cells = [];
-      }
+      ({ code, cells } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-on', 'undelayed', '--failures', 'off'], 20 * 60_000));
     }, 21 * 60_000);
 
     for (const pair of pairs) {
       for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
         test(`${pair} / ${condition}: every dial connects through the relay and echoes intact`, () => {
-          const c = cells.find((x) => x.pair === pair && x.condition === condition);
-          expect(c, 'lab:dial produced no result for this cell').toBeDefined();
-          expect(c!.trials).toBe(moreTrials);
-          expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
-          expect(c!.successes).toBe(moreTrials);
-          expect(c!.expectedPath).toBe('relayed');
-          expect(c!.onPath).toBe(moreTrials);
-          if (condition === 'no delay') expect(c!.bigIntact, 'the 100 MiB echo through the relay did not come back intact').toBe(true);
-          expect(c!.pass).toBe(true);
+          const c = connectedCell(cells, pair, condition, moreTrials);
+          expect(c.expectedPath).toBe('relayed');
+          expect(c.onPath).toBe(moreTrials);
+          if (condition === 'no delay') expect(c.bigIntact, 'the 100 MiB echo through the relay did not come back intact').toBe(true);
+          expect(c.pass).toBe(true);
         });
       }
     }
@@ -163,27 +139,17 @@ describe('p2p-node dial through real NATs', () => {
 
     beforeAll(async () => {
       if (buildError) return;
-      const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-n444-')), 'cells.json');
-      ({ code } = await runDialMain(['--pairs', pairs.map(([id]) => id).join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off', '--json', json], 20 * 60_000));
-      try {
-        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
-      } catch {
-        cells = [];
-      }
+      ({ code, cells } = await runCells(['--pairs', pairs.map(([id]) => id).join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 20 * 60_000));
     }, 21 * 60_000);
 
     for (const [pair, path] of pairs) {
       for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
         test(`${pair} / ${condition}: every dial connects ${path} and echoes intact`, () => {
-          const c = cells.find((x) => x.pair === pair && x.condition === condition);
-          expect(c, 'lab:dial produced no result for this cell').toBeDefined();
-          expect(c!.trials).toBe(moreTrials);
-          expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
-          expect(c!.successes).toBe(moreTrials);
-          expect(c!.expectedPath).toBe(path);
+          const c = connectedCell(cells, pair, condition, moreTrials);
+          expect(c.expectedPath).toBe(path);
           if (path === 'direct') expectDirect(c!, condition, moreTrials);
-          else expect(c!.onPath).toBe(moreTrials);
-          expect(c!.pass).toBe(true);
+          else expect(c.onPath).toBe(moreTrials);
+          expect(c.pass).toBe(true);
         });
       }
     }
@@ -200,30 +166,20 @@ describe('p2p-node dial through real NATs', () => {
 
     beforeAll(async () => {
       if (buildError) return;
-      const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-upnp-')), 'cells.json');
-      ({ code } = await runDialMain(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off', '--json', json], 15 * 60_000));
-      try {
-        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
-      } catch {
-        cells = [];
-      }
+      ({ code, cells } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 15 * 60_000));
     }, 16 * 60_000);
 
     for (const pair of pairs) {
       for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
         test(`${pair} / ${condition}: every dial connects directly to the mapped port, and the mapping is gone once the listener stops`, () => {
-          const c = cells.find((x) => x.pair === pair && x.condition === condition);
-          expect(c, 'lab:dial produced no result for this cell').toBeDefined();
-          expect(c!.trials).toBe(moreTrials);
-          expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
-          expect(c!.successes).toBe(moreTrials);
-          expect(c!.expectedPath).toBe('direct');
-          const how = `${c!.portMapped} port-mapped, ${c!.relayed} relayed`;
-          if (condition.includes('loss')) expect(c!.portMapped + c!.relayed, how).toBe(moreTrials);
-          else expect(c!.portMapped, how).toBe(moreTrials);
-          expect(c!.mappings?.whileListening.length, 'miniupnpd forwarded no port while the listener ran').toBeGreaterThan(0);
-          expect(c!.mappings?.afterStop, 'a mapping outlived the listener').toEqual([]);
-          expect(c!.pass).toBe(true);
+          const c = connectedCell(cells, pair, condition, moreTrials);
+          expect(c.expectedPath).toBe('direct');
+          const how = `${c.portMapped} port-mapped, ${c.relayed} relayed`;
+          if (condition.includes('loss')) expect(c.portMapped + c.relayed, how).toBe(moreTrials);
+          else expect(c.portMapped, how).toBe(moreTrials);
+          expect(c.mappings?.whileListening.length, 'miniupnpd forwarded no port while the listener ran').toBeGreaterThan(0);
+          expect(c.mappings?.afterStop, 'a mapping outlived the listener').toEqual([]);
+          expect(c.pass).toBe(true);
         });
       }
     }
@@ -283,6 +239,27 @@ describe('p2p-node dial through real NATs', () => {
 function expectDirect(c: DialCell, condition: string, trials: number): void {
   if (condition.includes('loss')) expect(c.direct + c.relayed, `${c.direct} direct, ${c.relayed} relayed`).toBe(trials);
   else expect(c.direct, `${c.direct} direct, ${c.relayed} relayed`).toBe(trials);
+}
+
+/** The cell's result, after checking it exists and that every one of its `trials` dials connected and echoed intact. */
+function connectedCell(cells: DialCell[], pair: string, condition: string, trials: number): DialCell {
+  const c = cells.find((x) => x.pair === pair && x.condition === condition);
+  expect(c, 'lab:dial produced no result for this cell').toBeDefined();
+  expect(c!.trials).toBe(trials);
+  expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
+  expect(c!.successes).toBe(trials);
+  return c!;
+}
+
+/** runDialMain with `--json`: its exit code and the cells it wrote (none when it wrote no JSON: every cell test then says so). */
+async function runCells(args: string[], limitMs: number): Promise<{ code: number | null; cells: DialCell[] }> {
+  const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-cells-')), 'cells.json');
+  const { code } = await runDialMain([...args, '--json', json], limitMs);
+  try {
+    return { code, cells: (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells };
+  } catch {
+    return { code, cells: [] };
+  }
 }
 
 /** Runs lab/dist/dial-main.js to its end (SIGINT after `limitMs`: it then tears the lab down), echoing its output. */
