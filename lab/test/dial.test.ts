@@ -174,9 +174,9 @@ describe('p2p-node dial through real NATs', () => {
         test(`${pair} / ${condition}: every dial connects directly to the mapped port, and the mapping is gone once the listener stops`, () => {
           const c = connectedCell(cells, pair, condition, moreTrials);
           expect(c.expectedPath).toBe('direct');
-          const how = `${c.portMapped} port-mapped, ${c.relayed} relayed`;
-          if (condition.includes('loss')) expect(c.portMapped + c.relayed, how).toBe(moreTrials);
-          else expect(c.portMapped, how).toBe(moreTrials);
+          const how = `${c.onMethod} port-mapped, ${c.relayed} relayed`;
+          if (condition.includes('loss')) expect(c.onMethod + c.relayed, how).toBe(moreTrials);
+          else expect(c.onMethod, how).toBe(moreTrials);
           expect(c.mappings?.whileListening.length, 'miniupnpd forwarded no port while the listener ran').toBeGreaterThan(0);
           expect(c.mappings?.afterStop, 'a mapping outlived the listener').toEqual([]);
           expect(c.pass).toBe(true);

@@ -197,7 +197,7 @@ export class Listener {
 
   private content(): RecordContent {
     const c = this.current;
-    return { publicEndpoints: c.publicEndpoints, lanEndpoints: c.lanEndpoints, nat: c.nat, introducers: this.introducers };
+    return { publicEndpoints: c.publicEndpoints, lanEndpoints: c.lanEndpoints, ...(c.ipv6Endpoints ? { ipv6Endpoints: c.ipv6Endpoints } : {}), nat: c.nat, introducers: this.introducers };
   }
 
   private republish(): void {
