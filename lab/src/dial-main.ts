@@ -76,6 +76,8 @@ export interface DialCell {
   relayed: number;
   /** Direct dials won by the pair's method (port-mapped, ipv6), if it names one. */
   onMethod: number;
+  /** For an IPv6 pair: a connect from the dialer's host to the listener's over IPv6 with nothing sent first (must be 'blocked': a real firewall). */
+  unsolicitedIpv6?: { fromOutside: string; fromItself: string };
   /** Behind a upnp box: the ports miniupnpd forwarded while the listener ran, and after it stopped (must be none). */
   mappings?: { whileListening: number[]; afterStop: number[] };
   medianMs: number;
@@ -197,6 +199,11 @@ async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: { tr
       await lab.stopListeners();
       cells.push(cell(pair, cond.label, results, big, cond.loss > 0));
       const c = cells[cells.length - 1]!;
+      if (pair.method === 'ipv6') {
+        // The path must be a punch through a firewall, not an open door.
+        c.unsolicitedIpv6 = await lab.unsolicitedIpv6(pair.dialer, pair.listener);
+        c.pass &&= c.unsolicitedIpv6.fromOutside === 'blocked' && c.unsolicitedIpv6.fromItself === 'open';
+      }
       if (upnp) {
         // The listener removes its mapping when it stops.
         c.mappings = { whileListening, afterStop: mappedPorts(upnp) };
@@ -210,6 +217,7 @@ async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: { tr
         `| ${pair.label} | ${cond.label} | ${c.successes}/${c.trials} | ${c.onPath}/${c.trials} ${c.expectedPath} | ${Math.round(c.medianMs)} | ${Math.round(c.p95Ms)} | ${ph} | ${bytes} B x ${c.successes}${big ? `, ${bigBytes} B ${big.ok ? `ok in ${Math.round(big.wallMs)} ms` : `FAILED (${big.error})`}` : ''} |`,
       );
       for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
+      if (c.unsolicitedIpv6) console.log(`    unsolicited IPv6 connect to the listener's host: ${c.unsolicitedIpv6.fromOutside} from the dialer's host, ${c.unsolicitedIpv6.fromItself} from its own; ${c.onMethod} dials over IPv6`);
       if (c.mappings) console.log(`    mapped by miniupnpd: ports ${c.mappings.whileListening.join(', ') || 'none'} while listening, ${c.mappings.afterStop.join(', ') || 'none'} after the listener stopped; ${c.onMethod} dials port-mapped`);
     }
   }

@@ -187,6 +187,40 @@ describe('p2p-node dial through real NATs', () => {
     test('lab:dial exits 0', () => expect(code).toBe(0));
   });
 
+  describe.skipIf(why !== null)(`global IPv6 behind stateful firewalls, ${moreTrials} dials per cell`, () => {
+    let cells: DialCell[] = [];
+    let code: number | null = null;
+    // Both IPv4 NATs random: IPv4 alone could only relay. v6-rand: the listener has no IPv6, so it is relayed.
+    const pairs: [id: string, path: 'direct' | 'relayed'][] = [
+      ['v6-v6', 'direct'],
+      ['v6-rand', 'relayed'],
+    ];
+
+    beforeAll(async () => {
+      if (buildError) return;
+      ({ code, cells } = await runCells(['--pairs', pairs.map(([id]) => id).join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 15 * 60_000));
+    }, 16 * 60_000);
+
+    for (const [pair, path] of pairs) {
+      for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
+        test(`${pair} / ${condition}: every dial connects ${path === 'direct' ? 'directly over IPv6, through firewalls that drop unsolicited inbound' : 'through the relay'} and echoes intact`, () => {
+          const c = connectedCell(cells, pair, condition, moreTrials);
+          expect(c.expectedPath).toBe(path);
+          if (path === 'relayed') expect(c.onPath).toBe(moreTrials);
+          else {
+            const how = `${c.onMethod} over IPv6, ${c.relayed} relayed`;
+            if (condition.includes('loss')) expect(c.onMethod + c.relayed, how).toBe(moreTrials);
+            else expect(c.onMethod, how).toBe(moreTrials);
+            expect(c.unsolicitedIpv6, 'the listener\'s firewall let an unsolicited IPv6 connect in (or its server was down)').toEqual({ fromOutside: 'blocked', fromItself: 'open' });
+          }
+          expect(c.pass).toBe(true);
+        });
+      }
+    }
+
+    test('lab:dial exits 0', () => expect(code).toBe(0));
+  });
+
   describe.skipIf(why !== null)('failure exits through the lab, each a real p2p-node process behind a NAT', () => {
     let rows: FailureRow[] = [];
     let code: number | null = null;
