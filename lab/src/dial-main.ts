@@ -54,6 +54,8 @@ const PAIRS: Pair[] = [
   { id: 'rand-igd', label: 'random -> random with a mapped port (UPnP-IGD only)', dialer: 'rand1', listener: 'igd1', method: 'port-mapped' },
   // Global IPv6 behind stateful firewalls (v6X: a box of kind X that also routes IPv6): IPv4 alone could only relay these.
   { id: 'v6-v6', label: 'random + IPv6 -> random + IPv6 (IPv6 firewalls)', dialer: 'v6rand1', listener: 'v6rand2', method: 'ipv6' },
+  // Both IPv4 NATs port-preserving: an IPv4 punch would work too, and IPv6 is preferred.
+  { id: 'v6pp-v6pp', label: 'port-preserving + IPv6 -> port-preserving + IPv6 (IPv6 preferred)', dialer: 'v6pp1', listener: 'v6pp2', method: 'ipv6' },
   { id: 'v6-rand', label: 'random + IPv6 -> random, IPv4 only (relay)', dialer: 'v6rand1', listener: 'rand2', path: 'relayed' },
 ];
 const DEFAULT_PAIRS = 'pp-pp,pp-rst';

@@ -190,9 +190,11 @@ describe('p2p-node dial through real NATs', () => {
   describe.skipIf(why !== null)(`global IPv6 behind stateful firewalls, ${moreTrials} dials per cell`, () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
-    // Both IPv4 NATs random: IPv4 alone could only relay. v6-rand: the listener has no IPv6, so it is relayed.
+    // v6-v6: both IPv4 NATs random, IPv4 alone could only relay; v6pp-v6pp: an IPv4 punch would work, IPv6 is preferred;
+    // v6-rand: the listener has no IPv6, so it is relayed.
     const pairs: [id: string, path: 'direct' | 'relayed'][] = [
       ['v6-v6', 'direct'],
+      ['v6pp-v6pp', 'direct'],
       ['v6-rand', 'relayed'],
     ];
 
