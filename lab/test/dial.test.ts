@@ -174,9 +174,7 @@ describe('p2p-node dial through real NATs', () => {
         test(`${pair} / ${condition}: every dial connects directly to the mapped port, and the mapping is gone once the listener stops`, () => {
           const c = connectedCell(cells, pair, condition, moreTrials);
           expect(c.expectedPath).toBe('direct');
-          const how = `${c.onMethod} port-mapped, ${c.relayed} relayed`;
-          if (condition.includes('loss')) expect(c.onMethod + c.relayed, how).toBe(moreTrials);
-          else expect(c.onMethod, how).toBe(moreTrials);
+          expectDirect(c, condition, moreTrials, 'port-mapped');
           expect(c.mappings?.whileListening.length, 'miniupnpd forwarded no port while the listener ran').toBeGreaterThan(0);
           expect(c.mappings?.afterStop, 'a mapping outlived the listener').toEqual([]);
           expect(c.pass).toBe(true);
@@ -210,9 +208,7 @@ describe('p2p-node dial through real NATs', () => {
           expect(c.expectedPath).toBe(path);
           if (path === 'relayed') expect(c.onPath).toBe(moreTrials);
           else {
-            const how = `${c.onMethod} over IPv6, ${c.relayed} relayed`;
-            if (condition.includes('loss')) expect(c.onMethod + c.relayed, how).toBe(moreTrials);
-            else expect(c.onMethod, how).toBe(moreTrials);
+            expectDirect(c, condition, moreTrials, 'ipv6');
             expect(c.unsolicitedIpv6, 'the listener\'s firewall let an unsolicited IPv6 connect in (or its server was down)').toEqual({ fromOutside: 'blocked', fromItself: 'open' });
           }
           expect(c.pass).toBe(true);
@@ -272,9 +268,12 @@ describe('p2p-node dial through real NATs', () => {
  * that lost SYNs past the 3.5 s head start may lose the race to the relay
  * (still connected and intact; counted and printed by lab:dial).
  */
-function expectDirect(c: DialCell, condition: string, trials: number): void {
-  if (condition.includes('loss')) expect(c.direct + c.relayed, `${c.direct} direct, ${c.relayed} relayed`).toBe(trials);
-  else expect(c.direct, `${c.direct} direct, ${c.relayed} relayed`).toBe(trials);
+function expectDirect(c: DialCell, condition: string, trials: number, method?: 'port-mapped' | 'ipv6'): void {
+  // With a method, only dials won by it count as direct (a mapped port, IPv6).
+  const direct = method ? c.onMethod : c.direct;
+  const how = `${direct} direct${method ? ` (${method})` : ''}, ${c.relayed} relayed`;
+  if (condition.includes('loss')) expect(direct + c.relayed, how).toBe(trials);
+  else expect(direct, how).toBe(trials);
 }
 
 /** The cell's result, after checking it exists and that every one of its `trials` dials connected and echoed intact. */
