@@ -147,6 +147,27 @@ export class DialLab {
     return { publicKey, child, stderr };
   }
 
+  /**
+   * What a TCP connect from `from`'s host to a server on `to`'s host over
+   * IPv6 gets, with nothing sent the other way first: 'blocked' (the
+   * firewall dropped it), 'open' or the error. The server is checked from
+   * its own host first, so 'blocked' cannot mean "nothing listened".
+   */
+  async unsolicitedIpv6(from: string, to: string): Promise<{ fromOutside: string; fromItself: string }> {
+    const target = this.host(to);
+    const v6 = this.topo.nats.get(to.split('#')[0]!)?.hosts.find((h) => h.ns === target.ns)?.ipv6;
+    if (!v6) throw new Error(`${to} has no IPv6 address`);
+    const server = spawnInNs(target.ns, process.execPath, ['-e', "require('net').createServer((s) => s.end('x')).listen(5999, '::', () => console.log('ready'))"]);
+    try {
+      await waitForLine(server, /^ready$/, 5_000);
+      const probe = (ns: string) =>
+        nsExec(ns, process.execPath, ['-e', `const s = require('net').connect({ host: '${v6}', port: 5999 }); s.setTimeout(2000, () => { console.log('blocked'); process.exit(0); }); s.on('connect', () => { console.log('open'); process.exit(0); }); s.on('error', (e) => { console.log(e.code); process.exit(0); });`], { timeoutMs: 10_000 }).trim();
+      return { fromItself: probe(target.ns), fromOutside: probe(this.host(from).ns) };
+    } finally {
+      await stopProcess(server);
+    }
+  }
+
   /** Runs one `p2p-node dial --json` behind `nat`, pipes `bytes` random bytes through the echo, checks them. */
   async dial(nat: string, publicKey: string, bytes: number, timeoutMs = 120_000, extra: string[] = []): Promise<DialResult> {
     const h = this.host(nat);

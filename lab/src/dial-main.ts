@@ -24,8 +24,8 @@ interface Pair {
   listener: string;
   /** The path every dial of the pair must take: direct (or LAN) where a punch can work, relayed where none can. */
   path?: 'relayed';
-  /** The listener's NAT maps a port on request (upnp box): every direct dial must use it. */
-  method?: 'port-mapped';
+  /** The method every direct dial must win by: the listener's mapped port (upnp box), or IPv6 (both behind IPv6 firewalls). */
+  method?: 'port-mapped' | 'ipv6';
 }
 const PAIRS: Pair[] = [
   { id: 'pp-pp', label: 'port-preserving -> port-preserving', dialer: 'pp1', listener: 'pp2' },
@@ -52,6 +52,11 @@ const PAIRS: Pair[] = [
   { id: 'pp-upnp', label: 'port-preserving -> random with a mapped port (UPnP/NAT-PMP)', dialer: 'pp1', listener: 'upnp1', method: 'port-mapped' },
   { id: 'rand-upnp', label: 'random -> random with a mapped port (UPnP/NAT-PMP)', dialer: 'rand1', listener: 'upnp1', method: 'port-mapped' },
   { id: 'rand-igd', label: 'random -> random with a mapped port (UPnP-IGD only)', dialer: 'rand1', listener: 'igd1', method: 'port-mapped' },
+  // Global IPv6 behind stateful firewalls (v6X: a box of kind X that also routes IPv6): IPv4 alone could only relay these.
+  { id: 'v6-v6', label: 'random + IPv6 -> random + IPv6 (IPv6 firewalls)', dialer: 'v6rand1', listener: 'v6rand2', method: 'ipv6' },
+  // Both IPv4 NATs port-preserving: an IPv4 punch would work too, and IPv6 is preferred.
+  { id: 'v6pp-v6pp', label: 'port-preserving + IPv6 -> port-preserving + IPv6 (IPv6 preferred)', dialer: 'v6pp1', listener: 'v6pp2', method: 'ipv6' },
+  { id: 'v6-rand', label: 'random + IPv6 -> random, IPv4 only (relay)', dialer: 'v6rand1', listener: 'rand2', path: 'relayed' },
 ];
 const DEFAULT_PAIRS = 'pp-pp,pp-rst';
 const CONDITIONS = [
@@ -71,8 +76,10 @@ export interface DialCell {
   expectedPath: 'direct' | 'relayed';
   /** Dials that went through a relay (for a direct pair: the punch lost the race to the relay). */
   relayed: number;
-  /** Direct dials to a port the listener's NAT mapped on request (method port-mapped). */
-  portMapped: number;
+  /** Direct dials won by the pair's method (port-mapped, ipv6), if it names one. */
+  onMethod: number;
+  /** For an IPv6 pair: a connect from the dialer's host to the listener's over IPv6 with nothing sent first (must be 'blocked': a real firewall). */
+  unsolicitedIpv6?: { fromOutside: string; fromItself: string };
   /** Behind a upnp box: the ports miniupnpd forwarded while the listener ran, and after it stopped (must be none). */
   mappings?: { whileListening: number[]; afterStop: number[] };
   medianMs: number;
@@ -135,7 +142,8 @@ async function main(): Promise<number> {
 
 /**
  * The NAT boxes for the hosts wanted: a name's kind is the name without its
- * digits (`hp` is the hairpin box); `n4X` is a port-preserving home NAT
+ * digits (`hp` is the hairpin box); `v6X` is a box of kind X that also
+ * routes global IPv6 behind a stateful firewall; `n4X` is a port-preserving home NAT
  * behind carrier box `cgX` of kind X, built first.
  */
 function natSpecs(hosts: Map<string, number>): NatSpec[] {
@@ -144,6 +152,11 @@ function natSpecs(hosts: Map<string, number>): NatSpec[] {
   const boxes: NatSpec[] = [];
   for (const [name, n] of hosts) {
     const layered = /^n4([a-z]+)$/.exec(name);
+    const dual = /^v6([a-z]+\d*)$/.exec(name);
+    if (dual) {
+      boxes.push({ name, kind: kindOf(dual[1]!), hosts: n, ipv6: true });
+      continue;
+    }
     if (!layered) {
       boxes.push({ name, kind: kindOf(name), hosts: n });
       continue;
@@ -188,6 +201,11 @@ async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: { tr
       await lab.stopListeners();
       cells.push(cell(pair, cond.label, results, big, cond.loss > 0));
       const c = cells[cells.length - 1]!;
+      if (pair.method === 'ipv6') {
+        // The path must be a punch through a firewall, not an open door.
+        c.unsolicitedIpv6 = await lab.unsolicitedIpv6(pair.dialer, pair.listener);
+        c.pass &&= c.unsolicitedIpv6.fromOutside === 'blocked' && c.unsolicitedIpv6.fromItself === 'open';
+      }
       if (upnp) {
         // The listener removes its mapping when it stops.
         c.mappings = { whileListening, afterStop: mappedPorts(upnp) };
@@ -201,7 +219,8 @@ async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: { tr
         `| ${pair.label} | ${cond.label} | ${c.successes}/${c.trials} | ${c.onPath}/${c.trials} ${c.expectedPath} | ${Math.round(c.medianMs)} | ${Math.round(c.p95Ms)} | ${ph} | ${bytes} B x ${c.successes}${big ? `, ${bigBytes} B ${big.ok ? `ok in ${Math.round(big.wallMs)} ms` : `FAILED (${big.error})`}` : ''} |`,
       );
       for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
-      if (c.mappings) console.log(`    mapped by miniupnpd: ports ${c.mappings.whileListening.join(', ') || 'none'} while listening, ${c.mappings.afterStop.join(', ') || 'none'} after the listener stopped; ${c.portMapped} dials port-mapped`);
+      if (c.unsolicitedIpv6) console.log(`    unsolicited IPv6 connect to the listener's host: ${c.unsolicitedIpv6.fromOutside} from the dialer's host, ${c.unsolicitedIpv6.fromItself} from its own; ${c.onMethod} dials over IPv6`);
+      if (c.mappings) console.log(`    mapped by miniupnpd: ports ${c.mappings.whileListening.join(', ') || 'none'} while listening, ${c.mappings.afterStop.join(', ') || 'none'} after the listener stopped; ${c.onMethod} dials port-mapped`);
     }
   }
 }
@@ -217,8 +236,8 @@ function cell(pair: Pair, condition: string, results: DialResult[], big: DialRes
   const direct = ok.filter((r) => r.stats?.path === 'direct' || r.stats?.path === 'lan').length;
   const expectedPath = pair.path ?? 'direct';
   const relayed = ok.filter((r) => r.stats?.path === 'relayed').length;
-  const portMapped = ok.filter((r) => r.stats?.method === 'port-mapped').length;
-  const onPath = expectedPath === 'relayed' ? relayed : pair.method ? portMapped : direct;
+  const onMethod = pair.method ? ok.filter((r) => r.stats?.method === pair.method).length : 0;
+  const onPath = expectedPath === 'relayed' ? relayed : pair.method ? onMethod : direct;
   // Under loss a punch may lose SYNs past the relay's head start (before a sequential NAT a lost
   // SYN shifts every later port, and only a fresh port after 6 s helps): the relay raced in then
   // wins, as it should. Without loss every dial of a direct pair must be direct.
@@ -232,7 +251,7 @@ function cell(pair: Pair, condition: string, results: DialResult[], big: DialRes
     onPath,
     expectedPath,
     relayed,
-    portMapped,
+    onMethod,
     medianMs: times.length ? median(times) : NaN,
     p95Ms: times.length ? percentile(times, 95) : NaN,
     phases,

@@ -17,6 +17,8 @@ import { spawnInNs, waitForLine } from './procs.js';
  */
 export const DELAYQ_BIN = fileURLToPath(new URL('../bin/delayq', import.meta.url));
 const QUEUE = 0;
+/** IPv4 and IPv6 alike (a box with IPv6 forwards both; delayq takes either from the one queue). */
+const FAMILIES = ['iptables', 'ip6tables'] as const;
 
 export interface Impairment {
   /** Added to each pass through this NAT box, in microseconds. */
@@ -52,15 +54,17 @@ export class ImpairedBox<T extends ImpairTarget = ImpairTarget> {
     if (imp.delayUs === this.current.delayUs && imp.loss === this.current.loss) return;
     // Rules first out, then the new delay, then rules back in: no packet is
     // ever queued to a delay it was not meant to get.
-    for (const chain of this.chains) nsExec(this.box.ns, 'iptables', ['-t', 'raw', '-F', chain]);
+    for (const chain of this.chains) for (const tool of FAMILIES) nsExec(this.box.ns, tool, ['-t', 'raw', '-F', chain]);
     const us = Math.round(imp.delayUs);
     this.delayq.stdin?.write(`delay ${us}\n`);
     await waitForLine(this.delayq, new RegExp(`^delay ${us}$`), 5_000);
     for (const chain of this.chains) {
-      if (imp.loss > 0) {
-        nsExec(this.box.ns, 'iptables', ['-t', 'raw', '-A', chain, '-m', 'statistic', '--mode', 'random', '--probability', imp.loss.toFixed(5), '-j', 'DROP']);
+      for (const tool of FAMILIES) {
+        if (imp.loss > 0) {
+          nsExec(this.box.ns, tool, ['-t', 'raw', '-A', chain, '-m', 'statistic', '--mode', 'random', '--probability', imp.loss.toFixed(5), '-j', 'DROP']);
+        }
+        if (us > 0) nsExec(this.box.ns, tool, ['-t', 'raw', '-A', chain, '-j', 'NFQUEUE', '--queue-num', String(QUEUE)]);
       }
-      if (us > 0) nsExec(this.box.ns, 'iptables', ['-t', 'raw', '-A', chain, '-j', 'NFQUEUE', '--queue-num', String(QUEUE)]);
     }
     this.current = { ...imp };
   }

@@ -4,7 +4,7 @@
  * --hold-ms while the lab watches the box, then releases it. A TCP server
  * listens on the mapped local port the whole time.
  *
- * Usage: node map-port-main.js --reflector IP [--lease S] [--hold-ms N]
+ * Usage: node map-port-main.js --reflector IP [--lease S] [--renew-ms N] [--hold-ms N]
  * Prints one JSON line {"external":...,"protocol":...,"localPort":...} once
  * mapped, "renew failed: ..." for a failed renewal, "released" at the end;
  * exits 1 with "no mapping: ..." when none was made.
@@ -24,6 +24,7 @@ async function main(): Promise<number> {
   const reflector = arg('reflector');
   const leaseSec = Number(arg('lease', '3600'));
   const holdMs = Math.min(Number(arg('hold-ms', '10000')), 120_000);
+  const renewEveryMs = Number(arg('renew-ms', String((leaseSec * 1000) / 2)));
   const server = createServer((s) => s.end('mapped\n'));
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
   const localPort = (server.address() as AddressInfo).port;
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
     return 1;
   }
   try {
-    const mapping = await mapPort({ localPort, localHost, gateway, leaseSec, onRenewFailed: (err) => console.log(`renew failed: ${err.message}`) });
+    const mapping = await mapPort({ localPort, localHost, gateway, leaseSec, renewEveryMs, onRenewFailed: (err) => console.log(`renew failed: ${err.message}`) });
     console.log(JSON.stringify({ external: mapping.external, protocol: mapping.protocol, localPort }));
     await new Promise((r) => setTimeout(r, holdMs));
     await mapping.release();

@@ -20,6 +20,10 @@ import { nsName } from './names.js';
  * 203.0.113.0/24 via the carrier: a home NAT behind a carrier-grade NAT.
  */
 export const INTERNET_CIDR = '203.0.113.0/24';
+/** The lab's IPv6 internet: boxes' WANs on 2001:db8:ffff::/64, their LANs 2001:db8:N::/64 (documentation prefix). */
+export const INTERNET6_PREFIX = '2001:db8::/32';
+const WAN6 = (n: number) => `2001:db8:ffff::${n}`;
+const LAN6 = (n: number) => `2001:db8:${n}::`;
 export const REFLECTOR_PORT = 3478;
 
 export interface PublicHost {
@@ -32,6 +36,8 @@ export interface LanHost {
   name: string;
   ns: string;
   ip: string;
+  /** Its global IPv6 address, behind a box with IPv6 (NatSpec.ipv6). */
+  ipv6?: string;
   nat: NatBox;
 }
 
@@ -50,6 +56,12 @@ export interface NatSpec {
   hosts: number;
   /** The carrier box (another spec, listed before this one) whose LAN this box's WAN sits on. */
   behind?: string;
+  /**
+   * IPv6 too: the box routes a global /64 (2001:db8:N::/64) to its LAN hosts,
+   * with no NAT and a stateful firewall that drops unsolicited inbound, as a
+   * home router does; the internet bridge carries 2001:db8:ffff::/64.
+   */
+  ipv6?: boolean;
 }
 
 export interface Topology {
@@ -93,6 +105,8 @@ export function buildTopology(topo: Topology, specs: NatSpec[]): void {
   });
 
   let homes = 0;
+  const v6Boxes: number[] = [];
+  const v6Namespaces = new Map<number, string>();
   specs.forEach((spec, i) => {
     const ns = addNs(topo, spec.name);
     const lanNet = `10.${i + 1}.0`;
@@ -121,6 +135,16 @@ export function buildTopology(topo: Topology, specs: NatSpec[]): void {
       'echo 1 > /proc/sys/net/ipv4/ip_forward && for f in all/send_redirects brl/send_redirects all/rp_filter; do echo 0 > /proc/sys/net/ipv4/conf/$f; done',
     ]);
     nsExec(ns, 'nft', ['-f', '-'], { input: natRuleset(spec.kind, wanIp, lanCidr) });
+    const v6 = spec.ipv6 === true && !carrier ? i + 1 : undefined;
+    if (v6 !== undefined) {
+      // nodad: usable at once, no duplicate address detection to wait for on a lab link.
+      ipIn(ns, '-6', 'addr', 'add', `${WAN6(v6)}/64`, 'dev', 'wan', 'nodad');
+      ipIn(ns, '-6', 'addr', 'add', `${LAN6(v6)}1/64`, 'dev', 'brl', 'nodad');
+      nsExec(ns, 'sh', ['-c', 'echo 1 > /proc/sys/net/ipv6/conf/all/forwarding']);
+      nsExec(ns, 'nft', ['-f', '-'], { input: ipv6Firewall() });
+      v6Boxes.push(v6);
+      v6Namespaces.set(v6, ns);
+    }
     const box: NatBox = { name: spec.name, kind: spec.kind, ns, wanIp, lanCidr, hosts: [] };
     for (let h = 0; h < spec.hosts; h++) {
       const hostName = `${spec.name}h${h + 1}`;
@@ -132,10 +156,31 @@ export function buildTopology(topo: Topology, specs: NatSpec[]): void {
       ipIn(hns, 'link', 'set', 'eth0', 'up');
       // Only the lab's internet goes via the NAT: no default route anywhere.
       ipIn(hns, 'route', 'add', INTERNET_CIDR, 'via', `${lanNet}.1`);
-      box.hosts.push({ name: hostName, ns: hns, ip, nat: box });
+      const host: LanHost = { name: hostName, ns: hns, ip, nat: box };
+      if (v6 !== undefined) {
+        host.ipv6 = `${LAN6(v6)}${h + 2}`;
+        ipIn(hns, '-6', 'addr', 'add', `${host.ipv6}/64`, 'dev', 'eth0', 'nodad');
+        ipIn(hns, '-6', 'route', 'add', INTERNET6_PREFIX, 'via', `${LAN6(v6)}1`);
+      }
+      box.hosts.push(host);
     }
     topo.nats.set(spec.name, box);
   });
+  // Every IPv6 box routes the other boxes' LANs via their WAN addresses (the bridge is one link).
+  for (const a of v6Boxes) for (const b of v6Boxes) if (a !== b) ipIn(v6Namespaces.get(a)!, '-6', 'route', 'add', `${LAN6(b)}/64`, 'via', WAN6(b));
+}
+
+/** A home router's IPv6 firewall: forwards what its LAN starts and the replies, drops the rest (no NAT). */
+function ipv6Firewall(): string {
+  return `
+table ip6 labfw6 {
+  chain forward {
+    type filter hook forward priority 0; policy drop;
+    ct state established,related accept
+    iifname "brl" oifname "wan" accept
+  }
+}
+`;
 }
 
 /** Deletes namespaces, newest first. Never throws: cleanup must run to the end. */

@@ -174,11 +174,43 @@ describe('p2p-node dial through real NATs', () => {
         test(`${pair} / ${condition}: every dial connects directly to the mapped port, and the mapping is gone once the listener stops`, () => {
           const c = connectedCell(cells, pair, condition, moreTrials);
           expect(c.expectedPath).toBe('direct');
-          const how = `${c.portMapped} port-mapped, ${c.relayed} relayed`;
-          if (condition.includes('loss')) expect(c.portMapped + c.relayed, how).toBe(moreTrials);
-          else expect(c.portMapped, how).toBe(moreTrials);
+          expectDirect(c, condition, moreTrials, 'port-mapped');
           expect(c.mappings?.whileListening.length, 'miniupnpd forwarded no port while the listener ran').toBeGreaterThan(0);
           expect(c.mappings?.afterStop, 'a mapping outlived the listener').toEqual([]);
+          expect(c.pass).toBe(true);
+        });
+      }
+    }
+
+    test('lab:dial exits 0', () => expect(code).toBe(0));
+  });
+
+  describe.skipIf(why !== null)(`global IPv6 behind stateful firewalls, ${moreTrials} dials per cell`, () => {
+    let cells: DialCell[] = [];
+    let code: number | null = null;
+    // v6-v6: both IPv4 NATs random, IPv4 alone could only relay; v6pp-v6pp: an IPv4 punch would work, IPv6 is preferred;
+    // v6-rand: the listener has no IPv6, so it is relayed.
+    const pairs: [id: string, path: 'direct' | 'relayed'][] = [
+      ['v6-v6', 'direct'],
+      ['v6pp-v6pp', 'direct'],
+      ['v6-rand', 'relayed'],
+    ];
+
+    beforeAll(async () => {
+      if (buildError) return;
+      ({ code, cells } = await runCells(['--pairs', pairs.map(([id]) => id).join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 15 * 60_000));
+    }, 16 * 60_000);
+
+    for (const [pair, path] of pairs) {
+      for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
+        test(`${pair} / ${condition}: every dial connects ${path === 'direct' ? 'directly over IPv6, through firewalls that drop unsolicited inbound' : 'through the relay'} and echoes intact`, () => {
+          const c = connectedCell(cells, pair, condition, moreTrials);
+          expect(c.expectedPath).toBe(path);
+          if (path === 'relayed') expect(c.onPath).toBe(moreTrials);
+          else {
+            expectDirect(c, condition, moreTrials, 'ipv6');
+            expect(c.unsolicitedIpv6, 'the listener\'s firewall let an unsolicited IPv6 connect in (or its server was down)').toEqual({ fromOutside: 'blocked', fromItself: 'open' });
+          }
           expect(c.pass).toBe(true);
         });
       }
@@ -236,9 +268,12 @@ describe('p2p-node dial through real NATs', () => {
  * that lost SYNs past the 3.5 s head start may lose the race to the relay
  * (still connected and intact; counted and printed by lab:dial).
  */
-function expectDirect(c: DialCell, condition: string, trials: number): void {
-  if (condition.includes('loss')) expect(c.direct + c.relayed, `${c.direct} direct, ${c.relayed} relayed`).toBe(trials);
-  else expect(c.direct, `${c.direct} direct, ${c.relayed} relayed`).toBe(trials);
+function expectDirect(c: DialCell, condition: string, trials: number, method?: 'port-mapped' | 'ipv6'): void {
+  // With a method, only dials won by it count as direct (a mapped port, IPv6).
+  const direct = method ? c.onMethod : c.direct;
+  const how = `${direct} direct${method ? ` (${method})` : ''}, ${c.relayed} relayed`;
+  if (condition.includes('loss')) expect(direct + c.relayed, how).toBe(trials);
+  else expect(direct, how).toBe(trials);
 }
 
 /** The cell's result, after checking it exists and that every one of its `trials` dials connected and echoed intact. */

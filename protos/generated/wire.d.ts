@@ -91,6 +91,7 @@ export namespace p2pnode {
         introducers: p2pnode.Endpoint.$Properties[];
         issuedAt: number;
         lifetime: number;
+        ipv6Endpoints: p2pnode.Endpoint.$Properties[];
         static create(properties: p2pnode.PeerRecord.$Shape): p2pnode.PeerRecord & p2pnode.PeerRecord.$Shape;
         static create(properties?: p2pnode.PeerRecord.$Properties): p2pnode.PeerRecord;
         static encode(m: p2pnode.PeerRecord.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -113,6 +114,7 @@ export namespace p2pnode {
             introducers?: (p2pnode.Endpoint.$Properties[]|null);
             issuedAt?: (number|null);
             lifetime?: (number|null);
+            ipv6Endpoints?: (p2pnode.Endpoint.$Properties[]|null);
             $unknowns?: Uint8Array[];
         }
         type $Shape = p2pnode.PeerRecord.$Properties;
@@ -160,6 +162,7 @@ export namespace p2pnode {
         provisional: boolean;
         relays: p2pnode.Endpoint.$Properties[];
         relayUse: p2pnode.RelayUse;
+        ipv6Endpoints: p2pnode.Endpoint.$Properties[];
         static create(properties: p2pnode.PunchOffer.$Shape): p2pnode.PunchOffer & p2pnode.PunchOffer.$Shape;
         static create(properties?: p2pnode.PunchOffer.$Properties): p2pnode.PunchOffer;
         static encode(m: p2pnode.PunchOffer.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
@@ -183,6 +186,7 @@ export namespace p2pnode {
             provisional?: (boolean|null);
             relays?: (p2pnode.Endpoint.$Properties[]|null);
             relayUse?: (p2pnode.RelayUse|null);
+            ipv6Endpoints?: (p2pnode.Endpoint.$Properties[]|null);
             $unknowns?: Uint8Array[];
         }
         type $Shape = p2pnode.PunchOffer.$Properties;

@@ -820,6 +820,7 @@ export const p2pnode = $root.p2pnode = (() => {
          * @property {Array.<p2pnode.Endpoint.$Properties>|null} [introducers] PeerRecord introducers
          * @property {number|null} [issuedAt] PeerRecord issuedAt
          * @property {number|null} [lifetime] PeerRecord lifetime
+         * @property {Array.<p2pnode.Endpoint.$Properties>|null} [ipv6Endpoints] PeerRecord ipv6Endpoints
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -848,6 +849,7 @@ export const p2pnode = $root.p2pnode = (() => {
             this.publicEndpoints = [];
             this.lanEndpoints = [];
             this.introducers = [];
+            this.ipv6Endpoints = [];
             if (p)
                 for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
                     if (p[ks[i]] != null && ks[i] !== "__proto__")
@@ -911,6 +913,14 @@ export const p2pnode = $root.p2pnode = (() => {
         PeerRecord.prototype.lifetime = 0;
 
         /**
+         * PeerRecord ipv6Endpoints.
+         * @member {Array.<p2pnode.Endpoint.$Properties>} ipv6Endpoints
+         * @memberof p2pnode.PeerRecord
+         * @instance
+         */
+        PeerRecord.prototype.ipv6Endpoints = $util.emptyArray;
+
+        /**
          * Creates a new PeerRecord instance using the specified properties.
          * @function create
          * @memberof p2pnode.PeerRecord
@@ -962,6 +972,10 @@ export const p2pnode = $root.p2pnode = (() => {
                 w.uint32(/* id 6, wireType 0 =*/48).uint32(m.issuedAt);
             if (m.lifetime != null && $Object.hasOwnProperty.call(m, "lifetime") && m.lifetime !== 0)
                 w.uint32(/* id 7, wireType 0 =*/56).uint32(m.lifetime);
+            if (m.ipv6Endpoints != null && m.ipv6Endpoints.length) {
+                for (var i = 0; i < m.ipv6Endpoints.length; ++i)
+                    $root.p2pnode.Endpoint.encode(m.ipv6Endpoints[i], w.uint32(/* id 8, wireType 2 =*/66).fork(), q + 1).ldelim();
+            }
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -1076,6 +1090,14 @@ export const p2pnode = $root.p2pnode = (() => {
                             delete m.lifetime;
                         continue;
                     }
+                case 8: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.ipv6Endpoints && m.ipv6Endpoints.length))
+                            m.ipv6Endpoints = [];
+                        m.ipv6Endpoints.push($root.p2pnode.Endpoint.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -1176,6 +1198,17 @@ export const p2pnode = $root.p2pnode = (() => {
                 if (!$util.isInteger(m.lifetime))
                     return "lifetime: integer expected";
             }
+            if (m.ipv6Endpoints != null && $Object.hasOwnProperty.call(m, "ipv6Endpoints")) {
+                if (!$Array.isArray(m.ipv6Endpoints))
+                    return "ipv6Endpoints: array expected";
+                for (var i = 0; i < m.ipv6Endpoints.length; ++i) {
+                    {
+                        var e = $root.p2pnode.Endpoint.verify(m.ipv6Endpoints[i], q + 1);
+                        if (e)
+                            return "ipv6Endpoints." + e;
+                    }
+                }
+            }
             return null;
         };
 
@@ -1250,6 +1283,16 @@ export const p2pnode = $root.p2pnode = (() => {
                     m.lifetime = d.lifetime >>> 0;
                 }
             }
+            if (d.ipv6Endpoints) {
+                if (!$Array.isArray(d.ipv6Endpoints))
+                    throw $TypeError(".p2pnode.PeerRecord.ipv6Endpoints: array expected");
+                m.ipv6Endpoints = $Array(d.ipv6Endpoints.length);
+                for (var i = 0; i < d.ipv6Endpoints.length; ++i) {
+                    if (!$util.isObject(d.ipv6Endpoints[i]))
+                        throw $TypeError(".p2pnode.PeerRecord.ipv6Endpoints: object expected");
+                    m.ipv6Endpoints[i] = $root.p2pnode.Endpoint.fromObject(d.ipv6Endpoints[i], q + 1);
+                }
+            }
             return m;
         };
 
@@ -1274,6 +1317,7 @@ export const p2pnode = $root.p2pnode = (() => {
                 d.publicEndpoints = [];
                 d.lanEndpoints = [];
                 d.introducers = [];
+                d.ipv6Endpoints = [];
             }
             if (o.defaults) {
                 if (o.bytes === $String)
@@ -1316,6 +1360,12 @@ export const p2pnode = $root.p2pnode = (() => {
             }
             if (m.lifetime != null && $Object.hasOwnProperty.call(m, "lifetime")) {
                 d.lifetime = m.lifetime;
+            }
+            if (m.ipv6Endpoints && m.ipv6Endpoints.length) {
+                d.ipv6Endpoints = $Array(m.ipv6Endpoints.length);
+                for (var j = 0; j < m.ipv6Endpoints.length; ++j) {
+                    d.ipv6Endpoints[j] = $root.p2pnode.Endpoint.toObject(m.ipv6Endpoints[j], o, q + 1);
+                }
             }
             return d;
         };
@@ -1641,6 +1691,7 @@ export const p2pnode = $root.p2pnode = (() => {
          * @property {boolean|null} [provisional] PunchOffer provisional
          * @property {Array.<p2pnode.Endpoint.$Properties>|null} [relays] PunchOffer relays
          * @property {p2pnode.RelayUse|null} [relayUse] PunchOffer relayUse
+         * @property {Array.<p2pnode.Endpoint.$Properties>|null} [ipv6Endpoints] PunchOffer ipv6Endpoints
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1669,6 +1720,7 @@ export const p2pnode = $root.p2pnode = (() => {
             this.publicEndpoints = [];
             this.lanEndpoints = [];
             this.relays = [];
+            this.ipv6Endpoints = [];
             if (p)
                 for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
                     if (p[ks[i]] != null && ks[i] !== "__proto__")
@@ -1740,6 +1792,14 @@ export const p2pnode = $root.p2pnode = (() => {
         PunchOffer.prototype.relayUse = 0;
 
         /**
+         * PunchOffer ipv6Endpoints.
+         * @member {Array.<p2pnode.Endpoint.$Properties>} ipv6Endpoints
+         * @memberof p2pnode.PunchOffer
+         * @instance
+         */
+        PunchOffer.prototype.ipv6Endpoints = $util.emptyArray;
+
+        /**
          * Creates a new PunchOffer instance using the specified properties.
          * @function create
          * @memberof p2pnode.PunchOffer
@@ -1793,6 +1853,10 @@ export const p2pnode = $root.p2pnode = (() => {
             }
             if (m.relayUse != null && $Object.hasOwnProperty.call(m, "relayUse") && m.relayUse !== 0)
                 w.uint32(/* id 8, wireType 0 =*/64).int32(m.relayUse);
+            if (m.ipv6Endpoints != null && m.ipv6Endpoints.length) {
+                for (var i = 0; i < m.ipv6Endpoints.length; ++i)
+                    $root.p2pnode.Endpoint.encode(m.ipv6Endpoints[i], w.uint32(/* id 9, wireType 2 =*/74).fork(), q + 1).ldelim();
+            }
             if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                 for (var i = 0; i < m.$unknowns.length; ++i)
                     w.raw(m.$unknowns[i]);
@@ -1916,6 +1980,14 @@ export const p2pnode = $root.p2pnode = (() => {
                             delete m.relayUse;
                         continue;
                     }
+                case 9: {
+                        if (u !== 2)
+                            break;
+                        if (!(m.ipv6Endpoints && m.ipv6Endpoints.length))
+                            m.ipv6Endpoints = [];
+                        m.ipv6Endpoints.push($root.p2pnode.Endpoint.decode(r, r.size(), $undefined, q + 1));
+                        continue;
+                    }
                 }
                 r.skipType(u, q, t);
                 if (!r.discardUnknown) {
@@ -2020,6 +2092,17 @@ export const p2pnode = $root.p2pnode = (() => {
                 if (typeof m.relayUse !== "number" || (m.relayUse | 0) !== m.relayUse)
                     return "relayUse: enum value expected";
             }
+            if (m.ipv6Endpoints != null && $Object.hasOwnProperty.call(m, "ipv6Endpoints")) {
+                if (!$Array.isArray(m.ipv6Endpoints))
+                    return "ipv6Endpoints: array expected";
+                for (var i = 0; i < m.ipv6Endpoints.length; ++i) {
+                    {
+                        var e = $root.p2pnode.Endpoint.verify(m.ipv6Endpoints[i], q + 1);
+                        if (e)
+                            return "ipv6Endpoints." + e;
+                    }
+                }
+            }
             return null;
         };
 
@@ -2110,6 +2193,16 @@ export const p2pnode = $root.p2pnode = (() => {
                         m.relayUse = d.relayUse;
                 }
             }
+            if (d.ipv6Endpoints) {
+                if (!$Array.isArray(d.ipv6Endpoints))
+                    throw $TypeError(".p2pnode.PunchOffer.ipv6Endpoints: array expected");
+                m.ipv6Endpoints = $Array(d.ipv6Endpoints.length);
+                for (var i = 0; i < d.ipv6Endpoints.length; ++i) {
+                    if (!$util.isObject(d.ipv6Endpoints[i]))
+                        throw $TypeError(".p2pnode.PunchOffer.ipv6Endpoints: object expected");
+                    m.ipv6Endpoints[i] = $root.p2pnode.Endpoint.fromObject(d.ipv6Endpoints[i], q + 1);
+                }
+            }
             return m;
         };
 
@@ -2134,6 +2227,7 @@ export const p2pnode = $root.p2pnode = (() => {
                 d.publicEndpoints = [];
                 d.lanEndpoints = [];
                 d.relays = [];
+                d.ipv6Endpoints = [];
             }
             if (o.defaults) {
                 d.nat = null;
@@ -2174,6 +2268,12 @@ export const p2pnode = $root.p2pnode = (() => {
             }
             if (m.relayUse != null && $Object.hasOwnProperty.call(m, "relayUse")) {
                 d.relayUse = o.enums === $String ? $root.p2pnode.RelayUse[m.relayUse] === $undefined ? m.relayUse : $root.p2pnode.RelayUse[m.relayUse] : m.relayUse;
+            }
+            if (m.ipv6Endpoints && m.ipv6Endpoints.length) {
+                d.ipv6Endpoints = $Array(m.ipv6Endpoints.length);
+                for (var j = 0; j < m.ipv6Endpoints.length; ++j) {
+                    d.ipv6Endpoints[j] = $root.p2pnode.Endpoint.toObject(m.ipv6Endpoints[j], o, q + 1);
+                }
             }
             return d;
         };

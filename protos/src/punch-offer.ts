@@ -10,6 +10,8 @@ export interface PunchOffer {
   /** Predicted public TCP endpoints, best first. */
   publicEndpoints: HostPort[];
   lanEndpoints: HostPort[];
+  /** Global IPv6 addresses with the punch port, tried first when both sides have one (see wire.proto). */
+  ipv6Endpoints?: HostPort[];
   nat: NatInfo;
   /** The local TCP port the sender punches from. */
   localPort: number;

@@ -11,6 +11,8 @@ export interface RecordContent {
   /** Predicted public TCP endpoints. */
   publicEndpoints: HostPort[];
   lanEndpoints: HostPort[];
+  /** Global IPv6 addresses with the punch port. */
+  ipv6Endpoints?: HostPort[];
   nat?: NatInfo;
   /** DHT nodes (UDP) that forward signaling to this peer. */
   introducers: HostPort[];
@@ -25,6 +27,7 @@ export interface RecordFields {
   lifetime: number;
   publicEndpoints: HostPort[];
   lanEndpoints: HostPort[];
+  ipv6Endpoints: HostPort[];
   nat: NatInfo;
   introducers: HostPort[];
 }
@@ -44,6 +47,7 @@ export function encodePeerRecord(fields: RecordFields): Uint8Array {
     publicKey: fields.publicKey,
     publicEndpoints: fields.publicEndpoints.map(endpointToWire),
     lanEndpoints: fields.lanEndpoints.map(endpointToWire),
+    ipv6Endpoints: fields.ipv6Endpoints.map(endpointToWire),
     nat: natInfoToWire(fields.nat),
     introducers: fields.introducers.map(endpointToWire),
     issuedAt: fields.issuedAt,
@@ -77,6 +81,10 @@ function readRecord(msg: p2pnode.PeerRecord, nowSec: number): RecordFields {
     lifetime: msg.lifetime,
     publicEndpoints: msg.publicEndpoints.map((e, i) => endpointFromWire(e, `public endpoint ${i}`)),
     lanEndpoints: msg.lanEndpoints.map((e, i) => endpointFromWire(e, `LAN endpoint ${i}`)),
+    ipv6Endpoints: msg.ipv6Endpoints.map((e, i) => {
+      if (e.ip?.length !== 16) throw new RecordInvalidError('malformed', `IPv6 endpoint ${i} is not an IPv6 address`);
+      return endpointFromWire(e, `IPv6 endpoint ${i}`);
+    }),
     introducers: msg.introducers.map((e, i) => endpointFromWire(e, `introducer ${i}`)),
     nat: natInfoFromWire(msg.nat),
   };

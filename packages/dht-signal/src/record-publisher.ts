@@ -109,7 +109,7 @@ export class RecordPublisher extends EventEmitter {
     if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_LIFETIME_SEC) {
       throw new Error(`record lifetime must be 1..${MAX_LIFETIME_SEC} s, got ${lifetime}`);
     }
-    for (const [name, list] of Object.entries({ publicEndpoints: content.publicEndpoints, lanEndpoints: content.lanEndpoints, introducers: content.introducers })) {
+    for (const [name, list] of Object.entries({ publicEndpoints: content.publicEndpoints, lanEndpoints: content.lanEndpoints, ipv6Endpoints: content.ipv6Endpoints ?? [], introducers: content.introducers })) {
       // Readers refuse longer lists, so publishing one would only make the record unreadable.
       if (list.length > MAX_ENDPOINTS_PER_LIST) {
         throw new RecordInvalidError('field-bounds', `${name} has ${list.length} entries, readers accept at most ${MAX_ENDPOINTS_PER_LIST}`);
@@ -121,6 +121,7 @@ export class RecordPublisher extends EventEmitter {
       lifetime,
       publicEndpoints: content.publicEndpoints,
       lanEndpoints: content.lanEndpoints,
+      ipv6Endpoints: content.ipv6Endpoints ?? [],
       introducers: content.introducers,
       nat: content.nat ?? { mapping: 'unknown' },
     };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decodeBounded, endpointFromWire, endpointToWire, natInfoFromWire, natInfoToWire, p2pnode, WireDecodeError } from '@p2p-node/protos';
-import type { PunchOffer } from '@p2p-node/protos';
+import type { HostPort, PunchOffer } from '@p2p-node/protos';
 import { type Identity, PUBLIC_KEY_BYTES, sign, verify } from './identity.js';
 
 export type { PunchOffer };
@@ -62,12 +62,19 @@ export class SignalDecodeError extends Error {
   override readonly name = 'SignalDecodeError';
 }
 
+/** An endpoint that must be IPv6 (an IPv4 address there would be punched as if it had no NAT). */
+function ipv6EndpointFromWire(e: p2pnode.Endpoint.$Properties, what: string): HostPort {
+  if ((e.ip?.length ?? 0) !== 16) throw new SignalDecodeError(`${what} is not an IPv6 address`);
+  return endpointFromWire(e, what);
+}
+
 export function newNonce(): Uint8Array {
   return new Uint8Array(randomBytes(NONCE_BYTES));
 }
 
 export function encodeOffer(offer: PunchOffer): Uint8Array {
-  if (offer.publicEndpoints.length > MAX_OFFER_ENDPOINTS || offer.lanEndpoints.length > MAX_OFFER_ENDPOINTS || (offer.relays?.length ?? 0) > MAX_OFFER_ENDPOINTS) {
+  const lists = [offer.publicEndpoints, offer.lanEndpoints, offer.relays ?? [], offer.ipv6Endpoints ?? []];
+  if (lists.some((l) => l.length > MAX_OFFER_ENDPOINTS)) {
     throw new Error(`an offer lists at most ${MAX_OFFER_ENDPOINTS} endpoints per kind`);
   }
   checkUint(offer.localPort, 65535, 'local port');
@@ -81,6 +88,7 @@ export function encodeOffer(offer: PunchOffer): Uint8Array {
     provisional: offer.provisional === true,
     relays: (offer.relays ?? []).map(endpointToWire),
     relayUse: offer.relayUse === 'never' ? p2pnode.RelayUse.RELAY_NEVER : offer.relayUse === 'only' ? p2pnode.RelayUse.RELAY_ONLY : p2pnode.RelayUse.RELAY_AUTO,
+    ipv6Endpoints: (offer.ipv6Endpoints ?? []).map(endpointToWire),
   }).finish();
   if (bytes.length > MAX_OFFER_BYTES) throw new Error(`offer is ${bytes.length} bytes, at most ${MAX_OFFER_BYTES}`);
   return bytes;
@@ -100,6 +108,7 @@ export function decodeOffer(bytes: Uint8Array): PunchOffer {
       ...(msg.provisional ? { provisional: true } : {}),
       ...(msg.relays.length > 0 ? { relays: msg.relays.map((e, i) => endpointFromWire(e, `relay ${i}`)) } : {}),
       ...(msg.relayUse === p2pnode.RelayUse.RELAY_NEVER ? { relayUse: 'never' as const } : msg.relayUse === p2pnode.RelayUse.RELAY_ONLY ? { relayUse: 'only' as const } : {}),
+      ...(msg.ipv6Endpoints.length > 0 ? { ipv6Endpoints: msg.ipv6Endpoints.map((e, i) => ipv6EndpointFromWire(e, `IPv6 endpoint ${i}`)) } : {}),
     };
   } catch (err) {
     if (err instanceof WireDecodeError) throw new SignalDecodeError(err.message);

@@ -67,6 +67,7 @@ export function recordBytes(fields: Partial<RecordFields> & { publicKey: Uint8Ar
     lifetime: 600,
     publicEndpoints: [{ host: '203.0.113.7', port: 4000 }],
     lanEndpoints: [],
+    ipv6Endpoints: [],
     introducers: [],
     nat: { mapping: 'unknown' },
     ...fields,

@@ -12,6 +12,7 @@ const fields: RecordFields = {
   lifetime: 600,
   publicEndpoints: [{ host: '203.0.113.9', port: 443 }, { host: '2001:db8::1', port: 8443 }],
   lanEndpoints: [{ host: '10.0.0.2', port: 5000 }],
+  ipv6Endpoints: [{ host: '2001:db8:7::2', port: 5000 }],
   introducers: [{ host: '198.51.100.3', port: 6881 }],
   nat: { mapping: 'sequential', publicIp: '203.0.113.9', delta: -2 },
 };
@@ -38,6 +39,8 @@ describe('PeerRecord codec', () => {
 
   it('refuses bytes that are not a PeerRecord, and values out of bounds', () => {
     expect(reason(() => decodePeerRecord(Buffer.alloc(30, 0xff), NOW))).toBe('malformed');
+    // An IPv4 address in the IPv6 list would be punched as if it had no NAT.
+    expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, ipv6Endpoints: [{ host: '203.0.113.9', port: 5000 }] }), NOW))).toBe('malformed');
     expect(reason(() => decodePeerRecord(Buffer.alloc(1001, 0), NOW))).toBe('too-large');
     expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, publicKey: new Uint8Array(31) }), NOW))).toBe('malformed');
     expect(reason(() => decodePeerRecord(encodePeerRecord({ ...fields, lifetime: 0 }), NOW))).toBe('field-bounds');

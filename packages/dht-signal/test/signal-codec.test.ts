@@ -30,6 +30,10 @@ describe('signal codec', () => {
     expect(decodeOffer(encodeOffer(sample))).toEqual(sample);
     const v6: PunchOffer = { ...sample, publicEndpoints: [{ host: '2001:db8::1', port: 1 }], nat: { mapping: 'unknown' } };
     expect(decodeOffer(encodeOffer(v6))).toEqual(v6);
+    const dual: PunchOffer = { ...sample, ipv6Endpoints: [{ host: '2001:db8:3::2', port: 40_000 }] };
+    expect(decodeOffer(encodeOffer(dual))).toEqual(dual);
+    // An IPv4 address in the IPv6 list would be punched as if it had no NAT.
+    expect(() => decodeOffer(p2pnode.PunchOffer.encode({ ipv6Endpoints: [{ ip: Uint8Array.from([203, 0, 113, 7]), port: 1 }] }).finish())).toThrow(/not an IPv6 address/);
   });
 
   it('seals and opens a request with every field intact', () => {

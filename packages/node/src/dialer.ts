@@ -11,7 +11,7 @@ import {
   type VerifiedRecord,
 } from '@p2p-node/dht-signal';
 import type { Socket } from 'node:net';
-import { connectPeer, PunchError, type ConnectResult } from '@p2p-node/punch';
+import { bothIpv6, connectPeer, PunchError, type ConnectResult } from '@p2p-node/punch';
 import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { freeTcpPort } from './free-port.js';
 import { keyedStream } from './keyed-stream.js';
@@ -173,8 +173,10 @@ class DialRun {
 
   /** The listener punched at our provisional guess; the profile says whether it was right, else we signal again. */
   private async confirmGuess(signaled: Signaled): Promise<Signaled> {
-    // A listener we connect to (no NAT, or a mapped port) waits for us whatever our NAT does.
-    if (sideOf(signaled.answer.offer).reachable) return signaled;
+    // A listener we connect to (no NAT, or a mapped port) waits for us whatever our NAT does,
+    // and a punch over IPv6 needs no prediction: neither waits for our profile.
+    const theirs = sideOf(signaled.answer.offer);
+    if (theirs.reachable || bothIpv6(sideOf(this.offer), theirs)) return signaled;
     const guess = this.offer;
     const atRelay = this.listenerAtRelay(guess, signaled);
     if (atRelay) {

@@ -10,6 +10,7 @@ export function recordToJson(r: VerifiedRecord): Record<string, unknown> {
     expiresAt: r.issuedAt + r.lifetime,
     publicEndpoints: r.publicEndpoints.map(hp),
     lanEndpoints: r.lanEndpoints.map(hp),
+    ipv6Endpoints: r.ipv6Endpoints.map(hp),
     nat: r.nat ?? null,
     introducers: r.introducers.map(hp),
   };
@@ -25,6 +26,7 @@ export function recordToText(r: VerifiedRecord): string {
     ['expires in', `${r.issuedAt + r.lifetime - now} s`],
     ['public', list(r.publicEndpoints)],
     ['lan', list(r.lanEndpoints)],
+    ['ipv6', list(r.ipv6Endpoints)],
     ['nat', r.nat ? JSON.stringify(r.nat) : '-'],
     ['introducers', list(r.introducers)],
   ];

@@ -197,7 +197,7 @@ export class Listener {
 
   private content(): RecordContent {
     const c = this.current;
-    return { publicEndpoints: c.publicEndpoints, lanEndpoints: c.lanEndpoints, nat: c.nat, introducers: this.introducers };
+    return { publicEndpoints: c.publicEndpoints, lanEndpoints: c.lanEndpoints, ...(c.ipv6Endpoints ? { ipv6Endpoints: c.ipv6Endpoints } : {}), nat: c.nat, introducers: this.introducers };
   }
 
   private republish(): void {
@@ -235,7 +235,7 @@ export class Listener {
     const remote = dialerSideOf(request.offer, request.observedDialer);
     const mode = request.offer.relayUse ?? 'auto';
     const punching = remote !== undefined && choosePath(mode, sideOf(this.current), remote, relays, { provisional: request.offer.provisional === true }).punch;
-    const base = punching ? await this.punchOffer() : this.current;
+    const base = punching ? await this.punchOffer(remote!) : this.current;
     const mine: PunchOffer = relays.length > 0 ? { ...base, relays } : base;
     void this.accept(request, mine, keys);
     return { offer: mine, session: reply };
@@ -278,10 +278,17 @@ export class Listener {
    * nothing more behind a sequential NAT, which allocates anew per connection
    * and is profiled again for each punch anyway. A reachable node punches
    * nothing (dialers connect to its server), and an endpoint-independent
-   * mapping is the one kept alive for the port we published.
+   * mapping is the one kept alive for the port we published. A dialer
+   * behind our own NAT (same public IP) gets the published port: it reaches
+   * us by hairpin, which works only through a mapping our NAT already holds
+   * (lab, two hosts behind one hairpinning NAT: 0 of 9 dials direct with a
+   * fresh port, every one relayed).
    */
-  private async punchOffer(): Promise<PunchOffer> {
+  private async punchOffer(dialer: PeerSide): Promise<PunchOffer> {
+    const sameNat = dialer.prediction.publicIp !== '' && dialer.prediction.publicIp === this.current.nat.publicIp;
     if (!this.freshPortPerPunch) return this.current;
+    // Behind a sequential NAT the published port's next mapping moves with every connection: profile it again.
+    if (sameNat) return this.profile.mapping === 'sequential' ? (await this.ctx.offers.make(this.localPort)).offer : this.current;
     return (await this.ctx.offers.forDial(await freeTcpPort())).offer;
   }
 

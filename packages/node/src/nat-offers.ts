@@ -21,13 +21,20 @@ export class NatOffers {
   constructor(
     private readonly reflectors: () => HostPort[],
     private readonly lanHosts: () => string[],
+    /** Our global IPv6 addresses: every offer lists them with its port (no NAT there, nothing to profile). */
+    private readonly ipv6Hosts: () => string[] = () => [],
   ) {}
+
+  private withIpv6(offer: PunchOffer): PunchOffer {
+    const hosts = this.ipv6Hosts();
+    return hosts.length > 0 ? { ...offer, ipv6Endpoints: hosts.map((host) => ({ host, port: offer.localPort })) } : offer;
+  }
 
   /** Profiles our NAT from `localPort` and turns the prediction into an offer. */
   async make(localPort: number): Promise<{ offer: PunchOffer; profile: NatProfile }> {
     const profile = await profileNat({ reflectors: this.reflectors(), localPort });
     this.last = { profile, at: Date.now() };
-    return { offer: offerFrom(profile, predict(profile), this.lanHosts(), profile.rttMs), profile };
+    return { offer: this.withIpv6(offerFrom(profile, predict(profile), this.lanHosts(), profile.rttMs)), profile };
   }
 
   /**
@@ -55,7 +62,7 @@ export class NatOffers {
       observations: [],
       reason: `${last.profile.mapping}, as profiled ${Math.round((Date.now() - last.at) / 1000)} s ago`,
     };
-    return { offer: offerFrom(profile, predict(profile), this.lanHosts(), profile.rttMs), profile };
+    return { offer: this.withIpv6(offerFrom(profile, predict(profile), this.lanHosts(), profile.rttMs)), profile };
   }
 
   /**
@@ -68,12 +75,12 @@ export class NatOffers {
     await this.warming;
     const last = this.last;
     if (!last || Date.now() - last.at > PROFILE_REUSE_MS) return undefined;
-    return offerFrom(last.profile, predict(last.profile), this.lanHosts(), last.profile.rttMs);
+    return this.withIpv6(offerFrom(last.profile, predict(last.profile), this.lanHosts(), last.profile.rttMs));
   }
 
   /** What a dial sends before any profile: a guess of port preservation, to be confirmed (see PunchOffer.provisional). */
   provisional(localPort: number): PunchOffer {
-    return provisionalOffer(this.lanHosts(), localPort);
+    return this.withIpv6(provisionalOffer(this.lanHosts(), localPort));
   }
 
   /** Profiles in the background so that the first dial finds a recent profile. */

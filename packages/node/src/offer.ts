@@ -50,7 +50,13 @@ export function predictionOf(offer: PunchOffer): Prediction {
 /** A side of a punch as the connect policy takes it. */
 export function sideOf(offer: PunchOffer): PeerSide {
   const portMapped = offer.nat.portMapped === true;
-  return { prediction: predictionOf(offer), lanEndpoints: offer.lanEndpoints, reachable: offer.nat.mapping === 'none' || portMapped, ...(portMapped ? { portMapped } : {}) };
+  return {
+    prediction: predictionOf(offer),
+    lanEndpoints: offer.lanEndpoints,
+    reachable: offer.nat.mapping === 'none' || portMapped,
+    ...(portMapped ? { portMapped } : {}),
+    ...(offer.ipv6Endpoints?.length ? { ipv6Endpoints: offer.ipv6Endpoints } : {}),
+  };
 }
 
 /**
@@ -63,5 +69,6 @@ export function dialerSideOf(offer: PunchOffer, observedDialer: HostPort | undef
   if (!offer.provisional) return sideOf(offer);
   if (!observedDialer || offer.localPort < 1) return undefined;
   const publicIp = observedDialer.host;
-  return { prediction: { method: 'port-preservation', publicIp, ports: [offer.localPort], localPort: offer.localPort }, lanEndpoints: offer.lanEndpoints, reachable: false };
+  const ipv6 = offer.ipv6Endpoints?.length ? { ipv6Endpoints: offer.ipv6Endpoints } : {};
+  return { prediction: { method: 'port-preservation', publicIp, ports: [offer.localPort], localPort: offer.localPort }, lanEndpoints: offer.lanEndpoints, reachable: false, ...ipv6 };
 }

@@ -1,5 +1,5 @@
 import type { HostPort } from '@p2p-node/protos';
-import { planPunch, PunchError, type PeerSide } from '@p2p-node/punch';
+import { bothIpv6, planPunch, PunchError, type PeerSide } from '@p2p-node/punch';
 
 /** How a dial may use a relay: 'auto' (when no punch works, or a punch is slow), 'never', or 'only' (for testing a relay). */
 export type RelayMode = 'auto' | 'never' | 'only';
@@ -31,7 +31,8 @@ export interface PathChoice {
  * is never birthday-punched: see PunchOffer.provisional).
  */
 export function canPunch(mine: PeerSide, theirs: PeerSide, directOnly = false): boolean {
-  if (mine.reachable || theirs.reachable) return true;
+  // Global IPv6 on both sides: a direct simultaneous open, no prediction needed.
+  if (mine.reachable || theirs.reachable || bothIpv6(mine, theirs)) return true;
   try {
     const plan = planPunch({ local: mine.prediction, remote: theirs.prediction });
     return !directOnly || plan.strategy === 'direct';

@@ -1,7 +1,7 @@
 import { DhtNode, RecordResolver, type HostPort, type Identity, type PunchOffer } from '@p2p-node/dht-signal';
 import type { PeerStream } from './connection-info.js';
 import { dial, type DialOptions } from './dialer.js';
-import { lanAddresses } from './lan-addresses.js';
+import { ipv6Addresses, lanAddresses } from './lan-addresses.js';
 import { Listener, type ListenOptions } from './listener.js';
 import { NatOffers, PROFILE_REFRESH_MS } from './nat-offers.js';
 import { DialError } from './peer-errors.js';
@@ -53,6 +53,7 @@ export class PeerNode {
     this.offers = new NatOffers(
       () => opts.reflectors ?? opts.bootstrap,
       () => lanAddresses(opts.host ?? '0.0.0.0'),
+      () => ipv6Addresses(opts.host ?? '0.0.0.0'),
     );
   }
 

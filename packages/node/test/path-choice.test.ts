@@ -78,6 +78,18 @@ describe('choosePath', () => {
     }
   });
 
+  it('global IPv6 on both sides: a direct punch whatever the IPv4 NATs, a provisional guess included; on one side only: IPv4 decides', () => {
+    const v6 = (o: ReturnType<typeof offer>, host: string) => decodeOffer(encodeOffer({ ...o, ipv6Endpoints: [{ host, port: o.localPort }] }));
+    const dialer = v6(offer('random', '203.0.113.101', []), '2001:db8:1::2');
+    const listener = v6(offer('random', '203.0.113.102'), '2001:db8:2::2');
+    expect(choosePath('auto', sideOf(dialer), sideOf(listener), listener.relays)).toEqual({ punch: true, relay: listener.relays![0], relayAfterMs: RELAY_HEAD_START_MS });
+    expect(choosePath('auto', sideOf(listener), sideOf(dialer), listener.relays)).toEqual(choosePath('auto', sideOf(dialer), sideOf(listener), listener.relays));
+    const guess = dialerSideOf(decodeOffer(encodeOffer({ ...provisionalOffer([], 40000), ipv6Endpoints: [{ host: '2001:db8:1::2', port: 40000 }] })), { host: '203.0.113.101', port: 1 })!;
+    expect(choosePath('auto', sideOf(listener), guess, listener.relays, { provisional: true }).punch).toBe(true);
+    const v4only = offer('random', '203.0.113.102');
+    expect(choosePath('auto', sideOf(dialer), sideOf(v4only), v4only.relays)).toEqual({ punch: false, relay: v4only.relays![0], relayAfterMs: 0 });
+  });
+
   it('the relays and the dialer\'s relay use survive the wire', () => {
     const o = { ...offer('random', '203.0.113.102'), relayUse: 'only' as const };
     const back = decodeOffer(encodeOffer(o));

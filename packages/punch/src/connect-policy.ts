@@ -13,6 +13,8 @@ export interface PeerSide {
   reachable: boolean;
   /** Reachable through a port mapping (UPnP-IGD, NAT-PMP) rather than for want of a NAT: the winning method says so. */
   portMapped?: boolean;
+  /** Global IPv6 addresses, each with the port punched from (no NAT: the port is its own). */
+  ipv6Endpoints?: HostPort[];
 }
 
 export interface ConnectPeerOptions {
@@ -54,7 +56,7 @@ export async function connectPeer(opts: ConnectPeerOptions): Promise<ConnectResu
     const { socket, winner } = await connectFirst(endpoints, opts.timeoutMs);
     return { socket, winner: { ...winner, method: opts.remote.portMapped ? 'port-mapped' : 'reachable' }, attempts: 1, refused: 0, rounds: 1 };
   }
-  const plan = planPunch({ local: opts.local.prediction, remote: opts.remote.prediction, remoteLan: opts.remote.lanEndpoints, rttMs: opts.rttMs });
+  const plan = bothIpv6(opts.local, opts.remote) ? ipv6Plan(opts.remote) : planPunch({ local: opts.local.prediction, remote: opts.remote.prediction, remoteLan: opts.remote.lanEndpoints, rttMs: opts.rttMs });
   if (opts.directOnly && plan.strategy !== 'direct') throw new PunchError('unpredictable-peer', `a ${plan.strategy} punch is not made towards an unconfirmed address`);
   return punch({
     localPort: opts.localPort,
@@ -66,6 +68,24 @@ export async function connectPeer(opts: ConnectPeerOptions): Promise<ConnectResu
     ...planExtras(plan),
     ...(opts.agreement ? { agreement: opts.agreement } : {}),
   });
+}
+
+/** Both sides have a global IPv6 address: a punch between them needs no prediction. */
+export function bothIpv6(local: PeerSide, remote: PeerSide): boolean {
+  return (local.ipv6Endpoints?.length ?? 0) > 0 && (remote.ipv6Endpoints?.length ?? 0) > 0;
+}
+
+/**
+ * When both sides have IPv6, the punch goes there (and to the LAN) only:
+ * no NAT to predict, so no sequential window or birthday spray, just the
+ * simultaneous open through both stateful firewalls. IPv4 is not raced
+ * beside it, so the path is the same on every dial; where IPv6 is broken,
+ * the relay raced in after the head start carries the dial.
+ */
+function ipv6Plan(remote: PeerSide): PunchPlan {
+  const lan = remote.lanEndpoints.map((e) => ({ host: e.host, port: e.port, method: 'lan' }));
+  const v6 = (remote.ipv6Endpoints ?? []).map((e) => ({ host: e.host, port: e.port, method: 'ipv6' }));
+  return { strategy: 'direct', candidates: [...v6, ...lan] };
 }
 
 /** The optional parts of a punch plan, as punch() takes them. */

@@ -10,7 +10,7 @@ export { PunchError, ReflectorError, type PunchErrorCode } from './errors.js';
 // Shared vocabulary, re-exported so importers of punch need not know where it lives.
 export { parseHostPort, formatHostPort, type HostPort } from '@p2p-node/protos';
 export { MappingKeeper, type MappingKeeperOptions } from './keepalive.js';
-export { connectPeer, type ConnectPeerOptions, type ConnectResult, type PeerSide } from './connect-policy.js';
+export { bothIpv6, connectPeer, type ConnectPeerOptions, type ConnectResult, type PeerSide } from './connect-policy.js';
 export { connectFirst } from './direct-connect.js';
 export { mapPort, PortMappingError, type MapPortOptions, type PortMapping, type PortMappingProtocol } from './port-mapping.js';
 export { gatewayTowards, gatewayFromRouteTable } from './gateway.js';

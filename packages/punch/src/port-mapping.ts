@@ -48,6 +48,8 @@ export interface MapPortOptions {
   timeoutMs?: number;
   /** The lease asked for, in seconds, renewed at half of it; default one hour (UPnP-IGD gets at least that). */
   leaseSec?: number;
+  /** How often the mapping is asked for again; default half the lease. */
+  renewEveryMs?: number;
   /** A renewal failed (the mapping may lapse at the lease's end); renewals go on. */
   onRenewFailed?: (err: Error) => void;
   description?: string;
@@ -104,7 +106,7 @@ export async function mapPort(opts: MapPortOptions): Promise<PortMapping> {
 function keepRenewed({ gateway, external, protocol, remap }: Attempt, settings: Settings, opts: MapPortOptions): PortMapping {
   const renewal = setInterval(() => {
     remap(AbortSignal.timeout(RENEW_TIMEOUT_MS)).catch((err: Error) => opts.onRenewFailed?.(err));
-  }, (settings.leaseSec * 1000) / 2);
+  }, opts.renewEveryMs ?? (settings.leaseSec * 1000) / 2);
   renewal.unref();
   return {
     external,
