@@ -94,11 +94,6 @@ export class Listener {
     return listener;
   }
 
-  /** Resolves once the port mapping asked for at start has been made or has failed (at once when none was asked). */
-  portMapped(): Promise<PortMapping | undefined> {
-    return (this.mappingRun ?? Promise.resolve()).then(() => this.mapping);
-  }
-
   get offer(): PunchOffer {
     return this.current;
   }
@@ -170,7 +165,14 @@ export class Listener {
     const server = await DirectServer.listen(port, ctx.host, (why) => ctx.progress('accept-failed', why));
     let mapping: PortMapping;
     try {
-      mapping = await mapPort({ localPort: port, localHost, gateway, signal: this.stopping.signal, ...(this.profile.publicIp ? { publicIp: this.profile.publicIp } : {}) });
+      mapping = await mapPort({
+        localPort: port,
+        localHost,
+        gateway,
+        signal: this.stopping.signal,
+        onRenewFailed: (err) => ctx.progress('port-mapping', `renewing ${fmt(mapping.external)} failed (${err.message}); trying again at the next renewal`),
+        ...(this.profile.publicIp ? { publicIp: this.profile.publicIp } : {}),
+      });
     } catch (err) {
       await server.close();
       if (!this.stopping.signal.aborted) ctx.progress('port-mapping', `${(err as Error).message}; punching as before`);
