@@ -9,7 +9,7 @@ import { ImpairedBox, type ImpairTarget } from './impair.js';
 import { buildDelayq } from './lab.js';
 import { newRunId } from './names.js';
 import { nsExec } from './sh.js';
-import { spawnInNs, stopAll, stopProcess, waitForLine } from './procs.js';
+import { spawnInNs, stopAll, stopProcess, waitForLine, waitForStderr } from './procs.js';
 import { buildTopology, destroyNamespaces, flushConntrack, type NatSpec, type Topology } from './topology.js';
 import { startMiniupnpd, startStun, upnpUnavailable } from './upnp.js';
 import { MAPPING_KINDS } from './nat-rules.js';
@@ -223,21 +223,3 @@ export class DialLab {
   }
 }
 
-/** Resolves with all of stderr so far once it matches `re`. */
-export function waitForStderr(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms: ${buf.trim().slice(-400)}`)), timeoutMs);
-    child.stderr!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      if (re.test(buf)) {
-        clearTimeout(timer);
-        resolve(buf);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${code}) before ${re}: ${buf.trim().slice(-400)}`));
-    });
-  });
-}

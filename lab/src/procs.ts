@@ -68,3 +68,25 @@ export function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number):
     child.once('exit', onExit);
   });
 }
+
+/** Resolves with all of stderr so far once it matches `re`; rejects when the process exits first or after `timeoutMs`. */
+export function waitForStderr(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => done(new Error(`no ${re} within ${timeoutMs} ms: ${buf.trim().slice(-400)}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      buf += d.toString();
+      if (re.test(buf)) done(null);
+    };
+    const onExit = (code: number | null) => done(new Error(`exited (${code}) before ${re}: ${buf.trim().slice(-400)}`));
+    function done(err: Error | null) {
+      clearTimeout(timer);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(buf);
+    }
+    child.stderr!.on('data', onData);
+    child.once('exit', onExit);
+  });
+}

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnInNs, waitForLine } from './procs.js';
+import { spawnInNs, waitForLine, waitForStderr } from './procs.js';
 import { nsExec, sh } from './sh.js';
 import type { NatBox, PublicHost } from './topology.js';
 
@@ -65,7 +65,9 @@ export async function startMiniupnpd(box: NatBox, stun: PublicHost, dir: string)
     ].join('\n'),
   );
   const child = spawnInNs(box.ns, 'miniupnpd', ['-d', '-f', conf, '-P', join(dir, `miniupnpd-${box.name}.pid`)]);
-  await waitForStderrLine(child, /Port forwarding is now enabled/, 15_000);
+  await waitForStderr(child, /Port forwarding is now enabled/, 15_000).catch((err: Error) => {
+    throw new Error(`miniupnpd: ${err.message}`);
+  });
   // Its debug log goes on: drained, so a full pipe never blocks it.
   child.stdout?.resume();
   child.stderr?.resume();
@@ -76,25 +78,4 @@ export async function startMiniupnpd(box: NatBox, stun: PublicHost, dir: string)
 export function mappedPorts(box: NatBox): number[] {
   const chain = nsExec(box.ns, 'nft', ['list', 'chain', 'inet', 'miniupnpd', 'prerouting_miniupnpd'], { allowFail: true });
   return [...chain.matchAll(/dport (\d+) dnat/g)].map((m) => Number(m[1]));
-}
-
-function waitForStderrLine(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => done(new Error(`miniupnpd: no ${re} within ${timeoutMs} ms: ${buf.trim().slice(-600)}`)), timeoutMs);
-    const onData = (d: Buffer) => {
-      buf += d.toString();
-      if (re.test(buf)) done();
-    };
-    const onExit = () => done(new Error(`miniupnpd exited: ${buf.trim().slice(-600)}`));
-    function done(err?: Error) {
-      clearTimeout(timer);
-      child.stderr?.off('data', onData);
-      child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve();
-    }
-    child.stderr?.on('data', onData);
-    child.once('exit', onExit);
-  });
 }
