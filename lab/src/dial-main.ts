@@ -117,6 +117,8 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
   const cells: DialCell[] = [];
   let failures: FailureRow[] = [];
+  // What stopped the run before its end (the lab would not build, say): written to the JSON and printed, never lost.
+  let stopped: string | null = null;
   try {
     const wanted = [...pairs.flatMap((p) => [p.dialer, p.listener]), ...(failuresArg === 'off' ? [] : FAILURE_NATS.map((n) => n.name))];
     // `hp#2` is the second host behind box `hp`: a box gets as many hosts as its highest index.
@@ -128,16 +130,19 @@ async function main(): Promise<number> {
     await lab.setUp(natSpecs(hosts));
     if (pairs.length) await dialTable(lab, pairs, cells, { trials, bytes, bigBytes, bigOn });
     if (failuresArg !== 'off') failures = await failureTable(lab);
+  } catch (err) {
+    stopped = (err as Error).stack ?? String(err);
+    console.log(`lab:dial: stopped early: ${stopped}`);
   } finally {
     await lab.tearDown();
   }
   const json = arg('json', '');
-  if (json) writeFileSync(json, JSON.stringify({ cells, failures }, null, 2));
+  if (json) writeFileSync(json, JSON.stringify({ cells, failures, stopped }, null, 2));
   const short = cells.filter((c) => !c.pass);
   const wrong = failures.filter((f) => !f.pass);
   if (pairs.length) console.log(short.length ? `lab:dial: ${short.length} cell(s) fell short` : 'lab:dial: every cell connected in every trial');
   if (failures.length) console.log(wrong.length ? `lab:dial: ${wrong.length} failure case(s) did not end as they must` : 'lab:dial: every failure case ended with its exit code');
-  return short.length || wrong.length ? 1 : 0;
+  return short.length || wrong.length || stopped ? 1 : 0;
 }
 
 /**
@@ -177,52 +182,72 @@ async function failureTable(lab: DialLab): Promise<FailureRow[]> {
   return rows;
 }
 
-async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: { trials: number; bytes: number; bigBytes: number; bigOn: string }): Promise<void> {
-  const { trials, bytes, bigBytes, bigOn } = o;
+interface CellOptions {
+  trials: number;
+  bytes: number;
+  bigBytes: number;
+  bigOn: string;
+}
+
+async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: CellOptions): Promise<void> {
   console.log(`| pair | condition | connected | on its path (direct; port-mapped behind a upnp box; relayed where no punch works) | median ms | p95 ms | lookup / profile / signal / punch / open (median ms) | bytes echoed intact |`);
   console.log('|---|---|---|---|---|---|---|---|');
   for (const pair of pairs) {
     for (const cond of CONDITIONS) {
-      await lab.impair([pair.dialer, pair.listener], cond.oneWayMs, cond.loss);
-      const { publicKey } = await lab.startListener(pair.listener);
-      const results: DialResult[] = [];
-      // Back to back against one listener: each dial starts right after the previous stream closed.
-      for (let t = 0; t < trials; t++) results.push(await lab.dial(pair.dialer, publicKey, bytes));
-      let bigOk = true;
-      let big: DialResult | undefined;
-      if (bigBytes > 0 && (bigOn === 'all' || cond.oneWayMs === 0)) {
-        // 5% loss holds TCP to about 0.3 MB/s each way here: 100 MiB echoed takes ~5 min.
-        big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000);
-        bigOk = big.ok;
+      try {
+        await dialCell(lab, pair, cond, cells, o);
+      } catch (err) {
+        // One cell that could not run (a listener that never came up) fails that cell, not the whole table.
+        const why = `cell aborted: ${(err as Error).message}`;
+        console.log(`| ${pair.label} | ${cond.label} | ${why} |`);
+        cells.push({ ...cell(pair, cond.label, [], undefined, cond.loss > 0), failures: [why], pass: false });
+        await lab.stopListeners();
       }
-      const box = lab.topo.nats.get(pair.listener.split('#')[0]!);
-      const upnp = box && MAPPING_KINDS.includes(box.kind) ? box : undefined;
-      const whileListening = upnp ? mappedPorts(upnp) : [];
-      await lab.stopListeners();
-      cells.push(cell(pair, cond.label, results, big, cond.loss > 0));
-      const c = cells[cells.length - 1]!;
-      if (pair.method === 'ipv6') {
-        // The path must be a punch through a firewall, not an open door.
-        c.unsolicitedIpv6 = await lab.unsolicitedIpv6(pair.dialer, pair.listener);
-        c.pass &&= c.unsolicitedIpv6.fromOutside === 'blocked' && c.unsolicitedIpv6.fromItself === 'open';
-      }
-      if (upnp) {
-        // The listener removes its mapping when it stops.
-        c.mappings = { whileListening, afterStop: mappedPorts(upnp) };
-        c.pass &&= whileListening.length > 0 && c.mappings.afterStop.length === 0;
-      }
-      c.pass &&= bigOk;
-      c.bigIntact = big ? big.ok : null;
-      c.bigMs = big ? Math.round(big.wallMs) : null;
-      const ph = ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'openMs'].map((k) => Math.round(c.phases[k] ?? NaN)).join(' / ');
-      console.log(
-        `| ${pair.label} | ${cond.label} | ${c.successes}/${c.trials} | ${c.onPath}/${c.trials} ${c.expectedPath} | ${Math.round(c.medianMs)} | ${Math.round(c.p95Ms)} | ${ph} | ${bytes} B x ${c.successes}${big ? `, ${bigBytes} B ${big.ok ? `ok in ${Math.round(big.wallMs)} ms` : `FAILED (${big.error})`}` : ''} |`,
-      );
-      for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
-      if (c.unsolicitedIpv6) console.log(`    unsolicited IPv6 connect to the listener's host: ${c.unsolicitedIpv6.fromOutside} from the dialer's host, ${c.unsolicitedIpv6.fromItself} from its own; ${c.onMethod} dials over IPv6`);
-      if (c.mappings) console.log(`    mapped by miniupnpd: ports ${c.mappings.whileListening.join(', ') || 'none'} while listening, ${c.mappings.afterStop.join(', ') || 'none'} after the listener stopped; ${c.onMethod} dials port-mapped`);
     }
   }
+}
+
+/** One cell: a fresh listener behind the pair's NAT, `trials` dials back to back, the optional large echo, and the pair's own checks. */
+async function dialCell(lab: DialLab, pair: Pair, cond: (typeof CONDITIONS)[number], cells: DialCell[], o: CellOptions): Promise<void> {
+  const { trials, bytes, bigBytes, bigOn } = o;
+  await lab.impair([pair.dialer, pair.listener], cond.oneWayMs, cond.loss);
+  const { publicKey } = await lab.startListener(pair.listener);
+  const results: DialResult[] = [];
+  // Back to back against one listener: each dial starts right after the previous stream closed.
+  for (let t = 0; t < trials; t++) results.push(await lab.dial(pair.dialer, publicKey, bytes));
+  let bigOk = true;
+  let big: DialResult | undefined;
+  if (bigBytes > 0 && (bigOn === 'all' || cond.oneWayMs === 0)) {
+    // 5% loss holds TCP to about 0.3 MB/s each way here: 100 MiB echoed takes ~5 min.
+    big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000);
+    bigOk = big.ok;
+  }
+  const box = lab.topo.nats.get(pair.listener.split('#')[0]!);
+  const upnp = box && MAPPING_KINDS.includes(box.kind) ? box : undefined;
+  const whileListening = upnp ? mappedPorts(upnp) : [];
+  await lab.stopListeners();
+  cells.push(cell(pair, cond.label, results, big, cond.loss > 0));
+  const c = cells[cells.length - 1]!;
+  if (pair.method === 'ipv6') {
+    // The path must be a punch through a firewall, not an open door.
+    c.unsolicitedIpv6 = await lab.unsolicitedIpv6(pair.dialer, pair.listener);
+    c.pass &&= c.unsolicitedIpv6.fromOutside === 'blocked' && c.unsolicitedIpv6.fromItself === 'open';
+  }
+  if (upnp) {
+    // The listener removes its mapping when it stops.
+    c.mappings = { whileListening, afterStop: mappedPorts(upnp) };
+    c.pass &&= whileListening.length > 0 && c.mappings.afterStop.length === 0;
+  }
+  c.pass &&= bigOk;
+  c.bigIntact = big ? big.ok : null;
+  c.bigMs = big ? Math.round(big.wallMs) : null;
+  const ph = ['lookupMs', 'profileMs', 'signalMs', 'punchMs', 'openMs'].map((k) => Math.round(c.phases[k] ?? NaN)).join(' / ');
+  console.log(
+    `| ${pair.label} | ${cond.label} | ${c.successes}/${c.trials} | ${c.onPath}/${c.trials} ${c.expectedPath} | ${Math.round(c.medianMs)} | ${Math.round(c.p95Ms)} | ${ph} | ${bytes} B x ${c.successes}${big ? `, ${bigBytes} B ${big.ok ? `ok in ${Math.round(big.wallMs)} ms` : `FAILED (${big.error})`}` : ''} |`,
+  );
+  for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
+  if (c.unsolicitedIpv6) console.log(`    unsolicited IPv6 connect to the listener's host: ${c.unsolicitedIpv6.fromOutside} from the dialer's host, ${c.unsolicitedIpv6.fromItself} from its own; ${c.onMethod} dials over IPv6`);
+  if (c.mappings) console.log(`    mapped by miniupnpd: ports ${c.mappings.whileListening.join(', ') || 'none'} while listening, ${c.mappings.afterStop.join(', ') || 'none'} after the listener stopped; ${c.onMethod} dials port-mapped`);
 }
 
 function cell(pair: Pair, condition: string, results: DialResult[], big: DialResult | undefined, lossy: boolean): DialCell {

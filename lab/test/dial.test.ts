@@ -43,6 +43,7 @@ describe('p2p-node dial through real NATs', () => {
   describe.skipIf(why !== null)(`${trials} dials per cell, 1 MiB echoed each`, () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
+    let stopped = '';
     let out = '';
 
     beforeAll(async () => {
@@ -50,9 +51,10 @@ describe('p2p-node dial through real NATs', () => {
       const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-lab-')), 'cells.json');
       ({ code, out } = await runDialMain(['--trials', String(trials), '--failures', 'off', '--json', json], 45 * 60_000));
       try {
-        cells = (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells;
+        ({ cells, stopped } = JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[]; stopped: string });
       } catch {
         cells = [];
+        stopped = `lab:dial wrote no results; its last output:\n${out.slice(-2000)}`;
       }
     }, 46 * 60_000);
 
@@ -68,7 +70,7 @@ describe('p2p-node dial through real NATs', () => {
     }
 
     test('lab:dial exits 0 and removes its namespaces', () => {
-      expect(code).toBe(0);
+      expect(code, stopped).toBe(0);
       const run = /^dial lab (\S+):/m.exec(out)?.[1];
       expect(run).toBeDefined();
       expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`p2plab-${run}-`);
@@ -78,12 +80,13 @@ describe('p2p-node dial through real NATs', () => {
   describe.skipIf(why !== null)(`the other NAT pairings the README claims, ${moreTrials} dials per cell`, () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
+    let stopped = '';
     const pairs = ['rst-rst', 'pp-seq', 'seq-pp', 'pp-rand', 'rand-pp', 'same-nat'];
 
     beforeAll(async () => {
       if (buildError) return;
       // Sequential and random dialers take the path where the first request's provisional guess is corrected.
-      ({ code, cells } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 30 * 60_000));
+      ({ code, cells, stopped } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 30 * 60_000));
     }, 31 * 60_000);
 
     for (const pair of pairs) {
@@ -96,18 +99,19 @@ describe('p2p-node dial through real NATs', () => {
       }
     }
 
-    test('lab:dial exits 0', () => expect(code).toBe(0));
+    test('lab:dial exits 0', () => expect(code, stopped).toBe(0));
   });
 
   describe.skipIf(why !== null)(`pairings no punch can join go through a bootstrap node's relay, ${moreTrials} dials per cell`, () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
+    let stopped = '';
     const pairs = ['rand-rand', 'seq-rand', 'rand-seq'];
 
     beforeAll(async () => {
       if (buildError) return;
       // One 100 MiB echo per pair, in its undelayed cell (through 5% loss it would take minutes).
-      ({ code, cells } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-on', 'undelayed', '--failures', 'off'], 20 * 60_000));
+      ({ code, cells, stopped } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-on', 'undelayed', '--failures', 'off'], 20 * 60_000));
     }, 21 * 60_000);
 
     for (const pair of pairs) {
@@ -122,12 +126,13 @@ describe('p2p-node dial through real NATs', () => {
       }
     }
 
-    test('lab:dial exits 0', () => expect(code).toBe(0));
+    test('lab:dial exits 0', () => expect(code, stopped).toBe(0));
   });
 
   describe.skipIf(why !== null)(`NAT444: a home NAT behind a carrier NAT, ${moreTrials} dials per cell`, () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
+    let stopped = '';
     // Direct where one layer leaves the pair predictable (sequential outside, or a birthday against random outside); relayed where neither side is.
     const pairs: [id: string, path: 'direct' | 'relayed'][] = [
       ['n4pp-pp', 'direct'],
@@ -139,7 +144,7 @@ describe('p2p-node dial through real NATs', () => {
 
     beforeAll(async () => {
       if (buildError) return;
-      ({ code, cells } = await runCells(['--pairs', pairs.map(([id]) => id).join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 20 * 60_000));
+      ({ code, cells, stopped } = await runCells(['--pairs', pairs.map(([id]) => id).join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 20 * 60_000));
     }, 21 * 60_000);
 
     for (const [pair, path] of pairs) {
@@ -154,19 +159,20 @@ describe('p2p-node dial through real NATs', () => {
       }
     }
 
-    test('lab:dial exits 0', () => expect(code).toBe(0));
+    test('lab:dial exits 0', () => expect(code, stopped).toBe(0));
   });
 
   describe.skipIf(why !== null)(`a random NAT that maps ports on request (miniupnpd: UPnP-IGD, NAT-PMP), ${moreTrials} dials per cell`, () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
+    let stopped = '';
     // Without the mapping both pairs would be relayed (random listener) or birthday-punched.
     // igd1 speaks UPnP-IGD only; upnp1 both (NAT-PMP is asked first).
     const pairs = ['pp-upnp', 'rand-upnp', 'rand-igd'];
 
     beforeAll(async () => {
       if (buildError) return;
-      ({ code, cells } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 15 * 60_000));
+      ({ code, cells, stopped } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 15 * 60_000));
     }, 16 * 60_000);
 
     for (const pair of pairs) {
@@ -182,12 +188,13 @@ describe('p2p-node dial through real NATs', () => {
       }
     }
 
-    test('lab:dial exits 0', () => expect(code).toBe(0));
+    test('lab:dial exits 0', () => expect(code, stopped).toBe(0));
   });
 
   describe.skipIf(why !== null)(`global IPv6 behind stateful firewalls, ${moreTrials} dials per cell`, () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
+    let stopped = '';
     // v6-v6: both IPv4 NATs random, IPv4 alone could only relay; v6pp-v6pp: an IPv4 punch would work, IPv6 is preferred;
     // v6-rand: the listener has no IPv6, so it is relayed.
     const pairs: [id: string, path: 'direct' | 'relayed'][] = [
@@ -198,7 +205,7 @@ describe('p2p-node dial through real NATs', () => {
 
     beforeAll(async () => {
       if (buildError) return;
-      ({ code, cells } = await runCells(['--pairs', pairs.map(([id]) => id).join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 15 * 60_000));
+      ({ code, cells, stopped } = await runCells(['--pairs', pairs.map(([id]) => id).join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 15 * 60_000));
     }, 16 * 60_000);
 
     for (const [pair, path] of pairs) {
@@ -216,12 +223,13 @@ describe('p2p-node dial through real NATs', () => {
       }
     }
 
-    test('lab:dial exits 0', () => expect(code).toBe(0));
+    test('lab:dial exits 0', () => expect(code, stopped).toBe(0));
   });
 
   describe.skipIf(why !== null)('failure exits through the lab, each a real p2p-node process behind a NAT', () => {
     let rows: FailureRow[] = [];
     let code: number | null = null;
+    let stopped = '';
     let out = '';
 
     beforeAll(async () => {
@@ -229,9 +237,10 @@ describe('p2p-node dial through real NATs', () => {
       const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-fail-')), 'failures.json');
       ({ code, out } = await runDialMain(['--failures', 'only', '--json', json], 10 * 60_000));
       try {
-        rows = (JSON.parse(readFileSync(json, 'utf8')) as { failures: FailureRow[] }).failures;
+        ({ failures: rows, stopped } = JSON.parse(readFileSync(json, 'utf8')) as { failures: FailureRow[]; stopped: string });
       } catch {
         rows = [];
+        stopped = `lab:dial wrote no results; its last output:\n${out.slice(-2000)}`;
       }
     }, 11 * 60_000);
 
@@ -255,7 +264,7 @@ describe('p2p-node dial through real NATs', () => {
     }
 
     test('lab:dial --failures only exits 0 and removes its namespaces', () => {
-      expect(code, out.slice(-2000)).toBe(0);
+      expect(code, stopped || out.slice(-2000)).toBe(0);
       const run = /^dial lab (\S+):/m.exec(out)?.[1];
       expect(run).toBeDefined();
       expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`p2plab-${run}-`);
@@ -287,14 +296,17 @@ function connectedCell(cells: DialCell[], pair: string, condition: string, trial
 }
 
 /** runDialMain with `--json`: its exit code and the cells it wrote (none when it wrote no JSON: every cell test then says so). */
-async function runCells(args: string[], limitMs: number): Promise<{ code: number | null; cells: DialCell[] }> {
+async function runCells(args: string[], limitMs: number): Promise<{ code: number | null; cells: DialCell[]; stopped: string }> {
   const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-cells-')), 'cells.json');
-  const { code } = await runDialMain([...args, '--json', json], limitMs);
+  const { code, out } = await runDialMain([...args, '--json', json], limitMs);
+  let written: { cells: DialCell[]; stopped: string | null };
   try {
-    return { code, cells: (JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[] }).cells };
+    written = JSON.parse(readFileSync(json, 'utf8')) as typeof written;
   } catch {
-    return { code, cells: [] };
+    written = { cells: [], stopped: `lab:dial wrote no results (exit ${code}); its last output:\n${out.slice(-2000)}` };
   }
+  // Why the run ended early goes into the exit test's failure message: the echoed output may be cut from a CI log.
+  return { code, cells: written.cells, stopped: written.stopped ?? '' };
 }
 
 /** Runs lab/dist/dial-main.js to its end (SIGINT after `limitMs`: it then tears the lab down), echoing its output. */
