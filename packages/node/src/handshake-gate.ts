@@ -6,6 +6,7 @@ export interface GateSlot {
 
 interface Waiting {
   ip: string;
+  since: number;
   evict: () => void;
 }
 
@@ -21,6 +22,13 @@ interface Waiting {
  * Settled places are bounded only by the handshakes we answered in
  * signaling, so they count towards the total but not towards a source's
  * share.
+ *
+ * A source's share only evicts connections that have waited `graceMs`: a
+ * crowd of dialers behind one carrier NAT connects within a few
+ * milliseconds, all before the first of their first frames is read, and
+ * evicting the oldest of them at once dropped dialers that had signaled
+ * (200 at once from one IP: 82 dropped). Within the grace a source may hold
+ * more places, up to the total, where the oldest is evicted whatever its age.
  */
 export class HandshakeGate {
   /** In arrival order (a Map keeps insertion order), so the first one is the oldest. */
@@ -31,14 +39,17 @@ export class HandshakeGate {
   constructor(
     private readonly maxWaitingPerIp = 8,
     private readonly maxTotal = 256,
+    private readonly graceMs = 1_000,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Takes a place for a connection from `ip`, evicting older waiting ones if needed; undefined only when every place is settled. */
   enter(ip: string, evict: () => void): GateSlot | undefined {
     if (this.waiting.size + this.settled >= this.maxTotal && !this.evictOldest(undefined)) return undefined;
-    if ((this.waitingPerIp.get(ip) ?? 0) >= this.maxWaitingPerIp) this.evictOldest(ip);
+    const now = this.now();
+    if ((this.waitingPerIp.get(ip) ?? 0) >= this.maxWaitingPerIp) this.evictOldest(ip, now - this.graceMs);
     const id = Symbol(ip);
-    this.waiting.set(id, { ip, evict });
+    this.waiting.set(id, { ip, since: now, evict });
     this.waitingPerIp.set(ip, (this.waitingPerIp.get(ip) ?? 0) + 1);
     let state: 'waiting' | 'settled' | 'gone' = 'waiting';
     return {
@@ -60,8 +71,11 @@ export class HandshakeGate {
     return { waiting: this.waiting.size, settled: this.settled };
   }
 
-  private evictOldest(ip: string | undefined): boolean {
+  /** Evicts the oldest waiting connection (from `ip`, and arrived by `arrivedBy`, if given). */
+  private evictOldest(ip: string | undefined, arrivedBy = Infinity): boolean {
     for (const [id, w] of this.waiting) {
+      // Arrival order: once one is too young, all after it are too.
+      if (w.since > arrivedBy) return false;
       if (ip !== undefined && w.ip !== ip) continue;
       this.forget(id);
       w.evict();
