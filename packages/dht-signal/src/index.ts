@@ -36,5 +36,6 @@ export {
   type IntroducerOutcome,
   SignalRejectedError,
   SignalTimeoutError,
+  SignalBusyError,
   SignalUnreachableError,
 } from './signal-errors.js';

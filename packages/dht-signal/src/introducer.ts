@@ -137,10 +137,14 @@ class IntroducerServer {
     this.maxPending = opts.maxPendingForwards ?? 1024;
     this.maxForwards = opts.maxForwardsPerRequest ?? 8;
     this.freshnessMs = opts.freshnessMs ?? DEFAULT_FRESHNESS_MS;
-    this.limiter = new RateLimiter({ capacity: 40, refillPerSec: 20, maxKeys: 4096, ...opts.rateLimit });
+    // Sized for a crowd behind one carrier NAT (200 dialers at once from one IP), not for one host:
+    // each request costs us one forward of its own size, so the bound is on work, not on amplification.
+    this.limiter = new RateLimiter({ capacity: 256, refillPerSec: 64, maxKeys: 4096, ...opts.rateLimit });
     this.tokens = new AddressTokens(opts.tokenRotateMs ?? 5 * 60_000);
-    // Under a flood, one "rate limited" reply per source per second is enough to explain the silence.
-    this.limitNotices = new RateLimiter({ capacity: 1, refillPerSec: 1, maxKeys: 4096 });
+    // A dialer told "rate limited" backs off; one met with silence retransmits into the limit and
+    // gives up. So most refused requests get the notice, which is smaller than the request (no
+    // amplification), bounded per source so a spoofed flood is not reflected in full.
+    this.limitNotices = new RateLimiter({ capacity: 64, refillPerSec: 32, maxKeys: 4096 });
     this.sweep = setInterval(() => this.dropExpired(), Math.max(1000, Math.min(this.ttlMs, 30_000)));
     this.sweep.unref();
     rpc.on('query', this.onQuery);

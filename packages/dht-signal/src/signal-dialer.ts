@@ -8,11 +8,16 @@ import { decodeOffer, encodeOffer, newNonce, openSignal, type PunchOffer, sealSi
 import {
   type IntroducerAttempt,
   type IntroducerOutcome,
+  SignalBusyError,
   SignalRejectedError,
   SignalTimeoutError,
   SignalUnreachableError,
 } from './signal-errors.js';
-import { DEFAULT_FRESHNESS_MS, isListenerVerdict, REJECT_REASON_BY_CODE, SIGNAL_ERROR, SIGNAL_QUERY } from './signal-protocol.js';
+import { DEFAULT_FRESHNESS_MS, isListenerVerdict, isLoadShedding, REJECT_REASON_BY_CODE, SIGNAL_ERROR, SIGNAL_QUERY } from './signal-protocol.js';
+
+/** After a "not now" (rate limited, busy), the same introducer is asked again after this long, doubling up to the cap, with jitter so a crowd spreads out. */
+const FIRST_BACKOFF_MS = 150;
+const MAX_BACKOFF_MS = 1_000;
 
 export interface RequestPunchOptions {
   /** The listener's ed25519 public key. */
@@ -61,8 +66,13 @@ export interface PunchRequestResult {
  *
  * Introducers are tried in order, hedged: one silent for `retryMs` keeps
  * getting retransmissions while the next is tried too, and one that fails
- * outright (unknown key, unreachable, rate limit, bad answer) hands over at
- * once. A dead first introducer costs `retryMs`, not all its retries.
+ * outright (unknown key, unreachable, bad answer) hands over at once. A dead
+ * first introducer costs `retryMs`, not all its retries. One that says "not
+ * now" (its rate limit, its load, or the listener's) is asked again after a
+ * growing, jittered pause until the deadline, while the next is tried too:
+ * a crowd of dialers (behind one carrier NAT, say) gets through in turn
+ * instead of failing, and one that never does hears that the listener was
+ * busy, not that it was unreachable.
  *
  * Errors from introducers are not signed, so a listener's refusal relayed by
  * one introducer is confirmed through the others before the dial gives up:
@@ -93,7 +103,10 @@ class RequestRun {
   private readonly sent: SentQuery[] = [];
   private readonly lanes: Lane[] = [];
   private rejection: SignalRejectedError | undefined;
+  /** The last "not now" heard, if any: what the dial ends with if nothing better comes. */
+  private shedding: string | undefined;
   private settled = false;
+  private readonly startedAt = performance.now();
   private transmissions = 0;
   private deadline?: NodeJS.Timeout;
   private resolve: (result: PunchRequestResult) => void = () => {};
@@ -120,7 +133,7 @@ class RequestRun {
       this.resolve = resolve;
       this.reject = reject;
       const { dht, opts } = this;
-      this.deadline = setTimeout(() => this.finish(new SignalTimeoutError(this.timeoutMs, this.attempts)), this.timeoutMs);
+      this.deadline = setTimeout(() => this.finish(this.shedding ? this.busyError() : new SignalTimeoutError(this.timeoutMs, this.attempts)), this.timeoutMs);
       dht.stopSignal.addEventListener('abort', this.onAbort, { once: true });
       opts.signal?.addEventListener('abort', this.onAbort, { once: true });
       if (opts.signal?.aborted) return this.onAbort();
@@ -146,7 +159,7 @@ class RequestRun {
   private startNext(): void {
     const { lanes, opts } = this;
     if (this.settled || lanes.length >= opts.introducers.length) return;
-    const lane: Lane = { introducer: opts.introducers[lanes.length]!, tries: 0, done: false, sentAt: new Map() };
+    const lane: Lane = { introducer: opts.introducers[lanes.length]!, tries: 0, backoffs: 0, done: false, sentAt: new Map() };
     lanes.push(lane);
     this.send(lane);
   }
@@ -158,7 +171,28 @@ class RequestRun {
     this.attempts.push({ introducer: lane.introducer, outcome, detail });
     // The newest lane failing starts the next at once; an older one already did (by hedging).
     if (lane === this.lanes.at(-1)) this.startNext();
-    if (this.lanes.every((l) => l.done)) this.finish(this.rejection ?? new SignalUnreachableError(this.attempts));
+    if (this.lanes.every((l) => l.done)) this.finish(this.rejection ?? (this.shedding ? this.busyError() : new SignalUnreachableError(this.attempts)));
+  }
+
+  private busyError(): SignalBusyError {
+    return new SignalBusyError(Math.round(performance.now() - this.startedAt), this.attempts, this.shedding ?? '');
+  }
+
+  /** "Not now": ask this introducer again after a pause (the next one meanwhile, if this is the newest lane). */
+  private backOff(lane: Lane, code: number, text: string): void {
+    if (this.settled || lane.done) return;
+    this.shedding = `${lane.introducer.host}:${lane.introducer.port} ${outcomeOf(code)}: ${text}`;
+    if (lane === this.lanes.at(-1)) this.startNext();
+    this.pause(lane);
+  }
+
+  private pause(lane: Lane): void {
+    clearTimeout(lane.timer);
+    const pause = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** lane.backoffs) * (0.5 + Math.random());
+    lane.backoffs++;
+    // A fresh round of retransmissions once the pause is over.
+    lane.tries = 0;
+    lane.timer = setTimeout(() => this.send(lane), pause);
   }
 
   private send(lane: Lane): void {
@@ -188,6 +222,7 @@ class RequestRun {
     const krpcError = krpcErrorOf(err, res);
     // Timeouts and cancellations are the retransmission timer's business.
     if (!krpcError) return;
+    if (isLoadShedding(krpcError.code)) return this.backOff(lane, krpcError.code, krpcError.text);
     if (isListenerVerdict(krpcError.code)) {
       const reason = REJECT_REASON_BY_CODE.get(krpcError.code) ?? 'refused';
       this.rejection ??= new SignalRejectedError(reason, krpcError.text, lane.introducer);
@@ -203,6 +238,9 @@ class RequestRun {
     // request, which the listener answers once.
     if (lane.tries === 1 && lane === this.lanes.at(-1)) this.startNext();
     if (lane.tries < this.attemptsPerIntroducer) this.send(lane);
+    // An introducer that said "not now" and then goes quiet is most likely still shedding load
+    // (its notices are rate-limited too): keep pacing it until the deadline.
+    else if (lane.backoffs > 0) this.pause(lane);
     else this.giveUp(lane, 'no-response', `${lane.tries} sends, ${this.retryMs} ms apart`);
   }
 
@@ -226,7 +264,10 @@ class RequestRun {
 /** One introducer being tried: retransmissions go on until it answers, refuses, or runs out of tries. */
 interface Lane {
   introducer: HostPort;
+  /** Sends in the current round (a "not now" starts a new round). */
   tries: number;
+  /** "Not now" answers so far: each doubles the next pause. */
+  backoffs: number;
   timer?: NodeJS.Timeout;
   done: boolean;
   /** Transmission number -> performance.now() when sent. */
@@ -243,6 +284,8 @@ function outcomeOf(code: number): IntroducerOutcome {
       return 'rate-limited';
     case SIGNAL_ERROR.busy:
       return 'busy';
+    case SIGNAL_ERROR.listenerBusy:
+      return 'listener-busy';
     default:
       return 'error';
   }

@@ -11,6 +11,7 @@ export type IntroducerOutcome =
   | 'unreachable'
   | 'rate-limited'
   | 'busy'
+  | 'listener-busy'
   | 'bad-answer'
   | 'error';
 
@@ -49,5 +50,16 @@ export class SignalTimeoutError extends DhtSignalError {
     readonly attempts: IntroducerAttempt[],
   ) {
     super(`no answer from the listener within ${timeoutMs} ms (${attempts.length} introducer(s) finished trying)`);
+  }
+}
+
+/** Until the deadline the listener (or the introducers on its behalf) said "not now": it is at its limits, not refusing us. */
+export class SignalBusyError extends DhtSignalError {
+  constructor(
+    readonly askedForMs: number,
+    readonly attempts: IntroducerAttempt[],
+    readonly lastWord: string,
+  ) {
+    super(`the listener is busy: still shedding load after ${askedForMs} ms of asking (${lastWord})`);
   }
 }

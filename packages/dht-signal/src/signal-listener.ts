@@ -325,8 +325,9 @@ export class SignalListener {
       if (seen.bodyHash !== bodyHash) throw new Refusal(SIGNAL_ERROR.replayed, 'nonce already used by another request');
       return seen.answer;
     }
-    if (this.seen.size >= (this.opts.maxRememberedNonces ?? 4096)) throw new Refusal(SIGNAL_ERROR.refused, 'listener busy');
-    if (this.handlersInFlight >= (this.opts.maxHandlersInFlight ?? 32)) throw new Refusal(SIGNAL_ERROR.refused, 'listener busy');
+    // Load, not a verdict on this dialer: it is told to come back (and does, until its deadline).
+    if (this.seen.size >= (this.opts.maxRememberedNonces ?? 4096)) throw new Refusal(SIGNAL_ERROR.listenerBusy, 'listener busy: too many requests in the last 30 s');
+    if (this.handlersInFlight >= (this.opts.maxHandlersInFlight ?? 32)) throw new Refusal(SIGNAL_ERROR.listenerBusy, `listener busy: ${this.handlersInFlight} requests at once`);
     const offer = decodeOffer(request.offerBytes);
     const handler = this.handler;
     if (!handler) throw new Refusal(SIGNAL_ERROR.refused, 'listener is not accepting requests');

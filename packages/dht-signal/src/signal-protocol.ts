@@ -46,7 +46,18 @@ export const SIGNAL_ERROR = {
   refused: 254,
   /** From the listener: the request is signed but what it carries cannot be read. */
   badRequest: 255,
+  /**
+   * From the listener: it is at its limit of requests at once (or of
+   * requests remembered against replay). Not remembered: the same request,
+   * sent again a little later, is looked at afresh.
+   */
+  listenerBusy: 256,
 } as const;
+
+/** Answers that mean "not now": the dialer backs off and asks the same introducer again, until its deadline. */
+export function isLoadShedding(code: number): boolean {
+  return code === SIGNAL_ERROR.rateLimited || code === SIGNAL_ERROR.busy || code === SIGNAL_ERROR.listenerBusy;
+}
 
 export type SignalRejectReason = 'bad-signature' | 'not-for-me' | 'stale' | 'replayed' | 'refused' | 'malformed';
 

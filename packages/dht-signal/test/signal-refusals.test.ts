@@ -7,7 +7,7 @@ import { generateIdentity } from '../src/identity.js';
 import { serveIntroducer } from '../src/introducer.js';
 import { encodeOffer, sealSignal } from '../src/signal-codec.js';
 import { requestPunch } from '../src/signal-dialer.js';
-import { SignalRejectedError, SignalUnreachableError } from '../src/signal-errors.js';
+import { SignalBusyError, SignalRejectedError, SignalUnreachableError } from '../src/signal-errors.js';
 import { SignalListener } from '../src/signal-listener.js';
 import { SIGNAL_ERROR, SIGNAL_QUERY } from '../src/signal-protocol.js';
 import { offer, rawQuery, registerRaw, sleep, standaloneNode } from './signal-fixtures.js';
@@ -39,15 +39,16 @@ afterAll(async () => {
 });
 
 describe('introducer refusals seen through requestPunch', () => {
-  it('a source over its rate gets "rate-limited"', async () => {
+  it('a source over its rate gets "rate-limited", and asks again until the deadline', async () => {
     const introNode = await node();
     const intro = serveIntroducer(introNode, { rateLimit: { capacity: 1, refillPerSec: 0.01 } });
     // The one token of 127.0.0.1's bucket goes to this query (answered: no such listener).
     expect((await rawQuery(dialerNode, introNode.address(), SIGNAL_QUERY.request, { m: request(generateIdentity().publicKey) })).code).toBe(SIGNAL_ERROR.unknownKey);
-    const err = await requestPunch(dialerNode, dialerId, { target: generateIdentity().publicKey, introducers: [introNode.address()], offer: offer(2) }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SignalUnreachableError);
-    expect((err as SignalUnreachableError).attempts).toMatchObject([{ introducer: introNode.address(), outcome: 'rate-limited' }]);
-    expect(intro.stats().rateLimited).toBeGreaterThanOrEqual(1);
+    // "Slow down" is not a verdict: the dialer keeps asking, paced, until its deadline, then says the listener was busy.
+    const err = await requestPunch(dialerNode, dialerId, { target: generateIdentity().publicKey, introducers: [introNode.address()], offer: offer(2), timeoutMs: 1500 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SignalBusyError);
+    expect((err as SignalBusyError).message).toContain(`${introNode.address().host}:${introNode.address().port} rate-limited`);
+    expect(intro.stats().rateLimited).toBeGreaterThanOrEqual(2);
   });
 
   it('an introducer with its forward table full answers "busy"', async () => {
@@ -59,9 +60,9 @@ describe('introducer refusals seen through requestPunch', () => {
     expect((await registerRaw(silent, introNode.address(), silentId)).r?.exp).toBeDefined();
     const pending = rawQuery(dialerNode, introNode.address(), SIGNAL_QUERY.request, { m: request(silentId.publicKey) }, 300);
     await until('the first forward', () => intro.stats().pendingForwards === 1);
-    const err = await requestPunch(dialerNode, dialerId, { target: silentId.publicKey, introducers: [introNode.address()], offer: offer(3) }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SignalUnreachableError);
-    expect((err as SignalUnreachableError).attempts).toMatchObject([{ introducer: introNode.address(), outcome: 'busy', detail: `${SIGNAL_ERROR.busy} introducer busy` }]);
+    const err = await requestPunch(dialerNode, dialerId, { target: silentId.publicKey, introducers: [introNode.address()], offer: offer(3), timeoutMs: 1500 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SignalBusyError);
+    expect((err as SignalBusyError).message).toContain(`${introNode.address().host}:${introNode.address().port} busy: introducer busy`);
     await pending;
   });
 
@@ -77,7 +78,7 @@ describe('introducer refusals seen through requestPunch', () => {
 });
 
 describe('listener refusals seen through requestPunch', () => {
-  it('a listener with all its handlers busy refuses ("refused", listener busy), then serves again', async () => {
+  it('a listener with all its handlers busy says "listener busy"; the dialer asks again and is served once a handler is free', async () => {
     const introNode = await node();
     serveIntroducer(introNode);
     const listenerNode = await node();
@@ -85,28 +86,48 @@ describe('listener refusals seen through requestPunch', () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
     let calls = 0;
-    const listener = await SignalListener.start(listenerNode, { identity: listenerId, introducers: [introNode.address()], maxHandlersInFlight: 1 }, async () => {
+    const listener = await SignalListener.start(listenerNode, { identity: listenerId, introducers: [introNode.address()], maxHandlersInFlight: 1 }, async (req) => {
       calls++;
-      await gate;
-      return offer(40_100);
+      if (req.offer.localPort === 4) await gate;
+      return offer(40_100 + calls);
     });
     try {
       const opts = { target: listenerId.publicKey, introducers: [introNode.address()], timeoutMs: 10_000 };
       const first = requestPunch(dialerNode, dialerId, { ...opts, offer: offer(4) });
       await until('the first handler call', () => calls === 1);
-      const err = await requestPunch(dialerNode, dialerId, { ...opts, offer: offer(5) }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(SignalRejectedError);
-      expect((err as SignalRejectedError).reason).toBe('refused');
-      expect((err as Error).message).toContain('listener busy');
-      release();
-      expect((await first).answer.offer.localPort).toBe(40_100);
+      const second = requestPunch(dialerNode, dialerId, { ...opts, offer: offer(5) });
+      await sleep(600);
+      // The second request was turned away while the only handler was taken, not handled and not failed.
       expect(calls).toBe(1);
+      release();
+      expect((await first).answer.offer.localPort).toBe(40_101);
+      expect((await second).answer.offer.localPort).toBe(40_102);
     } finally {
       listener.stop();
     }
   });
 
-  it('a listener whose nonce memory is full refuses new requests rather than risk a replay', async () => {
+  it('a listener that stays busy past the deadline ends the request with SignalBusyError, not a refusal', async () => {
+    const introNode = await node();
+    serveIntroducer(introNode);
+    const listenerNode = await node();
+    const listenerId = generateIdentity();
+    const never = new Promise<never>(() => {});
+    const listener = await SignalListener.start(listenerNode, { identity: listenerId, introducers: [introNode.address()], maxHandlersInFlight: 1 }, () => never);
+    try {
+      const opts = { target: listenerId.publicKey, introducers: [introNode.address()], timeoutMs: 1500 };
+      const held = requestPunch(dialerNode, dialerId, { ...opts, offer: offer(4) }).catch((e: unknown) => e);
+      const err = await requestPunch(dialerNode, dialerId, { ...opts, offer: offer(5) }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SignalBusyError);
+      expect((err as Error).message).toContain('listener-busy: listener busy: 1 requests at once');
+      // The held one never heard "busy" (its handler ran): it simply timed out.
+      expect(await held).not.toBeInstanceOf(SignalBusyError);
+    } finally {
+      listener.stop();
+    }
+  });
+
+  it('a listener whose nonce memory is full says busy to new requests rather than risk a replay', async () => {
     const introNode = await node();
     serveIntroducer(introNode);
     const listenerNode = await node();
@@ -115,10 +136,9 @@ describe('listener refusals seen through requestPunch', () => {
     try {
       const opts = { target: listenerId.publicKey, introducers: [introNode.address()] };
       expect((await requestPunch(dialerNode, dialerId, { ...opts, offer: offer(6) })).answer.offer.localPort).toBe(40_101);
-      const err = await requestPunch(dialerNode, dialerId, { ...opts, offer: offer(7) }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(SignalRejectedError);
-      expect((err as SignalRejectedError).reason).toBe('refused');
-      expect((err as Error).message).toContain('listener busy');
+      const err = await requestPunch(dialerNode, dialerId, { ...opts, offer: offer(7), timeoutMs: 1500 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SignalBusyError);
+      expect((err as Error).message).toContain('listener busy: too many requests in the last 30 s');
     } finally {
       listener.stop();
     }
@@ -153,14 +173,30 @@ describe('the dialer reads every KRPC error code an introducer may send', () => 
     [SIGNAL_ERROR.server, 'error'],
     [SIGNAL_ERROR.malformed, 'error'],
     [SIGNAL_ERROR.unknownKey, 'unknown-key'],
-    [SIGNAL_ERROR.rateLimited, 'rate-limited'],
     [SIGNAL_ERROR.unreachable, 'unreachable'],
-    [SIGNAL_ERROR.busy, 'busy'],
   ])('introducer code %i is outcome %s', async (code, outcome) => {
     const fake = await answering(code);
     const err = await requestPunch(dialerNode, dialerId, { target: generateIdentity().publicKey, introducers: [fake.address()], offer: offer(8) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SignalUnreachableError);
     expect((err as SignalUnreachableError).attempts).toEqual([{ introducer: fake.address(), outcome, detail: `${code} code ${code}` }]);
+  });
+
+  it.each([
+    [SIGNAL_ERROR.rateLimited, 'rate-limited'],
+    [SIGNAL_ERROR.busy, 'busy'],
+    [SIGNAL_ERROR.listenerBusy, 'listener-busy'],
+  ])('"not now" code %i (%s): asked again, paced, until the deadline, then SignalBusyError', async (code, outcome) => {
+    const fake = await answering(code);
+    let asked = 0;
+    fake.krpc.on('query', () => asked++);
+    const t0 = performance.now();
+    const err = await requestPunch(dialerNode, dialerId, { target: generateIdentity().publicKey, introducers: [fake.address()], offer: offer(8), timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SignalBusyError);
+    expect((err as SignalBusyError).message).toContain(`${fake.address().host}:${fake.address().port} ${outcome}: code ${code}`);
+    // Paced, not hammered: pauses of 75-1500 ms (150 ms doubling to 1 s, times 0.5-1.5) fit 2 to 13 asks in 2 s.
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(asked).toBeLessThanOrEqual(13);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(1900);
   });
 
   it.each([

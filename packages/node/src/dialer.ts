@@ -3,6 +3,7 @@ import {
   RecordExpiredError,
   RecordInvalidError,
   RecordNotFoundError,
+  SignalBusyError,
   type DhtNode,
   type Identity,
   type PunchOffer,
@@ -343,6 +344,7 @@ async function signal(ctx: DialContext, publicKey: Uint8Array, introducers: Host
   try {
     answer = await ctx.signaling.request(ctx.dht, ctx.identity, publicKey, introducers, offer, noise.message);
   } catch (err) {
+    if (err instanceof SignalBusyError) throw new DialError('busy', `${hex(publicKey)} is busy, try again later: ${err.message}`, { cause: err });
     throw new DialError('signal-failed', `could not signal ${hex(publicKey)}: ${(err as Error).message}`, { cause: err });
   }
   if (answer.refused) throw new DialError('refused', `${hex(publicKey)} refused the connection: this key is not in its allow list`);

@@ -13,6 +13,7 @@ const DIAL_EXIT: Record<DialFailure, ExitCode> = {
   'invalid-record': ExitCode.invalidRecord,
   'expired-record': ExitCode.expiredRecord,
   'relay-busy': ExitCode.relayBusy,
+  busy: ExitCode.listenerBusy,
   // No path at all: neither a punch nor the relay gave a socket.
   'relay-failed': ExitCode.punchFailed,
 };

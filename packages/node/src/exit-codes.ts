@@ -14,6 +14,7 @@ export const ExitCode = {
   refused: 8,
   signalFailed: 9,
   relayBusy: 10,
+  listenerBusy: 11,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

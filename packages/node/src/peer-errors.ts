@@ -10,6 +10,8 @@ export type DialFailure =
   | 'punch-failed'
   | 'wrong-key'
   | 'refused'
+  /** The listener stayed at its limits (too many requests at once) for the whole signaling deadline: try again later. */
+  | 'busy'
   /** The relay the dial needed is at its limits (its reason in the message). */
   | 'relay-busy'
   /** The relay the dial needed could not give a circuit (unreachable, refused, the peer never came), or none was named. */
