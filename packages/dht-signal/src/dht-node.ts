@@ -34,6 +34,14 @@ export interface DhtNodeOptions {
 }
 
 const DEFAULT_QUERY_TIMEOUT_MS = 2000;
+/**
+ * The socket's receive buffer. The default (212,992 bytes on Linux) holds
+ * about a hundred ~1 KB datagrams: a crowd of dialers joining at once (200
+ * from one carrier NAT, each bootstrapping and signaling) overflowed it on
+ * introducers and listeners, and the lost forwards ended dials as
+ * "unreachable". The kernel caps this at net.core.rmem_max without error.
+ */
+const RECV_BUFFER_BYTES = 2 * 1024 * 1024;
 
 /**
  * Binds through bittorrent-dht, failing on any bind error. k-rpc-socket
@@ -115,6 +123,11 @@ export class DhtNode {
       if (!opts.waitForFullBootstrap) dht.once('node', () => resolve());
     });
     await bindSocket(udp, dht, opts.host, opts.port);
+    try {
+      udp.setRecvBufferSize(RECV_BUFFER_BYTES);
+    } catch (err) {
+      warn(err as Error);
+    }
     // After binding, socket errors are per-datagram trouble, not fatal.
     dht.on('error', (err: Error) => warn(err));
     await joined;
