@@ -27,8 +27,12 @@ interface Waiting {
  * crowd of dialers behind one carrier NAT connects within a few
  * milliseconds, all before the first of their first frames is read, and
  * evicting the oldest of them at once dropped dialers that had signaled
- * (200 at once from one IP: 82 dropped). Within the grace a source may hold
- * more places, up to the total, where the oldest is evicted whatever its age.
+ * (200 at once from one IP: 82 dropped). A loaded dialer can also take over
+ * a second to send its first frame after the TCP handshake (seen with 200
+ * dialers in one process on two cores; a 1 s grace still dropped 1-3 of
+ * them), hence 3 s, under the 5 s first-frame limit. Within the grace a
+ * source may hold more places, up to the total, where the oldest is evicted
+ * whatever its age.
  */
 export class HandshakeGate {
   /** In arrival order (a Map keeps insertion order), so the first one is the oldest. */
@@ -39,7 +43,7 @@ export class HandshakeGate {
   constructor(
     private readonly maxWaitingPerIp = 8,
     private readonly maxTotal = 256,
-    private readonly graceMs = 1_000,
+    private readonly graceMs = 3_000,
     private readonly now: () => number = () => performance.now(),
   ) {}
 

@@ -174,9 +174,9 @@ describe('PeerNode on loopback', () => {
           idle.push(sock);
         }
       };
-      // 40 connections from 127.0.0.2 that never say anything; more after the gate's 1 s grace.
+      // 40 connections from 127.0.0.2 that never say anything; more after the gate's 3 s grace.
       openIdle(40);
-      await new Promise((r) => setTimeout(r, 1200));
+      await new Promise((r) => setTimeout(r, 3200));
       openIdle(10);
       await new Promise((r) => setTimeout(r, 200));
       // Past its share and its grace, the host's oldest idle connections are closed to make room.
