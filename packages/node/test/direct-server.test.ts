@@ -45,6 +45,16 @@ describe('HandshakeGate', () => {
     expect(evicted).toEqual([0, 1, 2, 3]);
   });
 
+  it('a full gate evicts from the source holding the most places, so a flood from one IP never evicts anyone else', () => {
+    const gate = new HandshakeGate(8, 10, 1000, () => 0);
+    const evicted: string[] = [];
+    gate.enter('9.9.9.9', () => evicted.push('dialer')); // the oldest connection of all
+    for (let i = 0; i < 100; i++) gate.enter('1.1.1.1', () => evicted.push(`idle ${i}`));
+    expect(evicted).toHaveLength(91);
+    expect(evicted).not.toContain('dialer');
+    expect(evicted[0]).toBe('idle 0');
+  });
+
   it('refuses only when every place is settled', () => {
     const gate = new HandshakeGate(8, 2);
     gate.enter('1.1.1.1', () => undefined)?.settle();
