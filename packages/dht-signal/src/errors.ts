@@ -13,6 +13,28 @@ export class RecordNotFoundError extends DhtSignalError {
   }
 }
 
+/**
+ * The lookup ended without hearing from the nodes closest to the key, so it
+ * cannot say the record is absent: it ran out of time (`timeout`), or no
+ * DHT node answered at all (`no-answer`: dead bootstrap nodes, no network).
+ */
+export class RecordLookupIncompleteError extends DhtSignalError {
+  constructor(
+    readonly publicKeyHex: string,
+    readonly reason: 'timeout' | 'no-answer',
+    /** DHT nodes that answered, and that were asked. */
+    readonly answered: number,
+    readonly asked: number,
+    readonly afterMs: number,
+  ) {
+    super(
+      reason === 'timeout'
+        ? `lookup for ${publicKeyHex} ran out of time after ${afterMs} ms before the nodes closest to it answered (${answered} of ${asked} asked did): the record may exist`
+        : `no DHT node answered the lookup for ${publicKeyHex} (${asked} asked in ${afterMs} ms): are the bootstrap nodes up and reachable?`,
+    );
+  }
+}
+
 /** A correctly signed record exists, but its lifetime is over. */
 export class RecordExpiredError extends DhtSignalError {
   constructor(

@@ -10,6 +10,8 @@ export interface GetWalk {
   finished: Promise<number>;
   /** Cancels the queries still in flight and sends no more. */
   stop(): void;
+  /** Nodes sent a query so far. */
+  asked(): number;
 }
 
 export interface WalkOptions {
@@ -46,6 +48,7 @@ export function walkGet(rpc: KRpc, target: Buffer, onReply: (reply: GetReply) =>
   const stallMs = opts.stallMs ?? 200;
   const candidates = new Map<string, Candidate>();
   let answered = 0;
+  let asked = 0;
   let stopped = false;
   let finish: (n: number) => void = () => {};
   const finished = new Promise<number>((resolve) => {
@@ -59,6 +62,7 @@ export function walkGet(rpc: KRpc, target: Buffer, onReply: (reply: GetReply) =>
   };
 
   const send = (c: Candidate): void => {
+    asked++;
     c.state = 'pending';
     c.sentAt = Date.now();
     c.tid = rpc.socket.query(c.peer, message, (err, res) => onAnswer(c, err, res?.r));
@@ -119,7 +123,7 @@ export function walkGet(rpc: KRpc, target: Buffer, onReply: (reply: GetReply) =>
   if (candidates.size < Math.max(1, rpc.bootstrap.length)) for (const peer of rpc.bootstrap) add({ host: peer.host, port: peer.port });
   process.nextTick(kick);
 
-  return { finished, stop: end };
+  return { finished, stop: end, asked: () => asked };
 }
 
 function parseNodes(buf: Buffer, selfId: Buffer): KrpcPeer[] {

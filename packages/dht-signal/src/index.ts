@@ -15,6 +15,7 @@ export {
   RecordInvalidError,
   type RecordInvalidReason,
   RecordNotFoundError,
+  RecordLookupIncompleteError,
   RecordPublishError,
   RecordTooLargeError,
 } from './errors.js';

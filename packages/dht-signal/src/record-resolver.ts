@@ -1,6 +1,6 @@
 import { type ItemVerdict, checkItem } from './check-item.js';
 import type { DhtNode } from './dht-node.js';
-import { DhtStoppedError, RecordExpiredError, RecordInvalidError, RecordNotFoundError } from './errors.js';
+import { DhtStoppedError, RecordExpiredError, RecordInvalidError, RecordLookupIncompleteError, RecordNotFoundError } from './errors.js';
 import { type GetReply, type GetWalk, walkGet } from './get-walk.js';
 import { mutableTarget } from './mutable-item.js';
 import { RECORD_SALT, type RecordFields } from './record-codec.js';
@@ -121,6 +121,7 @@ class RecordLookup {
   private convergenceTick?: NodeJS.Timeout;
   private walk!: GetWalk;
   private deadline?: NodeJS.Timeout;
+  private readonly startedAt = Date.now();
   private resolve: (record: VerifiedRecord) => void = () => {};
   private reject: (err: Error) => void = () => {};
 
@@ -145,12 +146,15 @@ class RecordLookup {
       this.progress = progress;
       // Nodes turn "presumed dead" by time passing, not by a reply arriving.
       this.convergenceTick = setInterval(() => {
-        if (progress.converged(Date.now())) this.settle();
+        if (progress.converged(Date.now())) this.settle('converged');
       }, CONVERGENCE_TICK_MS);
       this.walk = walkGet(this.dht.krpc, target, (reply) => this.onReply(reply));
-      this.deadline = setTimeout(this.settle, settings.timeoutMs);
+      this.deadline = setTimeout(() => this.settle('deadline'), settings.timeoutMs);
       this.dht.stopSignal.addEventListener('abort', this.onStop, { once: true });
-      this.walk.finished.then(this.settle, this.settle);
+      this.walk.finished.then(
+        (answered) => this.settle(answered > 0 ? 'walk-ended' : 'no-answer'),
+        () => this.settle('walk-ended'),
+      );
     });
   }
 
@@ -166,7 +170,12 @@ class RecordLookup {
     return true;
   }
 
-  private readonly settle = (): void => {
+  /**
+   * Ends the lookup with the best record heard, else with why there is none:
+   * absent only when the closest nodes answered (or the walk ran its course);
+   * a deadline or total silence says so instead of claiming absence.
+   */
+  private readonly settle = (why: 'converged' | 'found' | 'walk-ended' | 'deadline' | 'no-answer'): void => {
     if (!this.end()) return;
 
     const best = newest(this.valid) ?? newest(this.expired);
@@ -177,6 +186,11 @@ class RecordLookup {
     }
     if (best?.verdict.kind === 'expired') return this.reject(new RecordExpiredError(this.keyHex, best.verdict.expiredAt));
     if (this.invalid) return this.reject(new RecordInvalidError(this.invalid.reason, this.invalid.detail));
+    const { answered } = this.progress.counts();
+    const asked = this.walk.asked();
+    const afterMs = Date.now() - this.startedAt;
+    if (why === 'no-answer' || answered === 0) return this.reject(new RecordLookupIncompleteError(this.keyHex, 'no-answer', 0, asked, afterMs));
+    if (why === 'deadline' && !this.progress.converged(Date.now())) return this.reject(new RecordLookupIncompleteError(this.keyHex, 'timeout', answered, asked, afterMs));
     this.reject(new RecordNotFoundError(this.keyHex));
   };
 
@@ -191,7 +205,7 @@ class RecordLookup {
     this.progress.onReply(r, { host: peer.address ?? peer.host ?? '', port: peer.port }, Date.now());
     if (r.v === undefined) {
       // Once a valid record is in hand, quorum or grace decides instead.
-      if (valid.size === 0 && this.progress.converged(Date.now())) this.settle();
+      if (valid.size === 0 && this.progress.converged(Date.now())) this.settle('converged');
       return;
     }
     let verdict = checkItem(r, this.key, RECORD_SALT, Math.floor(Date.now() / 1000));
@@ -209,8 +223,8 @@ class RecordLookup {
     if (verdict.kind !== 'valid') return;
     // Trust the newest valid seq once enough storers agree on it, or
     // once a newer one has had a short while to show up.
-    if (newest(valid)!.storers.size >= this.settings.quorum) return this.settle();
-    this.graceTimer ??= setTimeout(this.settle, this.settings.graceMs);
+    if (newest(valid)!.storers.size >= this.settings.quorum) return this.settle('found');
+    this.graceTimer ??= setTimeout(() => this.settle('found'), this.settings.graceMs);
   }
 }
 

@@ -66,6 +66,13 @@ export class WalkProgress {
     }
   }
 
+  /** Candidates that answered. */
+  counts(): { answered: number } {
+    let answered = 0;
+    for (const c of this.candidates.values()) if (c.responded) answered++;
+    return { answered };
+  }
+
   converged(now: number): boolean {
     const sorted = [...this.candidates.values()].sort((a, b) => compareDistance(this.target, a.id, b.id));
     const silenceLimit = this.presumeDeadAfterMs();

@@ -3,6 +3,7 @@ import {
   RecordExpiredError,
   RecordInvalidError,
   RecordNotFoundError,
+  RecordLookupIncompleteError,
   SignalBusyError,
   type DhtNode,
   type Identity,
@@ -358,6 +359,7 @@ async function signal(ctx: DialContext, publicKey: Uint8Array, introducers: Host
 
 function lookupFailure(err: Error): DialError {
   if (err instanceof RecordNotFoundError) return new DialError('not-found', err.message, { cause: err });
+  if (err instanceof RecordLookupIncompleteError) return new DialError('lookup-incomplete', err.message, { cause: err });
   if (err instanceof RecordExpiredError) return new DialError('expired-record', err.message, { cause: err });
   if (err instanceof RecordInvalidError) return new DialError('invalid-record', err.message, { cause: err });
   return new DialError('lookup-failed', `lookup failed: ${err.message}`, { cause: err });

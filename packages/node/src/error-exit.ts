@@ -1,4 +1,4 @@
-import { DhtBindError, RecordExpiredError, RecordInvalidError, RecordNotFoundError } from '@p2p-node/dht-signal';
+import { DhtBindError, RecordExpiredError, RecordInvalidError, RecordLookupIncompleteError, RecordNotFoundError } from '@p2p-node/dht-signal';
 import { CliError, ExitCode } from './exit-codes.js';
 import { StreamOpenError } from './keyed-stream.js';
 import { DialError, type DialFailure } from './peer-errors.js';
@@ -6,6 +6,7 @@ import { DialError, type DialFailure } from './peer-errors.js';
 const DIAL_EXIT: Record<DialFailure, ExitCode> = {
   'not-found': ExitCode.notFound,
   'lookup-failed': ExitCode.error,
+  'lookup-incomplete': ExitCode.lookupIncomplete,
   'signal-failed': ExitCode.signalFailed,
   'punch-failed': ExitCode.punchFailed,
   'wrong-key': ExitCode.wrongKey,
@@ -26,6 +27,7 @@ export function exitCodeFor(err: unknown): ExitCode {
   // After a zero-round-trip dial, the peer failing to prove its key on the socket surfaces here.
   if (err instanceof StreamOpenError) return ExitCode.wrongKey;
   if (err instanceof RecordNotFoundError) return ExitCode.notFound;
+  if (err instanceof RecordLookupIncompleteError) return ExitCode.lookupIncomplete;
   if (err instanceof RecordExpiredError) return ExitCode.expiredRecord;
   if (err instanceof RecordInvalidError) return ExitCode.invalidRecord;
   return ExitCode.error;

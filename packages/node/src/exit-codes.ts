@@ -15,6 +15,7 @@ export const ExitCode = {
   signalFailed: 9,
   relayBusy: 10,
   listenerBusy: 11,
+  lookupIncomplete: 12,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

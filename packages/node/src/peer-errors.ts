@@ -4,6 +4,8 @@ import { P2pNodeError } from '@p2p-node/protos';
 export type DialFailure =
   | 'not-found'
   | 'lookup-failed'
+  /** The lookup ran out of time, or no DHT node answered: the record may exist (never reported as not-found). */
+  | 'lookup-incomplete'
   | 'invalid-record'
   | 'expired-record'
   | 'signal-failed'

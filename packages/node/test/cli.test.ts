@@ -1,5 +1,6 @@
 // The CLI as users run it: every verb is its own process, talking real UDP on
 // 127.0.0.1 to a private DHT of bootstrap processes.
+import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -133,6 +134,19 @@ describe('publish and lookup across processes', () => {
     expect(r.code).toBe(ExitCode.notFound);
     expect(r.stderr).toMatch(/no record found/);
     expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('a lookup no DHT node answers ends with "lookup incomplete" (exit 12), never not-found', async () => {
+    // A bound UDP socket that never replies: a dead bootstrap node.
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, HOST, r));
+    try {
+      const r = await run(['lookup', 'cd'.repeat(32), '--bootstrap', `${HOST}:${silent.address().port}`, '--timeout', '5000']);
+      expect(r.code, r.stderr).toBe(ExitCode.lookupIncomplete);
+      expect(r.stderr.trim()).toMatch(new RegExp(`^p2p-node: no DHT node answered the lookup for ${'cd'.repeat(32)} \\(1 asked in \\d+ ms\\): are the bootstrap nodes up and reachable\\?$`));
+    } finally {
+      silent.close();
+    }
   });
 
   it('an expired record is refused with exit 5', async () => {

@@ -33,7 +33,7 @@ export function registerDial(program: Command): void {
     .option('--relay-only', 'go straight to the listener\'s relay, no punch (for testing a relay)', false)
     .addHelpText(
       'after',
-      '\nEOF on stdin half-closes the stream; the peer closing ends the process.\nWhen no punch can work (or one is slow) the dial meets the listener at its relay, which carries only ciphertext; stderr says "relayed".\nExit codes: 0 clean close, 3 not found, 4 invalid record, 5 expired record, 6 no path (punch failed, and the relay if tried), 7 wrong key, 8 refused by the listener, 9 signaling failed, 10 relay busy, 11 listener busy (try again later).',
+      '\nEOF on stdin half-closes the stream; the peer closing ends the process.\nWhen no punch can work (or one is slow) the dial meets the listener at its relay, which carries only ciphertext; stderr says "relayed".\nExit codes: 0 clean close, 3 not found, 4 invalid record, 5 expired record, 6 no path (punch failed, and the relay if tried), 7 wrong key, 8 refused by the listener, 9 signaling failed, 10 relay busy, 11 listener busy (try again later), 12 lookup incomplete (out of time, or no DHT node answered).',
     )
     .action(async (pubkey: string, opts: DialOptions) => {
       const target = parsePublicKey(pubkey);

@@ -18,7 +18,7 @@ export function registerLookup(program: Command): void {
     .option('--bootstrap <list>', 'DHT nodes to join, HOST:PORT,... (default: $P2P_NODE_BOOTSTRAP)')
     .option('--json', 'print one JSON object on stdout', false)
     .option('--timeout <ms>', 'give up after this long', '10000')
-    .addHelpText('after', '\nExit codes: 0 found, 3 not found, 4 invalid record (forged, malformed or replayed), 5 expired.')
+    .addHelpText('after', '\nExit codes: 0 found, 3 not found (the nodes closest to the key answered without it), 4 invalid record (forged, malformed or replayed), 5 expired, 12 lookup incomplete (out of time, or no DHT node answered: the record may exist).')
     .action(async (pubkey: string, opts: LookupOptions) => {
       const key = parsePublicKey(pubkey);
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
