@@ -30,7 +30,7 @@ export {
   type SignalListenerOptions,
 } from './signal-listener.js';
 export { requestPunch, type PunchAnswer, type PunchRequestResult, type RequestPunchOptions } from './signal-dialer.js';
-export { type PunchOffer, encodeOffer, decodeOffer, SIGNAL_SIGNATURE_DOMAIN, MAX_OFFER_ENDPOINTS } from './signal-codec.js';
+export { type PunchOffer, encodeOffer, decodeOffer, sealSignal, readSignal, openSignal, SignalDecodeError, SIGNAL_SIGNATURE_DOMAIN, MAX_OFFER_ENDPOINTS } from './signal-codec.js';
 export { SIGNAL_ERROR, SIGNAL_QUERY, type SignalRejectReason } from './signal-protocol.js';
 export {
   type IntroducerAttempt,
