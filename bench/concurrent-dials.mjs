@@ -18,14 +18,10 @@
 // Usage: pnpm build && node bench/concurrent-dials.mjs [--dials 200] [--waves 1] [--idle 1000] [--idle-from 127.0.0.2] [--probes 10]
 //        (the issue's second figure: --waves 5, 1,000 dials in waves of 200)
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { generateIdentity, parseHostPort } from '@p2p-node/dht-signal';
+import { generateIdentity, parseHostPortList } from '@p2p-node/dht-signal';
 import { PeerNode } from '@p2p-node/node';
-import { CLI_PATH } from '@p2p-node/node/child-cli';
+import { CliProcs, startLoopbackNet } from './lib/loopback-cli.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,36 +36,7 @@ const idleFrom = arg('idle-from', '127.0.0.2');
 const PAYLOAD = 1024;
 const DIAL_LIMIT_MS = 60_000;
 
-const children = [];
-const dir = mkdtempSync(join(tmpdir(), 'p2p-concurrent-'));
-function stopChildren() {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-}
-process.once('SIGINT', () => {
-  stopChildren();
-  process.exit(130);
-});
-
-/** Starts a CLI verb and resolves with the first stdout/stderr line matching `re`. */
-function startCli(args, re, stream = 'stdout') {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${args[0]}: no ${re} within 30 s: ${buf.slice(-400)}`)), 30_000);
-    child[stream].on('data', (d) => {
-      buf += d.toString();
-      const m = re.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-    child.stdout.resume();
-    child.stderr.resume();
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${buf.slice(-400)}`)));
-  });
-}
+const procs = new CliProcs();
 
 const sha = (b) => createHash('sha256').update(b).digest('hex');
 const q = (xs, p) => {
@@ -137,12 +104,12 @@ process.on('SIGTERM', () => {
 
 /** Holds `idleCount` silent connections open against `port` (reopening what the listener drops) while probing. */
 async function underIdleConnections(bootstrap, publicKey, port) {
-  const node = await PeerNode.create({ identity: generateIdentity(), bootstrap: bootstrap.map(parseHostPort), host: '127.0.0.1' });
+  const node = await PeerNode.create({ identity: generateIdentity(), bootstrap: parseHostPortList(bootstrap), host: '127.0.0.1' });
   await dialOnce(node, publicKey); // warm: the first dial also profiles our NAT
   const unloaded = await probeDials(node, publicKey);
   // The idle connections come from their own process, as an attacker's would: its churn must not slow our dialer's process.
   const holder = spawn(process.execPath, ['-e', HOLDER, String(idleCount), String(port), idleFrom], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(holder);
+  procs.children.push(holder);
   let holderOut = '';
   holder.stdout.on('data', (d) => (holderOut += d.toString()));
   await new Promise((r) => setTimeout(r, 2000));
@@ -160,19 +127,14 @@ async function underIdleConnections(bootstrap, publicKey, port) {
 }
 
 try {
-  const [, first] = await startCli(['bootstrap', '--host', '127.0.0.1', '--port', '0'], /^ready (\S+)/m);
-  const [, second] = await startCli(['bootstrap', '--host', '127.0.0.2', '--port', '0', '--bootstrap', first], /^ready (\S+)/m);
-  const bootstrap = [first, second];
-  const keyFile = join(dir, 'listener.json');
-  await startCli(['keygen', '--out', keyFile], /./).catch(() => {});
-  const [, publicKey, port] = await startCli(['listen', '--echo', '--key', keyFile, '--host', '127.0.0.1', '--bootstrap', bootstrap.join(',')], /accepting on port (\d+)[\s\S]*^listening as ([0-9a-f]{64})/m, 'stderr').then((m) => [m[0], m[2], Number(m[1])]);
+  const { bootstrap, key: publicKey, listenPort: port } = await startLoopbackNet(procs);
   console.log(`listener ${publicKey.slice(0, 16)}... on loopback; ${dials} dialers per wave from 127.0.0.1, ${waves} wave(s), ${PAYLOAD} B echoed each`);
   console.log('| wave | ok | failed (by code) | all echoed ms | dial median ms | dial p95 ms |');
   console.log('|---|---|---|---|---|---|');
   let okAll = 0;
   for (let w = 1; w <= waves; w++) {
     const nodes = await Promise.all(
-      Array.from({ length: dials }, () => PeerNode.create({ identity: generateIdentity(), bootstrap: bootstrap.map(parseHostPort), host: '127.0.0.1' })),
+      Array.from({ length: dials }, () => PeerNode.create({ identity: generateIdentity(), bootstrap: parseHostPortList(bootstrap), host: '127.0.0.1' })),
     );
     const t0 = performance.now();
     const results = await Promise.all(nodes.map((n) => dialOnce(n, publicKey)));
@@ -191,6 +153,5 @@ try {
   if (idleCount > 0) idleOk = await underIdleConnections(bootstrap, publicKey, port);
   process.exitCode = okAll === dials * waves && idleOk ? 0 : 1;
 } finally {
-  stopChildren();
-  rmSync(dir, { recursive: true, force: true });
+  procs.stopAll();
 }
