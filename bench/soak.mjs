@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import bencode from 'bencode';
 import { encodeOffer, generateIdentity, sealSignal } from '@p2p-node/dht-signal';
 import { CLI_PATH } from '@p2p-node/node/child-cli';
@@ -92,7 +93,7 @@ function holdIdle(n, port) {
 
 function lookupOnce(key, bootstrap) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_PATH, 'lookup', key, '--bootstrap', bootstrap], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, 'lookup', key, '--bootstrap', bootstrap, '--seen', join(procs.dir, 'seen.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -57,7 +57,7 @@ export async function writeNewKeyFile(path: string, force: boolean): Promise<Ide
  * forever when the kernel answers ENOENT for a parent that exists (under
  * /proc, say). Here each level is created at most twice, then the error stands.
  */
-async function makeDirs(dir: string): Promise<void> {
+export async function makeDirs(dir: string): Promise<void> {
   try {
     await mkdir(dir, { mode: 0o700 });
   } catch (err) {

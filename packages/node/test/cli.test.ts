@@ -24,6 +24,8 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_0
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'p2p-node-cli-'));
+  // Lookups remember seen seqs in this run's folder, not in the user's home.
+  process.env.P2P_NODE_SEEN = join(dir, 'seen.json');
   const first = new ChildCli(['bootstrap', '--host', HOST, '--port', '0']);
   dht.push(first);
   const addr = (await first.waitForLine(/^ready (\S+)/, 15_000))[1]!;
@@ -123,6 +125,37 @@ describe('publish and lookup across processes', () => {
 
       const text = await run(['lookup', pubkey, '--bootstrap', bootstrap]);
       expect(text.stdout).toMatch(new RegExp(`public key\\s+${pubkey}`));
+    } finally {
+      expect(await publisher.stop()).toBe(0);
+    }
+  });
+
+  it('a lookup remembers the seq it accepted: a later process refuses an older record as replayed (exit 4)', async () => {
+    const keyFile = join(dir, 'remembered.json');
+    const seenFile = join(dir, 'remembered-seen.json');
+    const pubkey = (await run(['keygen', '--out', keyFile])).stdout;
+    const publisher = new ChildCli(['publish', '--key', keyFile, '--bootstrap', bootstrap, '--host', HOST, '--tcp-port', '4243']);
+    try {
+      const published = Number((await publisher.waitForLine(/^published [0-9a-f]{64} seq (\d+)/, 15_000))[1]);
+      const first = await run(['lookup', pubkey, '--json', '--bootstrap', bootstrap, '--seen', seenFile]);
+      expect(first.code, first.stderr).toBe(0);
+      const saved = JSON.parse(await readFile(seenFile, 'utf8'));
+      expect(saved.seqs[pubkey]).toBe(published);
+      expect((await stat(seenFile)).mode & 0o777).toBe(0o600);
+      // As if an earlier lookup had seen a newer record: the one the DHT serves is now a replay.
+      saved.seqs[pubkey] = published + 1000;
+      await writeFile(seenFile, JSON.stringify(saved));
+      const replayed = await run(['lookup', pubkey, '--bootstrap', bootstrap, '--seen', seenFile]);
+      expect(replayed.code, replayed.stderr).toBe(ExitCode.invalidRecord);
+      expect(replayed.stderr).toMatch(/record refused \(stale-seq\): seq \d+ is older than seq \d+ seen before/);
+      // Without the memory a fresh process cannot tell.
+      expect((await run(['lookup', pubkey, '--bootstrap', bootstrap, '--no-seen'])).code).toBe(0);
+      // A file that is not ours is a warning, never a failed lookup; it is rewritten.
+      await writeFile(seenFile, 'not json');
+      const corrupt = await run(['lookup', pubkey, '--bootstrap', bootstrap, '--seen', seenFile]);
+      expect(corrupt.code, corrupt.stderr).toBe(0);
+      expect(corrupt.stderr).toMatch(/warning: .* is not JSON; starting with no memory of seen records/);
+      expect(JSON.parse(await readFile(seenFile, 'utf8')).seqs[pubkey]).toBe(published);
     } finally {
       expect(await publisher.stop()).toBe(0);
     }

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { makeDirs } from './key-file.js';
+
+/**
+ * The highest record seq this user has accepted per public key, kept in a
+ * small file beside the key file so that a one-shot `lookup` remembers what
+ * earlier ones saw: without it, a storer that serves an older, validly
+ * signed record alone wins a fresh process's first lookup. Bounded to the
+ * most recently seen keys.
+ */
+export const MAX_SEEN_KEYS = 10_000;
+/** Larger than MAX_SEEN_KEYS entries can be: a bigger file is not ours. */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export function defaultSeenPath(): string {
+  return process.env.P2P_NODE_SEEN ?? join(homedir(), '.p2p-node', 'seen.json');
+}
+
+/**
+ * Reads the file; a missing one is an empty memory. One that cannot be read
+ * as ours is reported through `warn` and treated as empty (it is rewritten
+ * on save): losing replay memory must not stop a lookup.
+ */
+export async function loadSeenSeqs(path: string, warn: (why: string) => void): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  let text: string;
+  try {
+    const info = await stat(path);
+    if (!info.isFile() || info.size > MAX_FILE_BYTES) throw new Error(info.isFile() ? `${info.size} bytes, more than a seen-seq file holds` : 'not a regular file');
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read ${path} (${(err as Error).message}); starting with no memory of seen records`);
+    return seen;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    warn(`${path} is not JSON; starting with no memory of seen records`);
+    return seen;
+  }
+  const entries = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { seqs?: unknown }).seqs : undefined;
+  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
+    warn(`${path} holds no "seqs" object; starting with no memory of seen records`);
+    return seen;
+  }
+  for (const [key, seq] of Object.entries(entries)) {
+    if (/^[0-9a-f]{64}$/.test(key) && Number.isSafeInteger(seq) && (seq as number) >= 0) seen.set(key, seq as number);
+  }
+  return seen;
+}
+
+/** Writes the newest MAX_SEEN_KEYS entries (Map order: least recently seen first) atomically, mode 0600. */
+export async function saveSeenSeqs(path: string, seen: Map<string, number>): Promise<void> {
+  const entries = [...seen].slice(-MAX_SEEN_KEYS);
+  const body = `${JSON.stringify({ kind: 'p2p-node-seen-seqs', seqs: Object.fromEntries(entries) })}\n`;
+  await makeDirs(dirname(path));
+  // A crash mid-write must leave the old file, not half a new one.
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, body, { mode: 0o600 });
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
