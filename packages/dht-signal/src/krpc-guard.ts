@@ -1,6 +1,8 @@
 import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import bencode from 'bencode';
+import { AnswerBudget, MAX_ANSWER_BYTES, shapeAnswer } from './answer-budget.js';
+import { isWellFormedBencode } from './bencode-shape.js';
 
 /**
  * bittorrent-dht trusts the shape of what it decodes: a `get` whose target is
@@ -13,9 +15,13 @@ import bencode from 'bencode';
  * KrpcGuardSocket sits between the real UDP socket and k-rpc-socket: it
  * decodes each datagram with the same bencode version k-rpc-socket uses and
  * only passes on messages whose fields have the types bittorrent-dht assumes.
+ * On the way out it holds answers to the reflection bounds (AnswerBudget).
  */
 export class KrpcGuardSocket extends EventEmitter {
   dropped = 0;
+  /** Answers cut down to their budget (nodes trimmed, or a large value left out for an unproven asker). */
+  shaped = 0;
+  readonly budget = new AnswerBudget();
 
   constructor(
     private readonly real: Socket,
@@ -24,8 +30,9 @@ export class KrpcGuardSocket extends EventEmitter {
   ) {
     super();
     real.on('message', (buf: Buffer, rinfo) => {
-      const problem = checkDatagram(buf);
+      const { problem, message } = inspectDatagram(buf);
       if (problem === null) {
+        this.noteIncoming(message!, rinfo.address, rinfo.port, buf.length);
         this.emit('message', buf, rinfo);
       } else {
         this.dropped++;
@@ -43,8 +50,42 @@ export class KrpcGuardSocket extends EventEmitter {
   }
   send(...args: unknown[]): void {
     // k-rpc-socket calls send(buf, offset, length, port, host, cb).
-    if (this.onSend) this.onSend(String(args[4]), Number(args[3]));
-    (this.real.send as (...a: unknown[]) => void)(...args);
+    const [buf, , , port, host, cb] = args as [Buffer, number, number, number, string, ((err: Error | null) => void) | undefined];
+    if (this.onSend) this.onSend(String(host), Number(port));
+    const out = this.withinBudget(buf, String(host), Number(port));
+    if (out === undefined) return void cb?.(null);
+    (this.real.send as (...a: unknown[]) => void)(out, 0, out.length, port, host, cb);
+  }
+
+  private noteIncoming(message: Record<string, unknown>, host: string, port: number, bytes: number): void {
+    const t = message.t as Buffer;
+    const y = (message.y as Buffer).toString();
+    if (y === 'q') this.budget.queryReceived(host, port, t, bytes);
+    else this.budget.responseReceived(host, port, t);
+  }
+
+  /** The datagram to send: as is, or an answer cut to its budget; undefined when no form of it fits. */
+  private withinBudget(buf: Buffer, host: string, port: number): Buffer | undefined {
+    let message: Record<string, unknown>;
+    try {
+      message = bencode.decode(buf) as Record<string, unknown>;
+    } catch {
+      return buf;
+    }
+    const t = message.t;
+    const y = Buffer.isBuffer(message.y) ? message.y.toString() : '';
+    if (!Buffer.isBuffer(t)) return buf;
+    if (y === 'q') {
+      this.budget.querySent(host, port, t);
+      return buf;
+    }
+    const budget = this.budget.budgetFor(host, port, t);
+    if (y !== 'r' || buf.length <= budget || !isDict(message.r)) return buf;
+    this.shaped++;
+    // Only DHT answers have parts to leave out. One of ours (a relayed signaling answer, signed and
+    // at most 1,100 bytes) that cannot be cut goes as it is: dropping it would fail a dial, and
+    // the introducer's per-IP rate limit already bounds what a spoofed source can draw from it.
+    return shapeAnswer(message as { r: Record<string, unknown> }, budget) ?? (buf.length <= MAX_ANSWER_BYTES ? buf : undefined);
   }
   close(): void {
     this.real.close();
@@ -58,16 +99,23 @@ const NODE_ID_BYTES = 20;
 
 /** Null when the datagram is safe to hand to bittorrent-dht, else why not. */
 export function checkDatagram(buf: Buffer): string | null {
+  return inspectDatagram(buf).problem;
+}
+
+/** The decoded message when it is safe to hand to bittorrent-dht, else why not. */
+function inspectDatagram(buf: Buffer): { problem: string | null; message?: Record<string, unknown> } {
+  if (!isWellFormedBencode(buf)) return { problem: 'not bencode' };
   let message: unknown;
   try {
     message = bencode.decode(buf);
   } catch {
-    return 'not bencode';
+    return { problem: 'not bencode' };
   }
   try {
-    return checkMessage(message);
+    const problem = checkMessage(message);
+    return problem === null ? { problem, message: message as Record<string, unknown> } : { problem };
   } catch {
-    return 'unreadable structure';
+    return { problem: 'unreadable structure' };
   }
 }
 

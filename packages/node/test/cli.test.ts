@@ -182,6 +182,30 @@ describe('publish and lookup across processes', () => {
     }
   });
 
+  it('a bootstrap node still answers after the 10-byte datagram that froze bencode 2.0.3 (d1:al-3:ee)', async () => {
+    const node = new ChildCli(['bootstrap', '--host', HOST, '--port', '0']);
+    const [, host, port] = await node.waitForLine(/^ready ([\d.]+):(\d+)/, 15_000);
+    const s = createSocket('udp4');
+    await new Promise<void>((r) => s.bind(0, HOST, r));
+    try {
+      for (let i = 0; i < 10; i++) s.send(Buffer.from('d1:al-3:ee'), Number(port), host);
+      // A ping sent after them: a node stuck in the decoder never answers it.
+      const pong = new Promise<Buffer>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no pong: the node is stuck')), 2000);
+        s.once('message', (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      s.send(Buffer.from('d1:ad2:id20:aaaaaaaaaaaaaaaaaaaae1:q4:ping1:t2:pp1:y1:qe'), Number(port), host);
+      expect((await pong).toString()).toContain('1:y1:r');
+    } finally {
+      s.close();
+      expect(await node.stop()).toBe(0);
+    }
+  });
+
   it('an expired record is refused with exit 5', async () => {
     const keyFile = join(dir, 'short.json');
     const pubkey = (await run(['keygen', '--out', keyFile])).stdout;
