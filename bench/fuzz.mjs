@@ -21,7 +21,7 @@ import net from 'node:net';
 import { decodeOffer, encodeOffer, generateIdentity, openSignal, readSignal, sealSignal, SignalDecodeError } from '@p2p-node/dht-signal';
 import { decodeBounded, p2pnode, WireDecodeError } from '@p2p-node/protos';
 import { fuzzer, krpcSamples } from './lib/fuzz-inputs.mjs';
-import { CliProcs, dialEcho, startLoopbackNet } from './lib/loopback-cli.mjs';
+import { CliProcs, dialEcho, pingsBack, startLoopbackNet } from './lib/loopback-cli.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -133,10 +133,11 @@ try {
   const connections = await fireTcp([udpPort, relayPort, listenPort], tcpSamples);
   const tcpMs = performance.now() - t1;
 
-  const alive = bootstrapProc.exitCode === null && listenerProc.exitCode === null;
+  // Alive is not enough: a node stuck in a loop keeps running; it must answer.
+  const alive = bootstrapProc.exitCode === null && listenerProc.exitCode === null && (await pingsBack(udpPort));
   const echo = alive ? await dialEcho(key, bootstrap) : { ok: false, detail: 'a process died' };
   const crashed = [bootstrapProc, listenerProc].filter((c) => /uncaught|unhandled|TypeError|RangeError/i.test(c.stderrText));
-  console.log('\n| target | sent | ms | processes alive | a dial echoes afterwards |');
+  console.log('\n| target | sent | ms | processes alive, fuzzed node answers a ping | a dial echoes afterwards |');
   console.log('|---|---|---|---|---|');
   console.log(`| bootstrap UDP (DHT, introducer) | ${count} datagrams | ${Math.round(krpcMs)} | ${alive ? 'yes' : 'NO'} | |`);
   console.log(`| reflector, relay, listener TCP | ${connections} connections | ${Math.round(tcpMs)} | ${alive ? 'yes' : 'NO'} | ${echo.ok ? 'yes' : `NO (${echo.detail})`} |`);

@@ -18,7 +18,15 @@ export function fuzzer(seed) {
   const pick = (xs) => xs[int(xs.length)];
   const mutate = (valid) => {
     const b = Buffer.from(valid);
-    switch (int(4)) {
+    switch (int(5)) {
+      case 4: {
+        // A string length made negative: what froze bencode 2.0.3 (see krpc-guard's bencode-shape).
+        const colons = [...b.keys()].filter((i) => b[i] === 0x3a && i > 0 && b[i - 1] >= 0x30 && b[i - 1] <= 0x39);
+        if (colons.length === 0) return b;
+        let at = pick(colons) - 1;
+        while (at > 0 && b[at - 1] >= 0x30 && b[at - 1] <= 0x39) at--;
+        return Buffer.concat([b.subarray(0, at), Buffer.from('-'), b.subarray(at)]);
+      }
       case 0:
         for (let i = 0, n = 1 + int(4); i < n && b.length; i++) b[int(b.length)] = int(256);
         return b;

@@ -87,3 +87,23 @@ export function dialEcho(key, bootstrap, text = 'still serving\n') {
     child.stdin.end(text);
   });
 }
+
+/** Whether the DHT node at 127.0.0.1:`port` answers a KRPC ping within `timeoutMs` (a node stuck in a loop stays alive but silent). */
+export async function pingsBack(port, timeoutMs = 1000) {
+  const { createSocket } = await import('node:dgram');
+  const s = createSocket('udp4');
+  await new Promise((r) => s.bind(0, '127.0.0.1', r));
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      s.on('message', (m) => {
+        if (!m.includes('1:y1:r')) return;
+        clearTimeout(timer);
+        resolve(true);
+      });
+      s.send(Buffer.from('d1:ad2:id20:pingpingpingpingpinge1:q4:ping1:t2:pp1:y1:qe'), port, '127.0.0.1');
+    });
+  } finally {
+    s.close();
+  }
+}
