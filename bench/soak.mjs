@@ -126,25 +126,19 @@ try {
   holdIdle(100, n.relayPort);
   holdIdle(100, n.listenPort);
 
-  const use = { dials: 0, dialsOk: 0, lookups: 0, lookupsOk: 0, failures: [] };
-  const dialLoop = (async () => {
+  const use = { dial: { done: 0, ok: 0 }, lookup: { done: 0, ok: 0 }, failures: [] };
+  /** Runs `once` every `everyMs` while the soak lasts, tallying into use[name]. */
+  const keepDoing = async (name, everyMs, once) => {
     while (running) {
-      const r = await dialEcho(n.key, n.bootstrap);
-      use.dials++;
-      if (r.ok) use.dialsOk++;
-      else use.failures.push(`dial: ${r.detail}`);
-      await new Promise((res) => setTimeout(res, 5000));
+      const r = await once();
+      use[name].done++;
+      if (r.ok) use[name].ok++;
+      else use.failures.push(`${name}: ${r.detail}`);
+      await new Promise((res) => setTimeout(res, everyMs));
     }
-  })();
-  const lookupLoop = (async () => {
-    while (running) {
-      const r = await lookupOnce(n.key, n.bootstrap);
-      use.lookups++;
-      if (r.ok) use.lookupsOk++;
-      else use.failures.push(`lookup: ${r.detail}`);
-      await new Promise((res) => setTimeout(res, 10_000));
-    }
-  })();
+  };
+  const dialLoop = keepDoing('dial', 5000, () => dialEcho(n.key, n.bootstrap));
+  const lookupLoop = keepDoing('lookup', 10_000, () => lookupOnce(n.key, n.bootstrap));
 
   console.log('\n| min | bootstrap RSS MiB | bootstrap fds | bootstrap answers a ping | listener RSS MiB | listener fds | fuzzed / flooded datagrams | dials ok | lookups ok |');
   console.log('|---|---|---|---|---|---|---|---|---|');
@@ -165,7 +159,7 @@ try {
     const answers = await pingsBack(n.udpPort, 2000);
     if (!answers) silent++;
     const min = ((performance.now() - t0) / 60_000).toFixed(1);
-    console.log(`| ${min} | ${b.rssMiB.toFixed(1)} | ${b.fds} | ${answers ? 'yes' : 'NO'} | ${l.rssMiB.toFixed(1)} | ${l.fds} | ${fuzzed} / ${flooded} | ${use.dialsOk}/${use.dials} | ${use.lookupsOk}/${use.lookups} |`);
+    console.log(`| ${min} | ${b.rssMiB.toFixed(1)} | ${b.fds} | ${answers ? 'yes' : 'NO'} | ${l.rssMiB.toFixed(1)} | ${l.fds} | ${fuzzed} / ${flooded} | ${use.dial.ok}/${use.dial.done} | ${use.lookup.ok}/${use.lookup.done} |`);
   }
   running = false;
   for (const t of timers) clearInterval(t);
@@ -177,10 +171,10 @@ try {
   const flat = (w, x) => x.rssMiB <= w.rssMiB * 1.25 && x.fds <= w.fds + 20;
   const bFlat = warm && last && flat(warm.b, last.b);
   const lFlat = warm && last && flat(warm.l, last.l);
-  const allUsed = use.dials > 0 && use.dialsOk === use.dials && use.lookupsOk === use.lookups;
+  const allUsed = use.dial.done > 0 && use.dial.ok === use.dial.done && use.lookup.ok === use.lookup.done;
   console.log(`\nbootstrap: RSS ${warm?.b.rssMiB.toFixed(1)} -> ${last?.b.rssMiB.toFixed(1)} MiB, fds ${warm?.b.fds} -> ${last?.b.fds}: ${bFlat ? 'flat' : 'GREW'}`);
   console.log(`listener:  RSS ${warm?.l.rssMiB.toFixed(1)} -> ${last?.l.rssMiB.toFixed(1)} MiB, fds ${warm?.l.fds} -> ${last?.l.fds}: ${lFlat ? 'flat' : 'GREW'}`);
-  console.log(`use: ${use.dialsOk}/${use.dials} dials echoed, ${use.lookupsOk}/${use.lookups} lookups found the record`);
+  console.log(`use: ${use.dial.ok}/${use.dial.done} dials echoed, ${use.lookup.ok}/${use.lookup.done} lookups found the record`);
   for (const x of use.failures.slice(0, 5)) console.log(`    ${x}`);
   console.log(`the soaked node answered a ping at ${rows.length - silent} of ${rows.length} samples`);
   process.exitCode = bFlat && lFlat && allUsed && silent === 0 ? 0 : 1;

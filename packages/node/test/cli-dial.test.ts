@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildCli, CLI_PATH } from '../src/child-cli.js';
+import { startBootstrapPair } from './bootstrap-pair.js';
 import { ExitCode } from '../src/exit-codes.js';
 
 let dir: string;
@@ -15,12 +16,7 @@ const infra: ChildCli[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'p2p-node-dial-'));
-  const a = new ChildCli(['bootstrap', '--host', '127.0.0.1', '--port', '0']);
-  infra.push(a);
-  const aAddr = (await a.waitForLine(/^ready (\S+)/, 15_000))[1]!;
-  const b = new ChildCli(['bootstrap', '--host', '127.0.0.2', '--port', '0', '--bootstrap', aAddr]);
-  infra.push(b);
-  bootstrap = `${aAddr},${(await b.waitForLine(/^ready (\S+)/, 15_000))[1]!}`;
+  bootstrap = await startBootstrapPair(infra);
 });
 
 afterAll(async () => {

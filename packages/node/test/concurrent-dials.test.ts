@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateIdentity, parseHostPortList } from '@p2p-node/dht-signal';
 import { ChildCli } from '../src/child-cli.js';
+import { startBootstrapPair } from './bootstrap-pair.js';
 import { PeerNode } from '../src/peer-node.js';
 
 const DIALERS = 200;
@@ -20,12 +21,7 @@ const children: ChildCli[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'p2p-node-crowd-'));
-  const a = new ChildCli(['bootstrap', '--host', '127.0.0.1', '--port', '0']);
-  children.push(a);
-  const aAddr = (await a.waitForLine(/^ready (\S+)/, 15_000))[1]!;
-  const b = new ChildCli(['bootstrap', '--host', '127.0.0.2', '--port', '0', '--bootstrap', aAddr]);
-  children.push(b);
-  bootstrap = `${aAddr},${(await b.waitForLine(/^ready (\S+)/, 15_000))[1]!}`;
+  bootstrap = await startBootstrapPair(children);
   const keyFile = join(dir, 'listener.json');
   const keygen = new ChildCli(['keygen', '--out', keyFile]);
   await keygen.exited;

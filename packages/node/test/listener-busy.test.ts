@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { DhtNode, generateIdentity, parseHostPortList, SignalListener } from '@p2p-node/dht-signal';
 import { ChildCli, CLI_PATH } from '../src/child-cli.js';
+import { startBootstrapPair } from './bootstrap-pair.js';
 import { ExitCode } from '../src/exit-codes.js';
 import { PeerNode } from '../src/peer-node.js';
 import { DialError } from '../src/peer-errors.js';
@@ -20,12 +21,7 @@ let listener: SignalListener;
 let handled = 0;
 
 beforeAll(async () => {
-  const a = new ChildCli(['bootstrap', '--host', '127.0.0.1', '--port', '0']);
-  infra.push(a);
-  const aAddr = (await a.waitForLine(/^ready (\S+)/, 15_000))[1]!;
-  const b = new ChildCli(['bootstrap', '--host', '127.0.0.2', '--port', '0', '--bootstrap', aAddr]);
-  infra.push(b);
-  bootstrap = `${aAddr},${(await b.waitForLine(/^ready (\S+)/, 15_000))[1]!}`;
+  bootstrap = await startBootstrapPair(infra);
   listenerNode = await DhtNode.start({ host: '127.0.0.1', port: 0, bootstrap: parseHostPortList(bootstrap) });
   listener = await SignalListener.start(listenerNode, { identity: listenerId, introducers: parseHostPortList(bootstrap), maxHandlersInFlight: 0 }, () => {
     handled++;
