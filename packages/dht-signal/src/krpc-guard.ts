@@ -3,6 +3,8 @@ import { EventEmitter } from 'node:events';
 import bencode from 'bencode';
 import { AnswerBudget, MAX_ANSWER_BYTES, shapeAnswer } from './answer-budget.js';
 import { isWellFormedBencode } from './bencode-shape.js';
+import { createHash } from 'node:crypto';
+import { StoreQuota } from './store-quota.js';
 
 /**
  * bittorrent-dht trusts the shape of what it decodes: a `get` whose target is
@@ -22,6 +24,10 @@ export class KrpcGuardSocket extends EventEmitter {
   /** Answers cut down to their budget (nodes trimmed, or a large value left out for an unproven asker). */
   shaped = 0;
   readonly budget = new AnswerBudget();
+  /** Stores refused because their source IP already holds its share (StoreQuota). */
+  overQuota = 0;
+  private readonly putQuota = new StoreQuota();
+  private readonly announceQuota = new StoreQuota();
 
   constructor(
     private readonly real: Socket,
@@ -31,7 +37,10 @@ export class KrpcGuardSocket extends EventEmitter {
     super();
     real.on('message', (buf: Buffer, rinfo) => {
       const { problem, message } = inspectDatagram(buf);
-      if (problem === null) {
+      if (problem === null && !this.withinQuota(message!, rinfo.address, rinfo.port)) {
+        this.overQuota++;
+        this.real.send(bencode.encode({ t: message!.t, y: 'e', e: [201, 'too many items stored from your address'] }), rinfo.port, rinfo.address);
+      } else if (problem === null) {
         this.noteIncoming(message!, rinfo.address, rinfo.port, buf.length);
         this.emit('message', buf, rinfo);
       } else {
@@ -55,6 +64,22 @@ export class KrpcGuardSocket extends EventEmitter {
     const out = this.withinBudget(buf, String(host), Number(port));
     if (out === undefined) return void cb?.(null);
     (this.real.send as (...a: unknown[]) => void)(out, 0, out.length, port, host, cb);
+  }
+
+  /** A put or announce_peer within its source IP's share of our storage; anything else passes. */
+  private withinQuota(message: Record<string, unknown>, host: string, port: number): boolean {
+    const q = Buffer.isBuffer(message.q) && (message.y as Buffer).toString() === 'q' ? message.q.toString() : '';
+    const a = message.a as Record<string, unknown>;
+    if (q === 'put' && a.v !== undefined) {
+      const item = Buffer.isBuffer(a.k)
+        ? `m:${a.k.toString('hex')}:${Buffer.isBuffer(a.salt) ? a.salt.toString('hex') : ''}`
+        : `i:${createHash('sha1').update(bencode.encode(a.v)).digest('hex')}`;
+      return this.putQuota.admit(host, item);
+    }
+    if (q === 'announce_peer' && Buffer.isBuffer(a.info_hash)) {
+      return this.announceQuota.admit(host, `${a.info_hash.toString('hex')}:${a.implied_port ? port : String(a.port)}`);
+    }
+    return true;
   }
 
   private noteIncoming(message: Record<string, unknown>, host: string, port: number, bytes: number): void {
