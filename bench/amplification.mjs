@@ -9,7 +9,7 @@
 import { createSocket } from 'node:dgram';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { DhtNode, OBSERVED_ADDRESS_QUERY } from '@p2p-node/dht-signal';
+import { DhtNode, encodeOffer, generateIdentity, OBSERVED_ADDRESS_QUERY, sealSignal, serveIntroducer, SignalListener } from '@p2p-node/dht-signal';
 
 // The bencode that bittorrent-dht and the guard use; bench has no copy of its own.
 const { default: bencode } = await import(new URL('../node_modules/bencode/lib/index.js', import.meta.resolve('@p2p-node/dht-signal')).href);
@@ -95,6 +95,31 @@ for (let i = 0; i < ANNOUNCES; i++) {
 }
 await new Promise((resolve) => setTimeout(resolve, 200));
 await measure(`get_peers (after ${ANNOUNCES} announces from one IP)`, 'get_peers', { info_hash: infoHash });
+
+// Signaling: the node as an introducer, a listener registered with it. A stranger's smallest signed
+// request draws the listener's answer (a realistic largest offer: 4 public and 4 LAN endpoints,
+// 2 relays, 2 IPv6, and a Noise reply) relayed back; an unknown key draws an error.
+const introducer = serveIntroducer(node, { relayPort: port + 1 });
+const listenerNode = await DhtNode.start({ port: 0, host: '127.0.0.1', bootstrap: [{ host: '127.0.0.1', port }] });
+const listenerId = generateIdentity();
+const ep = (i) => ({ host: `203.0.113.${i}`, port: 40_000 + i });
+const bigOffer = {
+  localPort: 40_000,
+  publicEndpoints: [1, 2, 3, 4].map(ep),
+  lanEndpoints: [5, 6, 7, 8].map(ep),
+  relays: [9, 10].map(ep),
+  ipv6Endpoints: [{ host: '2001:db8::1', port: 40_000 }, { host: '2001:db8::2', port: 40_001 }],
+  nat: { mapping: 'port-preserving', publicIp: '203.0.113.1', portPreserving: true },
+  rttMs: 20,
+};
+const listener = await SignalListener.start(listenerNode, { identity: listenerId, introducers: [{ host: '127.0.0.1', port }] }, async () => ({ offer: bigOffer, session: Buffer.alloc(48, 1) }));
+const smallOffer = encodeOffer({ localPort: 1, publicEndpoints: [], lanEndpoints: [], nat: { mapping: 'none' }, rttMs: 0 });
+const request = (target) => Buffer.from(sealSignal(generateIdentity(), { kind: 'request', targetKey: target, offerBytes: smallOffer }));
+await measure('p2p_node_sig_req (registered listener)', 'p2p_node_sig_req', { m: request(listenerId.publicKey), n: 0 });
+await measure('p2p_node_sig_req (unknown key)', 'p2p_node_sig_req', { m: request(generateIdentity().publicKey), n: 0 });
+listener.stop();
+introducer.stop();
+await listenerNode.stop();
 
 console.log('query'.padEnd(52), 'request B'.padStart(10), 'answer B'.padStart(10), 'ratio'.padStart(8), '  over');
 let worst = rows[0];
