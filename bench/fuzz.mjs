@@ -21,7 +21,8 @@ import net from 'node:net';
 import { decodeOffer, encodeOffer, generateIdentity, openSignal, readSignal, sealSignal, SignalDecodeError } from '@p2p-node/dht-signal';
 import { decodeBounded, p2pnode, WireDecodeError } from '@p2p-node/protos';
 import { fuzzer, krpcSamples } from './lib/fuzz-inputs.mjs';
-import { CliProcs, dialEcho, pingsBack, startLoopbackNet } from './lib/loopback-cli.mjs';
+import { join } from 'node:path';
+import { CliProcs, dialEcho, lookupRecord, pingsBack, startLoopbackNet } from './lib/loopback-cli.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -136,13 +137,15 @@ try {
   // Alive is not enough: a node stuck in a loop keeps running; it must answer.
   const alive = bootstrapProc.exitCode === null && listenerProc.exitCode === null && (await pingsBack(udpPort));
   const echo = alive ? await dialEcho(key, bootstrap) : { ok: false, detail: 'a process died' };
+  // Through the fuzzed node only: the other bootstrap node could serve it otherwise.
+  const found = alive ? await lookupRecord(key, `127.0.0.1:${udpPort}`, join(procs.dir, 'seen.json')) : { ok: false, detail: 'a process died' };
   const crashed = [bootstrapProc, listenerProc].filter((c) => /uncaught|unhandled|TypeError|RangeError/i.test(c.stderrText));
-  console.log('\n| target | sent | ms | processes alive, fuzzed node answers a ping | a dial echoes afterwards |');
-  console.log('|---|---|---|---|---|');
-  console.log(`| bootstrap UDP (DHT, introducer) | ${count} datagrams | ${Math.round(krpcMs)} | ${alive ? 'yes' : 'NO'} | |`);
-  console.log(`| reflector, relay, listener TCP | ${connections} connections | ${Math.round(tcpMs)} | ${alive ? 'yes' : 'NO'} | ${echo.ok ? 'yes' : `NO (${echo.detail})`} |`);
+  console.log('\n| target | sent | ms | processes alive, fuzzed node answers a ping | a dial echoes afterwards | a lookup through the fuzzed node finds the record |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(`| bootstrap UDP (DHT, introducer) | ${count} datagrams | ${Math.round(krpcMs)} | ${alive ? 'yes' : 'NO'} | | |`);
+  console.log(`| reflector, relay, listener TCP | ${connections} connections | ${Math.round(tcpMs)} | ${alive ? 'yes' : 'NO'} | ${echo.ok ? 'yes' : `NO (${echo.detail})`} | ${found.ok ? 'yes' : `NO (${found.detail})`} |`);
   for (const c of crashed) console.log(`    crash text in stderr of ${c.spawnargs.slice(2, 3)}: ${c.stderrText.slice(-400)}`);
-  failed ||= !alive || !echo.ok || crashed.length > 0;
+  failed ||= !alive || !echo.ok || !found.ok || crashed.length > 0;
   console.log(failed ? '\nfuzz: FAILED' : '\nfuzz: no crash, no untyped throw, still serving');
 } finally {
   procs.stopAll();

@@ -15,7 +15,6 @@
 //   bootstrap and listener processes (from /proc), dials and lookups so far.
 //
 // Usage: pnpm build && node bench/soak.mjs [--minutes 10] [--sample-s 30] [--seed S]
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -23,9 +22,8 @@ import net from 'node:net';
 import { join } from 'node:path';
 import bencode from 'bencode';
 import { encodeOffer, generateIdentity, sealSignal } from '@p2p-node/dht-signal';
-import { CLI_PATH } from '@p2p-node/node/child-cli';
 import { fuzzer, krpcSamples } from './lib/fuzz-inputs.mjs';
-import { CliProcs, dialEcho, pingsBack, startLoopbackNet } from './lib/loopback-cli.mjs';
+import { CliProcs, dialEcho, lookupRecord, pingsBack, startLoopbackNet } from './lib/loopback-cli.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -96,19 +94,6 @@ function holdIdle(n, port) {
   for (let i = 0; i < n; i++) hold();
 }
 
-function lookupOnce(key, bootstrap) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_PATH, 'lookup', key, '--bootstrap', bootstrap, '--seen', join(procs.dir, 'seen.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ ok: code === 0, detail: `exit ${code}: ${err.trim().split('\n').at(-1)}` });
-    });
-  });
-}
-
 try {
   const n = await startLoopbackNet(procs);
   const fuzzSocket = await udpFrom('127.0.0.1');
@@ -138,7 +123,7 @@ try {
     }
   };
   const dialLoop = keepDoing('dial', 5000, () => dialEcho(n.key, n.bootstrap));
-  const lookupLoop = keepDoing('lookup', 10_000, () => lookupOnce(n.key, n.bootstrap));
+  const lookupLoop = keepDoing('lookup', 10_000, () => lookupRecord(n.key, n.bootstrap, join(procs.dir, 'seen.json')));
 
   console.log('\n| min | bootstrap RSS MiB | bootstrap fds | bootstrap answers a ping | listener RSS MiB | listener fds | fuzzed / flooded datagrams | dials ok | lookups ok |');
   console.log('|---|---|---|---|---|---|---|---|---|');

@@ -107,3 +107,17 @@ export async function pingsBack(port, timeoutMs = 1000) {
     s.close();
   }
 }
+
+/** One real `p2p-node lookup` process (its seen-seq memory in `seenFile`, not the user's home): ok, and why not. */
+export function lookupRecord(key, bootstrap, seenFile) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_PATH, 'lookup', key, '--bootstrap', bootstrap, '--seen', seenFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ ok: code === 0, detail: `exit ${code}: ${err.trim().split('\n').at(-1)}` });
+    });
+  });
+}
