@@ -117,6 +117,8 @@ const CASES: Record<string, Case> = {
   'lookup: --timeout past a timer': { args: () => ['lookup', PUBKEY, ...B, '--timeout', '2147483648'], code: usage, stderr: /^--timeout must be a whole number 1-2147483647, got "2147483648"$/ },
   'lookup: --timeout 0': { args: () => ['lookup', PUBKEY, ...B, '--timeout', '0'], code: usage, stderr: /^--timeout must be a whole number/ },
   'lookup: --timeout 1e3': { args: () => ['lookup', PUBKEY, ...B, '--timeout', '1e3'], code: usage, stderr: /^--timeout must be a whole number/ },
+  'lookup: --seen empty': { args: () => ['lookup', PUBKEY, ...B, '--seen', ''], code: usage, stderr: /^--seen needs a file path \(or --no-seen\)$/ },
+  'lookup: --seen a folder': { args: () => ['lookup', PUBKEY, ...B, '--seen', '/tmp'], code: usage, stderr: /^--seen \/tmp is a folder; name a file in it \(or --no-seen\)$/ },
   'lookup: IPv6 DHT node from the environment': { args: () => ['lookup', PUBKEY], code: usage, stderr: /IPv6 DHT nodes are not supported/ },
 
   'nat: unknown flag': { args: () => ['nat', '--frob'], code: usage, stderr: /unknown option '--frob'/, hint: true },
