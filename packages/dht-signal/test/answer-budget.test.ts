@@ -2,13 +2,13 @@
 // to a source that has not proven its address. The budget as a pure unit,
 // then a real DhtNode holding a full-size (1,000-byte) mutable item, asked
 // by a raw UDP client (a stranger) and read by our own resolver.
-import { createSocket, type Socket } from 'node:dgram';
 import { createHash } from 'node:crypto';
 import bencode from 'bencode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerBudget, MAX_ANSWER_BYTES, shapeAnswer } from '../src/answer-budget.js';
 import { DhtNode } from '../src/dht-node.js';
 import { generateIdentity, sign } from '../src/identity.js';
+import { RawKrpcClient } from './raw-krpc-client.js';
 
 const t = Buffer.from('ab');
 
@@ -69,34 +69,19 @@ describe('shapeAnswer', () => {
 
 describe('a node holding a full-size item', () => {
   let node: DhtNode;
-  let client: Socket;
-  let tid = 0;
+  let client: RawKrpcClient;
   const identity = generateIdentity();
   const target = createHash('sha1').update(identity.publicKey).digest();
-
-  function ask(q: string, a: Record<string, unknown>): Promise<{ request: number; answer: Buffer; r: Record<string, unknown> }> {
-    const tt = Buffer.from([tid >> 8, tid++ & 0xff]);
-    const request = bencode.encode({ t: tt, y: 'q', q, a: { id: Buffer.alloc(20, 7), ...a } });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer to ${q}`)), 2000);
-      const onMessage = (buf: Buffer) => {
-        const msg = bencode.decode(buf) as { t?: Buffer; r: Record<string, unknown> };
-        if (!Buffer.isBuffer(msg.t) || !msg.t.equals(tt)) return;
-        clearTimeout(timer);
-        client.off('message', onMessage);
-        resolve({ request: request.length, answer: buf, r: msg.r });
-      };
-      client.on('message', onMessage);
-      client.send(request, node.address().port, '127.0.0.1');
-    });
-  }
+  const ask = async (q: string, a: Record<string, unknown>) => {
+    const { request, answer, msg } = await client.ask(node.address(), q, a);
+    return { request, answer, r: msg.r as Record<string, unknown> };
+  };
 
   beforeAll(async () => {
     node = await DhtNode.start({ port: 0, host: '127.0.0.1', bootstrap: [] });
     // Eight neighbours, so answers carry full node lists too.
     await Promise.all(Array.from({ length: 8 }, () => DhtNode.start({ port: 0, host: '127.0.0.1', bootstrap: [node.address()] }).then((n) => neighbours.push(n))));
-    client = createSocket('udp4');
-    await new Promise<void>((resolve) => client.bind(0, '127.0.0.1', resolve));
+    client = await RawKrpcClient.open();
     const v = Buffer.alloc(1000, 0x61);
     const sig = sign(identity, Buffer.concat([Buffer.from('3:seqi1e1:v'), bencode.encode(v)]));
     const token = (await ask('get', { target })).r.token;
@@ -129,12 +114,12 @@ describe('a node holding a full-size item', () => {
       const onQuery = (buf: Buffer) => {
         const msg = bencode.decode(buf) as { t: Buffer; y: Buffer };
         if (msg.y?.toString() !== 'q') return;
-        client.off('message', onQuery);
-        client.send(bencode.encode({ t: msg.t, y: 'r', r: { id: Buffer.alloc(20, 7) } }), node.address().port, '127.0.0.1', () => resolve());
+        client.socket.off('message', onQuery);
+        client.socket.send(bencode.encode({ t: msg.t, y: 'r', r: { id: Buffer.alloc(20, 7) } }), node.address().port, '127.0.0.1', () => resolve());
       };
-      client.on('message', onQuery);
+      client.socket.on('message', onQuery);
     });
-    node.krpc.query({ host: '127.0.0.1', port: client.address().port }, { q: 'ping', a: { id: node.krpc.id } }, () => undefined);
+    node.krpc.query({ host: '127.0.0.1', port: client.socket.address().port }, { q: 'ping', a: { id: node.krpc.id } }, () => undefined);
     await proven;
     await new Promise((r) => setTimeout(r, 50));
     const { answer, r } = await ask('get', { target });

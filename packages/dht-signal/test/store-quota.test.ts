@@ -1,10 +1,9 @@
 // One source IP may hold only its share of a node's storage: a pure unit,
 // then a real node that a raw client floods with puts and announces.
-import { createSocket, type Socket } from 'node:dgram';
-import bencode from 'bencode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DhtNode } from '../src/dht-node.js';
 import { StoreQuota } from '../src/store-quota.js';
+import { RawKrpcClient } from './raw-krpc-client.js';
 
 describe('StoreQuota', () => {
   it('admits up to its share of distinct items per IP, republishes always, others untouched', () => {
@@ -27,28 +26,12 @@ describe('StoreQuota', () => {
 
 describe('a node flooded with puts and announces from one IP', () => {
   let node: DhtNode;
-  let client: Socket;
-  let tid = 0;
-  function ask(q: string, a: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const t = Buffer.from([tid >> 8, tid++ & 0xff]);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer to ${q}`)), 2000);
-      const onMessage = (buf: Buffer) => {
-        const msg = bencode.decode(buf) as { t?: Buffer } & Record<string, unknown>;
-        if (!Buffer.isBuffer(msg.t) || !msg.t.equals(t)) return;
-        clearTimeout(timer);
-        client.off('message', onMessage);
-        resolve(msg);
-      };
-      client.on('message', onMessage);
-      client.send(bencode.encode({ t, y: 'q', q, a: { id: Buffer.alloc(20, 7), ...a } }), node.address().port, '127.0.0.1');
-    });
-  }
+  let client: RawKrpcClient;
+  const ask = async (q: string, a: Record<string, unknown>) => (await client.ask(node.address(), q, a)).msg;
 
   beforeAll(async () => {
     node = await DhtNode.start({ port: 0, host: '127.0.0.1', bootstrap: [] });
-    client = createSocket('udp4');
-    await new Promise<void>((resolve) => client.bind(0, '127.0.0.1', resolve));
+    client = await RawKrpcClient.open();
   });
   afterAll(async () => {
     client.close();
