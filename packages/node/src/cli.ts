@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { registerBootstrap } from './commands/bootstrap.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerLookup } from './commands/lookup.js';
@@ -11,12 +12,15 @@ import { registerDial } from './commands/dial.js';
 import { exitCodeFor, messageFor } from './error-exit.js';
 import { ExitCode } from './exit-codes.js';
 
+/** This package's own version: package.json sits one folder above dist/, in the checkout and when installed alike. */
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
 /** After a failure, how long cleanup may take before the process exits anyway (a socket left open must not hold it). */
 const EXIT_GRACE_MS = 500;
 
 const program = new Command('p2p-node')
   .description('direct, encrypted TCP between two computers behind NATs, knowing only a public key')
-  .version('0.1.0')
+  .version(version)
   .exitOverride()
   // Commander's errors on one line in our own format; the whole help after each would bury the one line that matters.
   .configureOutput({ outputError: (text, write) => write(`p2p-node: ${text.replace(/^error: /, '').trim()}\n`) });
