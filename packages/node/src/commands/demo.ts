@@ -14,8 +14,9 @@ const STEP_TIMEOUT_MS = 30_000;
 /** The payload is generated and hashed in memory. */
 const MAX_DEMO_BYTES = 1 << 30;
 /*
- * The NAT lab is an optional dependency (@p2p-node/lab, which itself runs
- * this CLI): looked up at run time, so the CLI builds and runs without it.
+ * The NAT lab (@p2p-node/lab, which itself runs this CLI) is a workspace
+ * devDependency, so an installed tarball never asks a registry for it:
+ * looked up at run time, so the CLI builds and runs without it.
  * The specifiers are variables so tsc does not ask for the lab's types,
  * which are built after this package.
  */
