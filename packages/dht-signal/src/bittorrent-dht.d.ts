@@ -36,6 +36,9 @@ declare module 'bittorrent-dht' {
   export type KrpcCallback = (err: KrpcError | null, res: KrpcMessage | null, peer: KrpcRemote) => void;
 
   export interface KBucketLike {
+    /** k-bucket's satellite data; bittorrent-dht keeps `lastChange` there for its stale-table check. */
+    metadata: { lastChange?: number };
+    add(contact: KrpcPeer): void;
     toArray(): KrpcPeer[];
     count(): number;
     get(id: Buffer): KrpcPeer | null;
@@ -61,6 +64,8 @@ declare module 'bittorrent-dht' {
     nodes: KBucketLike;
     socket: KrpcSocketLike;
     bootstrap: KrpcPeer[];
+    /** A new, empty routing table around `id`. */
+    clear(): void;
     query(peer: KrpcPeer, message: { q: string; a?: Record<string, unknown> }, cb?: KrpcCallback): void;
     queryAll(
       peers: KrpcPeer[],
@@ -102,10 +107,13 @@ declare module 'bittorrent-dht' {
   export default class DHT extends EventEmitter {
     constructor(opts?: DhtOptions);
     nodeId: Buffer;
+    /** The routing table as of construction (k-rpc's `nodes`); bittorrent-dht's ping-all reads it. */
+    nodes: KBucketLike;
     listening: boolean;
     destroyed: boolean;
     _rpc: KRpc;
-    _values: { get(keyHex: string): unknown; set(keyHex: string, value: unknown): void };
+    /** lru: BEP 44 items stored here, by target (hex); `length` is how many. */
+    _values: { get(keyHex: string): unknown; set(keyHex: string, value: unknown): void; readonly length: number };
     /** record-cache: compact peers per info_hash (hex); `get` samples `n` of them at random, all when `n` is left out. */
     _peers: { get(infoHashHex: string, n?: number): Buffer[] };
     listen(port: number, host: string, cb?: () => void): void;

@@ -7,6 +7,8 @@ import { verify } from './identity.js';
 import { limitNodesPerAnswer, limitPeersPerAnswer } from './answer-limits.js';
 import { KrpcGuardSocket } from './krpc-guard.js';
 import { type ObservedAddressOptions, queryObservedAddress, serveObservedAddress } from './observed-address.js';
+import { honourReadOnlyQueries, markQueriesReadOnly } from './read-only.js';
+import { isExemptFromNodeIdCheck, isNodeIdValidForIp, nodeIdForIp } from './node-id.js';
 
 
 export interface DhtNodeOptions {
@@ -18,8 +20,20 @@ export interface DhtNodeOptions {
   bootstrap: HostPort[];
   /** Per-query timeout; every unresponsive node costs this much (bittorrent-dht's default is 2000 ms). */
   queryTimeoutMs?: number;
-  /** Fixed 20-byte node id instead of a random one. */
+  /**
+   * Fixed 20-byte node id (a long-lived node's, kept across restarts). When
+   * `externalIp` is given too and the id is not valid for it (BEP 42), a new
+   * id for that address replaces it: see nodeId().
+   */
   nodeId?: Uint8Array;
+  /** This node's public IPv4 address, when known before start: the id is derived from it (BEP 42). */
+  externalIp?: string;
+  /**
+   * BEP 43: mark every query read-only, so that other nodes do not add this
+   * one to their routing tables. For nodes that will not stay (a lookup, a
+   * dial): once gone, a table entry would be a dead contact others wait on.
+   */
+  readOnly?: boolean;
   /** Called for whatever bittorrent-dht or the guard found odd (malformed datagrams, socket warnings). */
   onWarning?: (err: Error) => void;
   /**
@@ -70,6 +84,13 @@ function bindSocket(udp: Socket, dht: DHT, host: string, port: number): Promise<
   });
 }
 
+/** The id to start with: the given one unless it is invalid for a known external address, then one derived from it. */
+function startingNodeId(given: Uint8Array | undefined, externalIp: string | undefined): Uint8Array | undefined {
+  if (externalIp === undefined || isExemptFromNodeIdCheck(externalIp)) return given;
+  if (given && isNodeIdValidForIp(given, externalIp)) return given;
+  return nodeIdForIp(externalIp);
+}
+
 /** A mainline-compatible DHT node (bittorrent-dht) on one UDP socket, with our KRPC extensions. */
 export class DhtNode {
   private readonly stopController = new AbortController();
@@ -91,6 +112,8 @@ export class DhtNode {
       }
     }
     if (opts.nodeId !== undefined && opts.nodeId.length !== 20) throw new Error('a DHT node id is 20 bytes');
+    if (opts.externalIp !== undefined && isIP(opts.externalIp) !== 4) throw new Error(`externalIp must be an IPv4 address, got "${opts.externalIp}"`);
+    const nodeId = startingNodeId(opts.nodeId, opts.externalIp);
     const queryTimeoutMs = opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
 
     let node: DhtNode | undefined;
@@ -109,7 +132,7 @@ export class DhtNode {
       // Not announcing a host keeps bittorrent-dht from storing itself as a peer.
       host: false,
       verify: (sig, msg, publicKey) => verify(publicKey, msg, sig),
-      ...(opts.nodeId ? { nodeId: Buffer.from(opts.nodeId) } : {}),
+      ...(nodeId ? { nodeId: Buffer.from(nodeId) } : {}),
     });
     node = new DhtNode(dht, guard, queryTimeoutMs);
     dht.on('warning', (err: Error) => warn(err));
@@ -117,6 +140,8 @@ export class DhtNode {
     limitNodesPerAnswer(dht);
     limitPeersPerAnswer(dht);
     serveObservedAddress(dht._rpc);
+    honourReadOnlyQueries(dht._rpc);
+    if (opts.readOnly) markQueriesReadOnly(dht._rpc);
 
     const joined = new Promise<void>((resolve) => {
       dht.once('ready', () => resolve());
@@ -144,6 +169,30 @@ export class DhtNode {
     return new Uint8Array(this.dht.nodeId);
   }
 
+  /**
+   * Makes this node's id valid for `ip` (BEP 42), as libtorrent does when it
+   * learns its external address: a new id, and the routing table rebuilt
+   * around it (the same contacts; buckets split by distance to the id).
+   * Returns true when the id changed. Exempt addresses (LAN, loopback) keep it.
+   */
+  adoptExternalIp(ip: string): boolean {
+    if (isIP(ip) !== 4) throw new Error(`externalIp must be an IPv4 address, got "${ip}"`);
+    if (this.stopped || isNodeIdValidForIp(this.dht._rpc.id, ip)) return false;
+    const rpc = this.dht._rpc;
+    const contacts = rpc.nodes.toArray();
+    const lastChange = rpc.nodes.metadata.lastChange;
+    const id = Buffer.from(nodeIdForIp(ip));
+    rpc.id = id;
+    this.dht.nodeId = id;
+    // clear() makes a new bucket tree around rpc.id and rewires k-rpc's ping-and-swap on it.
+    rpc.clear();
+    this.dht.nodes = rpc.nodes;
+    rpc.nodes.metadata.lastChange = lastChange;
+    limitNodesPerAnswer(this.dht);
+    for (const contact of contacts) rpc.nodes.add(contact);
+    return true;
+  }
+
   tableSize(): number {
     return this.dht._rpc.nodes.count();
   }
@@ -160,6 +209,11 @@ export class DhtNode {
 
   stats(): { droppedDatagrams: number; warnings: number } {
     return { droppedDatagrams: this.guard.dropped, warnings: this.warnings };
+  }
+
+  /** BEP 44 items (records) this node holds now, its own puts included. */
+  storedItems(): number {
+    return this.dht._values.length;
   }
 
   /** Our address as at least two distinct peers see it (KRPC extension); ObservedAddressError otherwise. */

@@ -1,5 +1,6 @@
 export { type Identity, generateIdentity, identityFromSeed, sign, verify } from './identity.js';
 export { DhtNode, type DhtNodeOptions } from './dht-node.js';
+export { nodeIdForIp, isNodeIdValidForIp } from './node-id.js';
 // Shared vocabulary, re-exported so importers of dht-signal need not know where it lives.
 export { type HostPort, formatHostPort, parseHostPort, parseHostPortList } from '@p2p-node/protos';
 export { OBSERVED_ADDRESS_QUERY, type ObservedAddressOptions } from './observed-address.js';

@@ -4,11 +4,40 @@ import { ObservedAddressError } from './errors.js';
 import type { HostPort } from '@p2p-node/protos';
 
 /**
- * KRPC extension: "tell me the address my datagram came from". bittorrent-dht
- * ignores query names it does not know, so mainline nodes simply never answer
- * it, and nothing else in the protocol changes.
+ * KRPC extension: "tell me the address my datagram came from". Other
+ * bittorrent-dht nodes ignore query names they do not know (the query times
+ * out); libtorrent answers at once with error 203 ("unknown message"). Either
+ * way nothing else in the protocol changes; a node that answered with an
+ * error is not asked again (see notExtensionSpeakers).
  */
 export const OBSERVED_ADDRESS_QUERY = 'p2p_node_observed_addr';
+
+/** How many non-speaking nodes one DHT node remembers (oldest forgotten first). */
+const MAX_REMEMBERED_NON_SPEAKERS = 4096;
+
+/**
+ * Per KRPC instance, the host:port of nodes that answered the extension with
+ * a KRPC error: mainline nodes, which will never answer it. Asking them again
+ * only wastes a datagram each time and counts them as peers asked.
+ */
+const nonSpeakersByRpc = new WeakMap<KRpc, Map<string, true>>();
+
+function notExtensionSpeakers(rpc: KRpc): Map<string, true> {
+  let known = nonSpeakersByRpc.get(rpc);
+  if (!known) nonSpeakersByRpc.set(rpc, (known = new Map()));
+  return known;
+}
+
+function rememberNonSpeaker(rpc: KRpc, key: string): void {
+  const known = notExtensionSpeakers(rpc);
+  known.set(key, true);
+  if (known.size > MAX_REMEMBERED_NON_SPEAKERS) known.delete(known.keys().next().value!);
+}
+
+/** True once `peer` has answered the observed-address query with a KRPC error (a mainline node). */
+export function isKnownNonSpeaker(rpc: KRpc, peer: HostPort): boolean {
+  return notExtensionSpeakers(rpc).has(`${peer.host}:${peer.port}`);
+}
 
 /** @internal Answers the extension query with the sender's address, compact like BEP 42's `ip` (4 or 16 bytes of IP, then the port). */
 export function serveObservedAddress(rpc: KRpc): void {
@@ -82,6 +111,8 @@ export function queryObservedAddress(rpc: KRpc, opts: ObservedAddressOptions = {
     };
     const onAnswer = (err: Error | null, res: KrpcMessage | null, peer: KrpcRemote): void => {
       outstanding--;
+      // An error answer (libtorrent's 203) means the node does not speak the extension, not that the query was lost.
+      if (err && res && res.e !== undefined) rememberNonSpeaker(rpc, `${peer.address ?? peer.host}:${peer.port}`);
       if (settled) return;
       const raw = !err ? res?.r?.ip : undefined;
       const address = Buffer.isBuffer(raw) ? parseCompactAddress(raw) : null;
@@ -98,7 +129,7 @@ export function queryObservedAddress(rpc: KRpc, opts: ObservedAddressOptions = {
     };
     const ask = (peer: KrpcPeer | HostPort): void => {
       const key = `${peer.host}:${peer.port}`;
-      if (settled || asked.has(key) || asked.size >= maxPeers) return;
+      if (settled || asked.has(key) || asked.size >= maxPeers || notExtensionSpeakers(rpc).has(key)) return;
       asked.add(key);
       outstanding++;
       rpc.query({ host: peer.host, port: peer.port }, { q: OBSERVED_ADDRESS_QUERY, a: {} }, onAnswer);

@@ -1,7 +1,8 @@
 /**
  * KRPC extension queries of the signaling relay. bittorrent-dht drops query
- * names it does not know, so mainline nodes never answer them and nothing else
- * in the protocol changes. Every one carries the SignedSignal bytes in `a.m`
+ * names it does not know and libtorrent answers them with error 203 ("unknown
+ * message"), so a mainline node never acts on them and nothing else in the
+ * protocol changes. Every one carries the SignedSignal bytes in `a.m`
  * (never `k`/`sig`/`seq`: the KRPC guard and bittorrent-dht give those BEP 44
  * meanings).
  */

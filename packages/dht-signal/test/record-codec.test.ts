@@ -2,7 +2,7 @@ import bencode from 'bencode';
 import { p2pnode } from '@p2p-node/protos';
 import { describe, expect, it } from 'vitest';
 import { RecordInvalidError } from '../src/errors.js';
-import { bencodedLength, signatureData } from '../src/mutable-item.js';
+import { bencodedLength, MAX_BENCODED_VALUE_BYTES, signatureData } from '../src/mutable-item.js';
 import { decodePeerRecord, encodePeerRecord, MAX_CLOCK_SKEW_SEC, RECORD_SALT, type RecordFields } from '../src/record-codec.js';
 
 const NOW = 1_800_000_000;
@@ -72,6 +72,21 @@ describe('BEP 44 helpers', () => {
       expect(signatureData(RECORD_SALT, seq, v).equals(expected)).toBe(true);
     }
     expect(signatureData(new Uint8Array(), 5, v).equals(bencode.encode({ seq: 5, v }).subarray(1, -1))).toBe(true);
+  });
+
+  it('stays within BEP 44: a salt of at most 64 bytes, a v of at most 1,000 bytes bencoded', () => {
+    expect(RECORD_SALT.length).toBeGreaterThan(0);
+    expect(RECORD_SALT.length).toBeLessThanOrEqual(64);
+    expect(MAX_BENCODED_VALUE_BYTES).toBe(1000);
+    // A record with every list as long as a listener fills it (see records.test.ts for the refusal of bigger ones).
+    const full: RecordFields = {
+      ...fields,
+      publicEndpoints: Array.from({ length: 4 }, (_, i) => ({ host: `198.51.100.${i + 1}`, port: 40000 + i })),
+      lanEndpoints: Array.from({ length: 4 }, (_, i) => ({ host: `10.0.0.${i + 1}`, port: 40000 + i })),
+      ipv6Endpoints: Array.from({ length: 4 }, (_, i) => ({ host: `2001:db8::${i + 1}`, port: 40000 + i })),
+      introducers: Array.from({ length: 8 }, (_, i) => ({ host: `203.0.113.${i + 1}`, port: 6881 })),
+    };
+    expect(bencodedLength(encodePeerRecord(full))).toBeLessThanOrEqual(MAX_BENCODED_VALUE_BYTES);
   });
 
   it('measures a byte string the way bencode writes it', () => {
