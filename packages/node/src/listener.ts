@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import { formatHostPort as fmt, RecordPublisher, type DhtNode, type HostPort, type Identity, type PunchOffer, type PunchReply, type PunchRequest, type RecordContent } from '@p2p-node/dht-signal';
 import { connectPeer, gatewayTowards, mapPort, MappingKeeper, predict, type NatProfile, type PeerSide, type PortMapping } from '@p2p-node/punch';
 import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
@@ -125,6 +126,7 @@ export class Listener {
     if (this.reachable) this.server = await DirectServer.listen(this.localPort, ctx.host, (why) => ctx.progress('accept-failed', why));
     ctx.progress('listen', `NAT ${this.profile.mapping}, public ${this.current.publicEndpoints.map(fmt).join(', ') || '-'}, ${this.reachable ? 'accepting on port' : this.freshPortPerPunch ? 'published port' : 'punching from port'} ${this.localPort}${this.freshPortPerPunch ? ', each punch from a fresh port' : ''}`);
     if (this.profile.mapping === 'endpoint-independent') this.keepMapping();
+    this.adoptPublicIp();
     this.registration = await ctx.signaling.listen(ctx.dht, ctx.identity, ctx.introducers, (request) => this.answer(request), (accepted) => {
       // Dialers find introducers in our record: keep it in step with who accepts us.
       this.introducers = accepted;
@@ -195,6 +197,17 @@ export class Listener {
     };
     ctx.progress('listen', `port mapped by ${mapping.protocol}: ${fmt(mapping.external)} -> ${localHost}:${port}; dialers connect directly`);
     this.republish();
+  }
+
+  /**
+   * A listener stays: its DHT node id should be the one mainline clients
+   * expect of its public address (BEP 42), before introducers and storers
+   * learn it. Exempt or unknown addresses keep the id.
+   */
+  private adoptPublicIp(): void {
+    const ip = this.profile.publicIp;
+    if (!ip || !isIPv4(ip) || !this.ctx.dht.adoptExternalIp(ip)) return;
+    this.ctx.progress('dht', `node id ${Buffer.from(this.ctx.dht.nodeId()).toString('hex').slice(0, 8)}... derived from public IP ${ip} (BEP 42)`);
   }
 
   private content(): RecordContent {

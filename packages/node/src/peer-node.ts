@@ -22,6 +22,20 @@ export interface PeerNodeOptions {
   reflectors?: HostPort[];
   introducers?: HostPort[];
   queryTimeoutMs?: number;
+  /**
+   * The DHT node id to start with (a listener's, kept across restarts). Once
+   * listening, the id is replaced by one derived from our public IP when it
+   * does not match it (BEP 42); `dht.nodeId()` tells the id in use.
+   */
+  dhtNodeId?: Uint8Array;
+  /** Our public IPv4 address when known before start (BEP 42 derives the DHT node id from it). */
+  externalIp?: string;
+  /**
+   * Mark our DHT queries read-only (BEP 43) so that no other node puts us in
+   * its routing table: for a node that only dials and will not stay (the CLI's
+   * `dial`). A listener must not set it.
+   */
+  dhtReadOnly?: boolean;
   /** Progress, for people (the CLI prints it on stderr). */
   onProgress?: (phase: string, detail: string) => void;
   /** Profile the NAT in the background right away, so the first dial need not (default true). */
@@ -63,6 +77,9 @@ export class PeerNode {
       port: opts.udpPort ?? 0,
       bootstrap: opts.bootstrap,
       ...(opts.queryTimeoutMs ? { queryTimeoutMs: opts.queryTimeoutMs } : {}),
+      ...(opts.dhtNodeId ? { nodeId: opts.dhtNodeId } : {}),
+      ...(opts.externalIp ? { externalIp: opts.externalIp } : {}),
+      ...(opts.dhtReadOnly ? { readOnly: true } : {}),
     });
     const node = new PeerNode(dht, opts, opts.signaling ?? dhtSignaling);
     if (opts.warmUp !== false) {

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { makeDirs } from './key-file.js';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 
 /**
  * The highest record seq this user has accepted per public key, kept in a
@@ -56,15 +55,5 @@ export async function loadSeenSeqs(path: string, warn: (why: string) => void): P
 /** Writes the newest MAX_SEEN_KEYS entries (Map order: least recently seen first) atomically, mode 0600. */
 export async function saveSeenSeqs(path: string, seen: Map<string, number>): Promise<void> {
   const entries = [...seen].slice(-MAX_SEEN_KEYS);
-  const body = `${JSON.stringify({ kind: 'p2p-node-seen-seqs', seqs: Object.fromEntries(entries) })}\n`;
-  await makeDirs(dirname(path));
-  // A crash mid-write must leave the old file, not half a new one.
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, body, { mode: 0o600 });
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(path, `${JSON.stringify({ kind: 'p2p-node-seen-seqs', seqs: Object.fromEntries(entries) })}\n`);
 }

@@ -45,7 +45,8 @@ export function registerDial(program: Command): void {
       const identity = opts.key ? await readKeyFile(opts.key) : generateIdentity();
       const log = logErr;
       const t0 = performance.now();
-      const node = await createCliPeer(identity, config);
+      // A dial process does not stay: read-only (BEP 43), so no routing table keeps its port.
+      const node = await createCliPeer(identity, { ...config, dhtReadOnly: true });
       try {
         const stream = await node.dial(target, { ...(firstIntroducers ? { firstIntroducers } : {}), relay });
         const connectedAt = performance.now();

@@ -33,7 +33,8 @@ export function registerLookup(program: Command): void {
       const timeoutMs = parseTimerMs(opts.timeout, '--timeout');
       if (opts.seen !== false) await checkSeenPath(opts.seen);
       const seenSeqs = opts.seen === false ? undefined : await loadSeenSeqs(opts.seen, (why) => logErr(`warning: ${why}`));
-      const node = await DhtNode.start({ host: '0.0.0.0', port: 0, bootstrap });
+      // A one-shot node: read-only (BEP 43), so no routing table keeps its port after it exits.
+      const node = await DhtNode.start({ host: '0.0.0.0', port: 0, bootstrap, readOnly: true });
       try {
         const record = await new RecordResolver(node, { timeoutMs, ...(seenSeqs ? { seenSeqs } : {}) }).lookup(key);
         process.stdout.write(opts.json ? JSON.stringify(recordToJson(record)) + '\n' : recordToText(record));

@@ -37,7 +37,8 @@ export function registerPublish(program: Command): void {
       // Listen for signals before printing any ready line: a supervisor that
       // stops us as soon as it reads the line must not hit the default action.
       const stopRequested = untilSignal();
-      const node = await DhtNode.start({ host, port, bootstrap });
+      // A client of the DHT, not a node others should route through: read-only (BEP 43).
+      const node = await DhtNode.start({ host, port, bootstrap, readOnly: true });
       const tcpPort = tcpPortFlag ?? node.address().port;
       const publisher = new RecordPublisher(node, id, { lifetimeSec, republishIntervalMs: republishSec * 1000 });
       try {
