@@ -26,7 +26,11 @@ export function parsePeerCliOptions(opts: PeerCliOptions): PeerCliConfig {
   };
 }
 
-/** A PeerNode whose progress goes to stderr. */
-export function createCliPeer(identity: Identity, config: PeerCliConfig): Promise<PeerNode> {
-  return PeerNode.create({ identity, ...config, onProgress: (phase, detail) => logErr(`${phase}: ${detail}`) });
+/** A PeerNode whose progress goes to stderr (or to `onProgress`: `listen` logs it through its logger). */
+export function createCliPeer(
+  identity: Identity,
+  config: PeerCliConfig,
+  onProgress: (phase: string, detail: string) => void = (phase, detail) => logErr(`${phase}: ${detail}`),
+): Promise<PeerNode> {
+  return PeerNode.create({ identity, ...config, onProgress });
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './sigusr1.js';
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerBootstrap } from './commands/bootstrap.js';

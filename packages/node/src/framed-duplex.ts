@@ -36,6 +36,8 @@ export function wrapAsNodeDuplex(secret: SecretStream, remotePublicKey: Uint8Arr
   const END = 1;
   let pendingWrite: (() => void) | undefined;
   let peerFinished = false;
+  let bytesIn = 0;
+  let bytesOut = 0;
   /**
    * Cuts `chunk` into frames of at most MAX_FRAME payload, each built in the
    * buffer secret-stream then encrypts in place (alloc), so the bytes are
@@ -62,6 +64,7 @@ export function wrapAsNodeDuplex(secret: SecretStream, remotePublicKey: Uint8Arr
       secret.resume();
     },
     write(chunk: Buffer, _enc, cb) {
+      bytesOut += chunk.length;
       if (sendData(chunk)) return cb();
       pendingWrite = cb;
     },
@@ -90,6 +93,7 @@ export function wrapAsNodeDuplex(secret: SecretStream, remotePublicKey: Uint8Arr
     }
     if (message[0] === OPEN_MESSAGE[0] && message.length === 1) return onPeerOpen?.();
     if (message[0] !== DATA || message.length < 2) return void duplex.destroy(new Error('malformed message inside the secure channel'));
+    bytesIn += message.length - 1;
     if (!duplex.push(message.subarray(1))) secret.pause();
   });
   secret.on('end', () => {
@@ -105,5 +109,7 @@ export function wrapAsNodeDuplex(secret: SecretStream, remotePublicKey: Uint8Arr
   });
   Object.defineProperty(duplex, 'remotePublicKey', { value: remotePublicKey, enumerable: true });
   Object.defineProperty(duplex, 'handshakeHash', { value: handshakeHash, enumerable: true });
+  Object.defineProperty(duplex, 'bytesIn', { get: () => bytesIn, enumerable: true });
+  Object.defineProperty(duplex, 'bytesOut', { get: () => bytesOut, enumerable: true });
   return duplex as SecureStream;
 }

@@ -71,7 +71,8 @@ export async function makeDirs(dir: string): Promise<void> {
   }
 }
 
-export async function readKeyFile(path: string): Promise<Identity> {
+/** `warn`: where the one warning goes (a key file others can read); default stderr. */
+export async function readKeyFile(path: string, warn: (message: string) => void = (m) => void process.stderr.write(`${m}\n`)): Promise<Identity> {
   let text: string;
   try {
     // A device or FIFO given as --key (/dev/zero, a pipe) would never end or never open.
@@ -101,6 +102,6 @@ export async function readKeyFile(path: string): Promise<Identity> {
     throw new CliError(`${path} is corrupt: its publicKey does not match its secretKey`, ExitCode.usage);
   }
   const mode = (await stat(path)).mode & 0o077;
-  if (mode !== 0) process.stderr.write(`warning: ${path} is readable by others (mode ${(mode | 0o600).toString(8)}); run chmod 600\n`);
+  if (mode !== 0) warn(`warning: ${path} is readable by others (mode ${(mode | 0o600).toString(8)}); run chmod 600`);
   return id;
 }

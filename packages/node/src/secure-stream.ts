@@ -5,4 +5,7 @@ export interface SecureStream extends Duplex {
   readonly remotePublicKey: Uint8Array;
   /** Noise handshake hash: equal on both ends, unique per connection. */
   readonly handshakeHash: Uint8Array;
+  /** Application bytes read from the peer and written to it so far (plaintext, not the encrypted frames). */
+  readonly bytesIn: number;
+  readonly bytesOut: number;
 }

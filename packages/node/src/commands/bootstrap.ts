@@ -3,10 +3,12 @@ import { DhtNode, serveIntroducer, type HostPort } from '@p2p-node/dht-signal';
 import { startReflector, type Reflector } from '@p2p-node/punch';
 import { parseBindHost, parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { createLog, parseLogOptions, withLogOptions, type LogCliOptions } from '../log.js';
 import { DEFAULT_RELAY_LIMITS, RelayServer, type RelayLimits } from '../relay-server.js';
+import { bootstrapStatus, reportStatus } from '../status.js';
 import { untilSignal } from '../until-signal.js';
 
-interface BootstrapOptions {
+interface BootstrapOptions extends LogCliOptions {
   host: string;
   port: string;
   bootstrap?: string;
@@ -22,8 +24,7 @@ const MIB = 1024 * 1024;
 
 export function registerBootstrap(program: Command): void {
   const d = DEFAULT_RELAY_LIMITS;
-  program
-    .command('bootstrap')
+  withLogOptions(program.command('bootstrap'))
     .description('run a long-lived DHT node (and TCP reflector on the same port number, and a circuit relay) that others can bootstrap from')
     .option('--host <ip>', 'address to bind (UDP)', '0.0.0.0')
     .option('--port <n>', 'UDP port to bind', '6881')
@@ -34,13 +35,19 @@ export function registerBootstrap(program: Command): void {
     .option('--relay-per-ip <n>', 'most circuits at once with a half from one IP', String(d.maxCircuitsPerIp))
     .option('--relay-rate <MiB/s>', 'most bytes per second per circuit and direction, in MiB (0: no limit)', String(d.bytesPerSecond / MIB))
     .option('--relay-duration <s>', 'a circuit is cut after this many seconds', String(d.maxDurationMs / 1000))
-    .addHelpText('after', '\nPrints one line "ready HOST:PORT" on stdout when it serves, then the relay\'s limits on stderr; stops cleanly on SIGINT/SIGTERM.')
+    .addHelpText('after', '\nPrints one line "ready HOST:PORT" on stdout when it serves, then the relay\'s limits on stderr; stops cleanly on SIGINT/SIGTERM.\nA status line (table, records, introductions, relay) goes to stderr every --status-interval seconds and on SIGUSR1.')
     .action(async (opts: BootstrapOptions) => {
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: false });
       const host = parseBindHost(opts.host, '--host');
       const port = parsePort(opts.port, '--port');
       const limits = parseRelayLimits(opts);
       const relayPortOpt = opts.relayPort === undefined ? undefined : parsePort(opts.relayPort, '--relay-port');
+      const logConfig = parseLogOptions(opts);
+      const log = createLog(logConfig, { command: 'bootstrap' });
+      const startedAt = Date.now();
+      let status: (() => ReturnType<typeof bootstrapStatus>) | undefined;
+      // SIGUSR1 is ours from here on: a supervisor may send it any time (by default it would open Node's inspector).
+      const stopStatus = reportStatus(log, logConfig.statusIntervalSec, () => status?.());
       // Listen for signals before printing any ready line: a supervisor that
       // stops us as soon as it reads the line must not hit the default action.
       const stopRequested = untilSignal();
@@ -55,10 +62,27 @@ export function registerBootstrap(program: Command): void {
       }
       // Every bootstrap node also relays punch requests to listeners registered with it, and tells them where its relay is.
       const introducer = serveIntroducer(node, relay ? { relayPort: relay.address().port } : {});
+      status = () => {
+        const i = introducer.stats();
+        const r = relay?.stats();
+        return bootstrapStatus(
+          {
+            nodes: node.tableSize(),
+            records: node.storedItems(),
+            registrations: i.registrations,
+            introductions: i.answered,
+            ...(r ? { relay: { circuits: r.spliced, open: r.circuits, bytes: r.bytes } } : {}),
+          },
+          Date.now() - startedAt,
+        );
+      };
       process.stdout.write(`ready ${addr.host}:${addr.port} (udp dht + introducer, tcp reflector${relay ? `, tcp relay ${relay.address().port}` : ''}; ${node.tableSize()} peers known)\n`);
-      process.stderr.write(relay ? `${relay.toString()}\n` : 'relay off (--no-relay)\n');
+      log.debug('serving', { dht: `${addr.host}:${addr.port}`, bootstrap: bootstrap.map((b) => `${b.host}:${b.port}`), statusIntervalSec: logConfig.statusIntervalSec });
+      if (relay) log.info(relay.toString(), { relay: relay.address().port, limits: relay.limits });
+      else log.info('relay off (--no-relay)');
       const sig = await stopRequested;
-      process.stderr.write(`${sig}: stopping\n`);
+      stopStatus();
+      log.info(`${sig}: stopping`, { signal: sig });
       introducer.stop();
       await Promise.all([reflector.close(), node.stop(), relay?.close()]);
     });

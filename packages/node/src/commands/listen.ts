@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { finished, pipeline } from 'node:stream/promises';
 import { defaultKeyPath, parsePublicKey, readKeyFile, toHex } from '../key-file.js';
-import type { PeerStream } from '../peer-node.js';
-import { createCliPeer, logErr, parsePeerCliOptions } from '../cli-peer.js';
+import type { PeerNode, PeerStream } from '../peer-node.js';
+import { createCliPeer, parsePeerCliOptions } from '../cli-peer.js';
+import { createLog, parseLogOptions, withLogOptions, type LogCliOptions } from '../log.js';
+import { listenStatus, reportStatus } from '../status.js';
 import { untilSignal } from '../until-signal.js';
 
-interface ListenOptions {
+interface ListenOptions extends LogCliOptions {
   key: string;
   bootstrap?: string;
   host: string;
@@ -17,8 +19,7 @@ interface ListenOptions {
 }
 
 export function registerListen(program: Command): void {
-  program
-    .command('listen')
+  withLogOptions(program.command('listen'))
     .description('publish this peer and accept dials: pipe the first connection to stdin/stdout (like nc -l), or echo every connection back')
     .option('--key <file>', 'key file from `p2p-node keygen`', defaultKeyPath())
     .option('--bootstrap <list>', 'DHT nodes to join, HOST:PORT,... (default: $P2P_NODE_BOOTSTRAP)')
@@ -30,30 +31,70 @@ export function registerListen(program: Command): void {
     .option('--no-port-mapping', 'do not ask our NAT for a port mapping (UPnP-IGD, NAT-PMP)')
     .addHelpText(
       'after',
-      '\nBehind a NAT that maps ports on request (UPnP-IGD or NAT-PMP), a mapping is asked for once listening; stderr says "port mapped" and dialers then connect to it directly. It is removed when we stop.\nProgress goes to stderr; stdout carries only the connection\'s data. Stops on SIGINT/SIGTERM.',
+      '\nBehind a NAT that maps ports on request (UPnP-IGD or NAT-PMP), a mapping is asked for once listening; stderr says "port mapped" and dialers then connect to it directly. It is removed when we stop.\nProgress goes to stderr; stdout carries only the connection\'s data. Stops on SIGINT/SIGTERM.\nA status line (table, records, connections, bytes) goes to stderr every --status-interval seconds and on SIGUSR1.',
     )
     .action(async (opts: ListenOptions) => {
       // Every option is checked before reading keys or binding sockets.
       const config = parsePeerCliOptions(opts);
       const allow = opts.allow !== undefined ? opts.allow.split(',').map((k) => parsePublicKey(k.trim())) : undefined;
-      const identity = await readKeyFile(opts.key);
+      const logConfig = parseLogOptions(opts);
+      const logger = createLog(logConfig, { command: 'listen' });
+      const log = (line: string) => (line.startsWith('warning: ') ? logger.warn(line) : logger.info(line));
+      const startedAt = Date.now();
+      // Connections handed over (by path), open now, failed, and the bytes of those closed (open ones are read live).
+      const counts = { direct: 0, lan: 0, relayed: 0, failed: 0, closedIn: 0, closedOut: 0 };
+      const open = new Set<PeerStream>();
+      let peer: PeerNode | undefined;
+      // SIGUSR1 is ours from here on (by default it would open Node's inspector).
+      const stopStatus = reportStatus(logger, logConfig.statusIntervalSec, () => {
+        if (!peer) return undefined;
+        let bytesIn = counts.closedIn;
+        let bytesOut = counts.closedOut;
+        for (const s of open) {
+          bytesIn += s.bytesIn;
+          bytesOut += s.bytesOut;
+        }
+        const { direct, lan, relayed, failed } = counts;
+        return listenStatus({ nodes: peer.dht.tableSize(), records: peer.dht.storedItems(), direct, lan, relayed, open: open.size, failed, bytesIn, bytesOut }, Date.now() - startedAt);
+      });
+      const identity = await readKeyFile(opts.key, (m) => logger.warn(m));
+      logger.debug('starting', { publicKey: toHex(identity.publicKey), keyFile: opts.key, bootstrap: config.bootstrap.map((b) => `${b.host}:${b.port}`), echo: opts.echo });
       const stopRequested = untilSignal();
-      const log = logErr;
-      const node = await createCliPeer(identity, config);
+      const onProgress = (phase: string, detail: string) => {
+        if (phase === 'accept-failed') counts.failed++;
+        const level = phase.endsWith('-failed') || phase === 'keepalive' ? 'warn' : 'info';
+        logger[level](`${phase}: ${detail}`, { phase });
+      };
+      const node = await createCliPeer(identity, config, onProgress);
+      peer = node;
       let piped: PeerStream | undefined;
       let done: (() => void) | undefined;
       const firstClosed = new Promise<void>((resolve) => (done = resolve));
       const onConnection = (stream: PeerStream) => {
         const who = toHex(stream.remotePublicKey);
-        log(`connected: ${who} via ${stream.info.candidate} (${stream.info.path}, ${stream.info.method}) in ${Math.round(stream.info.timings.totalMs)} ms`);
-        stream.on('error', (err) => log(`connection ${who.slice(0, 8)}: ${err.message}`));
+        counts[stream.info.path]++;
+        open.add(stream);
+        stream.once('close', () => {
+          open.delete(stream);
+          counts.closedIn += stream.bytesIn;
+          counts.closedOut += stream.bytesOut;
+        });
+        logger.info(`connected: ${who} via ${stream.info.candidate} (${stream.info.path}, ${stream.info.method}) in ${Math.round(stream.info.timings.totalMs)} ms`, {
+          event: 'connected',
+          remotePublicKey: who,
+          candidate: stream.info.candidate,
+          path: stream.info.path,
+          method: stream.info.method,
+          totalMs: Math.round(stream.info.timings.totalMs),
+        });
+        stream.on('error', (err) => logger.warn(`connection ${who.slice(0, 8)}: ${err.message}`, { remotePublicKey: who }));
         if (opts.echo) {
           stream.pipe(stream);
-          stream.once('close', () => log(`closed: ${who}`));
+          stream.once('close', () => logger.info(`closed: ${who}`, { event: 'closed', remotePublicKey: who, bytesIn: stream.bytesIn, bytesOut: stream.bytesOut }));
           return;
         }
         if (piped) {
-          log(`refusing ${who}: already piping a connection to stdin/stdout`);
+          logger.warn(`refusing ${who}: already piping a connection to stdin/stdout`, { remotePublicKey: who });
           stream.destroy();
           return;
         }
@@ -63,15 +104,16 @@ export function registerListen(program: Command): void {
         // and ours (stdin up to its EOF) have left. Stopping at the dialer's
         // end alone would drop what stdin still had for it.
         void Promise.all([pipeline(stream, process.stdout, { end: false }), finished(stream, { readable: false })])
-          .catch((err: Error) => log(`connection: ${err.message}`))
+          .catch((err: Error) => logger.warn(`connection: ${err.message}`))
           .finally(() => done?.());
       };
       try {
         await node.listen(onConnection, { ...(allow ? { allow } : {}), relay: opts.relay, portMapping: opts.portMapping });
-        log(`listening as ${toHex(identity.publicKey)}`);
+        logger.info(`listening as ${toHex(identity.publicKey)}`, { event: 'listening', publicKey: toHex(identity.publicKey) });
         const why = await Promise.race([stopRequested, firstClosed.then(() => 'closed' as const)]);
         log(why === 'closed' ? 'connection closed' : `${why}: stopping`);
       } finally {
+        stopStatus();
         process.stdin.unpipe();
         process.stdin.destroy();
         await node.close();
