@@ -34,7 +34,7 @@ function rememberNonSpeaker(rpc: KRpc, key: string): void {
   if (known.size > MAX_REMEMBERED_NON_SPEAKERS) known.delete(known.keys().next().value!);
 }
 
-/** True once `peer` has answered the observed-address query with a KRPC error (a mainline node). */
+/** @internal True once `peer` has answered the observed-address query with a KRPC error (a mainline node). */
 export function isKnownNonSpeaker(rpc: KRpc, peer: HostPort): boolean {
   return notExtensionSpeakers(rpc).has(`${peer.host}:${peer.port}`);
 }

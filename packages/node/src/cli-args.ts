@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { MAX_LIFETIME_SEC, parseHostPortList, type HostPort } from '@p2p-node/dht-signal';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -85,4 +86,16 @@ export function parseRepublishing(lifetimeText: string, republishText: string): 
     throw usage(`--republish (${republishSec} s) must be shorter than --lifetime (${lifetimeSec} s), or the record expires between republishes`);
   }
   return { lifetimeSec, republishSec };
+}
+
+/**
+ * A file the command will write (state, memory): an empty path or a folder
+ * is a usage error before any socket opens, not a warning after the work.
+ * `alternative` says how to do without it.
+ */
+export async function checkFilePathOption(path: string, flag: string, alternative: string): Promise<string> {
+  if (path === '') throw usage(`${flag} needs a file path (${alternative})`);
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) throw usage(`${flag} ${path} is a folder; name a file in it (${alternative})`);
+  return path;
 }

@@ -14,6 +14,10 @@ export interface PeerCliConfig {
   bootstrap: HostPort[];
   host: string;
   queryTimeoutMs?: number;
+  /** See PeerNodeOptions. */
+  dhtReadOnly?: boolean;
+  dhtNodeId?: Uint8Array;
+  externalIp?: string;
 }
 
 export const logErr = (s: string): void => void process.stderr.write(`${s}\n`);

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { DhtNode, serveIntroducer, type HostPort } from '@p2p-node/dht-signal';
 import { startReflector, type Reflector } from '@p2p-node/punch';
-import { parseBindHost, parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { checkFilePathOption, parseBindHost, parsePort, parsePositiveInt, resolveBootstrap } from '../cli-args.js';
+import { keepBootstrapNodeId } from '../bootstrap-node-id.js';
+import { loadNodeState, type NodeState } from '../node-state.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { createLog, parseLogOptions, withLogOptions, type LogCliOptions } from '../log.js';
 import { DEFAULT_RELAY_LIMITS, RelayServer, type RelayLimits } from '../relay-server.js';
@@ -18,6 +20,7 @@ interface BootstrapOptions extends LogCliOptions {
   relayPerIp: string;
   relayRate: string;
   relayDuration: string;
+  state?: string;
 }
 
 const MIB = 1024 * 1024;
@@ -35,6 +38,7 @@ export function registerBootstrap(program: Command): void {
     .option('--relay-per-ip <n>', 'most circuits at once with a half from one IP', String(d.maxCircuitsPerIp))
     .option('--relay-rate <MiB/s>', 'most bytes per second per circuit and direction, in MiB (0: no limit)', String(d.bytesPerSecond / MIB))
     .option('--relay-duration <s>', 'a circuit is cut after this many seconds', String(d.maxDurationMs / 1000))
+    .option('--state <file>', 'keep the DHT node id in this file across restarts (made if missing); without it each start takes a new id')
     .addHelpText('after', '\nPrints one line "ready HOST:PORT" on stdout when it serves, then the relay\'s limits on stderr; stops cleanly on SIGINT/SIGTERM.\nA status line (table, records, introductions, relay) goes to stderr every --status-interval seconds and on SIGUSR1.')
     .action(async (opts: BootstrapOptions) => {
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: false });
@@ -43,7 +47,9 @@ export function registerBootstrap(program: Command): void {
       const limits = parseRelayLimits(opts);
       const relayPortOpt = opts.relayPort === undefined ? undefined : parsePort(opts.relayPort, '--relay-port');
       const logConfig = parseLogOptions(opts);
+      const statePath = opts.state === undefined ? undefined : await checkFilePathOption(opts.state, '--state', 'or leave --state out for a new id each start');
       const log = createLog(logConfig, { command: 'bootstrap' });
+      const savedState = statePath ? await loadNodeState(statePath, (why) => log.warn(`warning: ${why}`)) : undefined;
       const startedAt = Date.now();
       let status: (() => ReturnType<typeof bootstrapStatus>) | undefined;
       // SIGUSR1 is ours from here on: a supervisor may send it any time (by default it would open Node's inspector).
@@ -51,7 +57,7 @@ export function registerBootstrap(program: Command): void {
       // Listen for signals before printing any ready line: a supervisor that
       // stops us as soon as it reads the line must not hit the default action.
       const stopRequested = untilSignal();
-      const { node, reflector } = await startNodeAndReflector(host, port, bootstrap);
+      const { node, reflector } = await startNodeAndReflector(host, port, bootstrap, savedState);
       const addr = node.address();
       let relay: RelayServer | undefined;
       try {
@@ -80,11 +86,12 @@ export function registerBootstrap(program: Command): void {
       log.debug('serving', { dht: `${addr.host}:${addr.port}`, bootstrap: bootstrap.map((b) => `${b.host}:${b.port}`), statusIntervalSec: logConfig.statusIntervalSec });
       if (relay) log.info(relay.toString(), { relay: relay.address().port, limits: relay.limits });
       else log.info('relay off (--no-relay)');
+      const keptId = keepBootstrapNodeId(node, statePath, savedState, log);
       const sig = await stopRequested;
       stopStatus();
       log.info(`${sig}: stopping`, { signal: sig });
       introducer.stop();
-      await Promise.all([reflector.close(), node.stop(), relay?.close()]);
+      await Promise.all([reflector.close(), node.stop(), relay?.close(), keptId]);
     });
 }
 
@@ -97,9 +104,11 @@ const PORT_PAIR_ATTEMPTS = 8;
  * picks a free UDP port whose TCP twin may be taken (any outgoing connection
  * on this host can hold it): then another UDP port is tried.
  */
-async function startNodeAndReflector(host: string, port: number, bootstrap: HostPort[]): Promise<{ node: DhtNode; reflector: Reflector }> {
+async function startNodeAndReflector(host: string, port: number, bootstrap: HostPort[], saved: NodeState | undefined): Promise<{ node: DhtNode; reflector: Reflector }> {
+  // A --host that is a public address is the one to derive the id from (BEP 42); else the saved one, until peers tell.
+  const externalIp = host !== '0.0.0.0' ? host : saved?.externalIp;
   for (let attempt = 1; ; attempt++) {
-    const node = await DhtNode.start({ host, port, bootstrap });
+    const node = await DhtNode.start({ host, port, bootstrap, ...(saved ? { nodeId: saved.nodeId } : {}), ...(externalIp ? { externalIp } : {}) });
     const addr = node.address();
     try {
       return { node, reflector: await startReflector({ host, port: addr.port }) };

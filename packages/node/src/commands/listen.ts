@@ -1,3 +1,4 @@
+import { isIPv4 } from 'node:net';
 import type { Command } from 'commander';
 import { finished, pipeline } from 'node:stream/promises';
 import { defaultKeyPath, parsePublicKey, readKeyFile, toHex } from '../key-file.js';
@@ -6,6 +7,7 @@ import { createCliPeer, parsePeerCliOptions } from '../cli-peer.js';
 import { createLog, parseLogOptions, withLogOptions, type LogCliOptions } from '../log.js';
 import { listenStatus, reportStatus } from '../status.js';
 import { untilSignal } from '../until-signal.js';
+import { loadNodeState, nodeStateOptions, nodeStatePathFor, rememberNodeState } from '../node-state.js';
 
 interface ListenOptions extends LogCliOptions {
   key: string;
@@ -65,7 +67,10 @@ export function registerListen(program: Command): void {
         const level = phase.endsWith('-failed') || phase === 'keepalive' ? 'warn' : 'info';
         logger[level](`${phase}: ${detail}`, { phase });
       };
-      const node = await createCliPeer(identity, config, onProgress);
+      // A listener stays: it keeps its DHT node id across restarts, beside its key file.
+      const statePath = nodeStatePathFor(opts.key);
+      const savedState = await loadNodeState(statePath, (why) => log(`warning: ${why}`));
+      const node = await createCliPeer(identity, { ...config, ...nodeStateOptions(savedState) }, onProgress);
       peer = node;
       let piped: PeerStream | undefined;
       let done: (() => void) | undefined;
@@ -108,8 +113,11 @@ export function registerListen(program: Command): void {
           .finally(() => done?.());
       };
       try {
-        await node.listen(onConnection, { ...(allow ? { allow } : {}), relay: opts.relay, portMapping: opts.portMapping });
-        logger.info(`listening as ${toHex(identity.publicKey)}`, { event: 'listening', publicKey: toHex(identity.publicKey) });
+        const { offer } = await node.listen(onConnection, { ...(allow ? { allow } : {}), relay: opts.relay, portMapping: opts.portMapping });
+        const externalIp = offer.nat.publicIp;
+        await rememberNodeState(statePath, savedState, { nodeId: node.dht.nodeId(), ...(externalIp && isIPv4(externalIp) ? { externalIp } : {}) }, (why) => log(`warning: ${why}`));
+        const dht = node.dht.address();
+        logger.info(`listening as ${toHex(identity.publicKey)}`, { event: 'listening', publicKey: toHex(identity.publicKey), dhtNodeId: toHex(node.dht.nodeId()), dhtAddress: `${dht.host}:${dht.port}` });
         const why = await Promise.race([stopRequested, firstClosed.then(() => 'closed' as const)]);
         log(why === 'closed' ? 'connection closed' : `${why}: stopping`);
       } finally {

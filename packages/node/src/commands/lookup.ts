@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { DhtNode, RecordResolver } from '@p2p-node/dht-signal';
-import { parseTimerMs, resolveBootstrap } from '../cli-args.js';
+import { checkFilePathOption, parseTimerMs, resolveBootstrap } from '../cli-args.js';
 import { parsePublicKey } from '../key-file.js';
 import { recordToJson, recordToText } from '../format-record.js';
 import { logErr } from '../cli-peer.js';
 import { defaultSeenPath, loadSeenSeqs, saveSeenSeqs } from '../seen-seqs.js';
-import { stat } from 'node:fs/promises';
-import { CliError, ExitCode } from '../exit-codes.js';
 
 interface LookupOptions {
   bootstrap?: string;
@@ -31,7 +29,7 @@ export function registerLookup(program: Command): void {
       const key = parsePublicKey(pubkey);
       const bootstrap = resolveBootstrap(opts.bootstrap, { required: true });
       const timeoutMs = parseTimerMs(opts.timeout, '--timeout');
-      if (opts.seen !== false) await checkSeenPath(opts.seen);
+      if (opts.seen !== false) await checkFilePathOption(opts.seen, '--seen', 'or --no-seen');
       const seenSeqs = opts.seen === false ? undefined : await loadSeenSeqs(opts.seen, (why) => logErr(`warning: ${why}`));
       // A one-shot node: read-only (BEP 43), so no routing table keeps its port after it exits.
       const node = await DhtNode.start({ host: '0.0.0.0', port: 0, bootstrap, readOnly: true });
@@ -44,11 +42,4 @@ export function registerLookup(program: Command): void {
         if (seenSeqs && opts.seen !== false) await saveSeenSeqs(opts.seen, seenSeqs).catch((err: Error) => logErr(`warning: could not save ${opts.seen}: ${err.message}`));
       }
     });
-}
-
-/** --seen must name a file: an empty path or a folder is a usage error, before any socket opens. */
-async function checkSeenPath(path: string): Promise<void> {
-  if (path === '') throw new CliError('--seen needs a file path (or --no-seen)', ExitCode.usage);
-  const info = await stat(path).catch(() => undefined);
-  if (info?.isDirectory()) throw new CliError(`--seen ${path} is a folder; name a file in it (or --no-seen)`, ExitCode.usage);
 }
