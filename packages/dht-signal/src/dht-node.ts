@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import DHT, { type KRpc } from 'bittorrent-dht';
+import DHT, { type KRpc, type KrpcMessage, type KrpcRemote } from 'bittorrent-dht';
+import { queryName } from './raw-krpc.js';
 import { DhtBindError, DhtStoppedError } from './errors.js';
 import type { HostPort } from '@p2p-node/protos';
 import { verify } from './identity.js';
@@ -45,6 +46,8 @@ export interface DhtNodeOptions {
   waitForFullBootstrap?: boolean;
   /** Called for every datagram sent, with its destination: lets tests prove where packets go. */
   onDatagramSent?: (host: string, port: number) => void;
+  /** Called for every well-formed query received, with its sender and name: lets tests prove who asked. */
+  onQuery?: (from: HostPort, name: string) => void;
 }
 
 const DEFAULT_QUERY_TIMEOUT_MS = 2000;
@@ -141,6 +144,8 @@ export class DhtNode {
     limitPeersPerAnswer(dht);
     serveObservedAddress(dht._rpc);
     honourReadOnlyQueries(dht._rpc);
+    const onQuery = opts.onQuery;
+    if (onQuery) dht._rpc.on('query', (q: KrpcMessage, peer: KrpcRemote) => onQuery({ host: peer.address ?? peer.host ?? '', port: peer.port }, queryName(q) ?? ''));
     if (opts.readOnly) markQueriesReadOnly(dht._rpc);
 
     const joined = new Promise<void>((resolve) => {
@@ -191,6 +196,11 @@ export class DhtNode {
     limitNodesPerAnswer(this.dht);
     for (const contact of contacts) rpc.nodes.add(contact);
     return true;
+  }
+
+  /** The routing table's contacts: whom this node would route through and name in its answers. */
+  contacts(): Array<{ id: Uint8Array; host: string; port: number }> {
+    return this.dht._rpc.nodes.toArray().map((c) => ({ id: new Uint8Array(c.id ?? []), host: c.host, port: c.port }));
   }
 
   tableSize(): number {

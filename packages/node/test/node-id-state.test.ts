@@ -93,8 +93,8 @@ describe('bootstrap --state', () => {
     const [host, port] = addr.split(':');
     const peer = await DhtNode.start({ host: '127.0.0.1', port: 0, bootstrap: [{ host: host!, port: Number(port) }] });
     try {
-      const contact = await until('the bootstrap node in a table', () => peer.krpc.nodes.toArray().find((c) => c.port === Number(port)));
-      return contact.id!.toString('hex');
+      const contact = await until('the bootstrap node in a table', () => peer.contacts().find((c) => c.port === Number(port)));
+      return Buffer.from(contact.id).toString('hex');
     } finally {
       await peer.stop();
     }

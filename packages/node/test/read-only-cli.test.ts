@@ -17,12 +17,12 @@ let dht: DhtNode[] = [];
 const queriedFrom = new Set<number>();
 
 beforeAll(async () => {
-  const first = await DhtNode.start({ host: HOST, port: 0, bootstrap: [], queryTimeoutMs: 500 });
+  const onQuery = (from: { port: number }) => queriedFrom.add(from.port);
+  const first = await DhtNode.start({ host: HOST, port: 0, bootstrap: [], queryTimeoutMs: 500, onQuery });
   dht = [first];
   for (let i = 1; i < DHT_SIZE; i++) {
-    dht.push(await DhtNode.start({ host: HOST, port: 0, bootstrap: dht.slice(-3).map((n) => n.address()), queryTimeoutMs: 500, waitForFullBootstrap: true }));
+    dht.push(await DhtNode.start({ host: HOST, port: 0, bootstrap: dht.slice(-3).map((n) => n.address()), queryTimeoutMs: 500, waitForFullBootstrap: true, onQuery }));
   }
-  for (const node of dht) node.krpc.on('query', (_q: unknown, peer: { port: number }) => queriedFrom.add(peer.port));
 }, 60_000);
 
 afterAll(async () => {
@@ -45,7 +45,7 @@ describe(`${LOOKUPS} one-shot \`p2p-node lookup\` processes against a ${DHT_SIZE
     expect(codes).toEqual(Array(LOOKUPS).fill(ExitCode.notFound));
     const lookupPorts = [...queriedFrom].filter((p) => !dhtPorts.has(p));
     expect(lookupPorts.length).toBeGreaterThanOrEqual(LOOKUPS);
-    const strangers = dht.flatMap((n) => n.krpc.nodes.toArray().filter((c) => !dhtPorts.has(c.port)).map((c) => c.port));
+    const strangers = dht.flatMap((n) => n.contacts().filter((c) => !dhtPorts.has(c.port)).map((c) => c.port));
     expect(strangers).toEqual([]);
   });
 });
