@@ -5,6 +5,10 @@ import { DhtNode, RecordPublisher, generateIdentity } from '@p2p-node/dht-signal
 const HOST = '127.0.0.1';
 const nodes = [];
 const publishers = [];
+/** Nodes that host a publisher: churn spares them, as the records test does (the publisher itself stays). */
+const homes = new Set();
+/** The content each publisher last published, to republish it after churn. */
+const contents = new Map();
 
 const gc = () => globalThis.gc?.();
 const heap = () => (gc(), process.memoryUsage().heapUsed);
@@ -41,10 +45,23 @@ async function publish({ count }) {
     const id = generateIdentity();
     const pub = new RecordPublisher(node, id, { lifetimeSec: 3600, republishIntervalMs: 3_600_000 });
     publishers.push(pub);
-    const res = await pub.publish({ publicEndpoints: [{ host: '203.0.113.9', port: 4000 + i }], lanEndpoints: [], introducers: [] });
+    homes.add(node);
+    const content = { publicEndpoints: [{ host: '203.0.113.9', port: 4000 + i }], lanEndpoints: [], introducers: [] };
+    contents.set(pub, content);
+    const res = await pub.publish(content);
     keys.push({ key: Buffer.from(id.publicKey).toString('hex'), storedOn: res.storedOn });
   }
   return { keys };
+}
+
+/** Stops `fraction` of this process's nodes (never a publisher's home), then every publisher republishes. */
+async function churn({ fraction }) {
+  const candidates = nodes.filter((n) => !homes.has(n)).sort(() => Math.random() - 0.5);
+  const victims = candidates.slice(0, Math.ceil(nodes.length * fraction));
+  await Promise.all(victims.map((n) => n.stop()));
+  for (const v of victims) nodes.splice(nodes.indexOf(v), 1);
+  for (const pub of publishers) await pub.publish(contents.get(pub));
+  return { addrs: nodes.map((n) => n.address()), stopped: victims.length };
 }
 
 async function stop() {
@@ -55,7 +72,7 @@ async function stop() {
 
 process.on('message', async (msg) => {
   try {
-    const handler = { start: startNodes, publish, stop }[msg.type];
+    const handler = { start: startNodes, publish, churn, stop }[msg.type];
     const result = await handler(msg);
     process.send({ id: msg.id, ok: true, result });
     if (msg.type === 'stop') process.disconnect();
