@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ROWS } from './cells.js';
-import { removeStaleNamespaces } from './cleanup.js';
+import { cleanUpStaleRuns } from './cleanup.js';
 import { Lab, labUnavailable, selectRows, type CellReport } from './lab.js';
 import { NAT_KIND_TEXT } from './nat-rules.js';
 import { killAllNow } from './procs.js';
@@ -36,8 +36,11 @@ let interrupted = false;
 
 async function main(): Promise<number> {
   if (values.cleanup) {
-    const removed = removeStaleNamespaces();
+    const { removed, unproven } = cleanUpStaleRuns();
     log(`removed ${removed.length} stale lab namespaces`);
+    if (unproven.length) {
+      log(`left ${unproven.length} lab-named namespaces this host has no run record of (another lab's, or from before records; remove by hand if they are yours): ${unproven.join(' ')}`);
+    }
     return 0;
   }
   const why = labUnavailable();

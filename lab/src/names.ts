@@ -9,6 +9,11 @@ export function newRunId(): string {
   return `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 }
 
+/** The run id in a lab namespace's name. */
+export function runOf(ns: string): string {
+  return ns.slice(NS_PREFIX.length).split('-')[0] ?? '';
+}
+
 export function nsName(run: string, role: string): string {
   return `${NS_PREFIX}${run}-${role}`;
 }

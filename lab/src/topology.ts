@@ -1,6 +1,7 @@
 import { ipIn, nsExec, sh } from './sh.js';
 import { natRuleset, type NatKind } from './nat-rules.js';
-import { nsName } from './names.js';
+import { nsName, runOf } from './names.js';
+import { claimRun, forgetRun, releaseRun } from './run-record.js';
 
 /*
  * The lab's network, all inside namespaces that have no link to the host's
@@ -75,6 +76,8 @@ export interface Topology {
 
 function addNs(topo: Topology, role: string): string {
   const ns = nsName(topo.run, role);
+  // The record comes first: a crash right after `netns add` must leave a namespace a later cleanup can prove ours.
+  claimRun(topo.run);
   sh('ip', ['netns', 'add', ns]);
   topo.namespaces.push(ns);
   ipIn(ns, 'link', 'set', 'lo', 'up');
@@ -183,7 +186,11 @@ table ip6 labfw6 {
 `;
 }
 
-/** Deletes namespaces, newest first. Never throws: cleanup must run to the end. */
+/**
+ * Deletes namespaces, newest first, then ends their runs: a run's record goes
+ * once none of its namespaces is left (else a later cleanup removes them).
+ * Never throws: cleanup must run to the end.
+ */
 export function destroyNamespaces(namespaces: string[]): string[] {
   const failed: string[] = [];
   for (const ns of [...namespaces].reverse()) {
@@ -192,6 +199,10 @@ export function destroyNamespaces(namespaces: string[]): string[] {
     } catch {
       failed.push(ns);
     }
+  }
+  for (const run of new Set(namespaces.map(runOf))) {
+    releaseRun(run);
+    if (!failed.some((ns) => runOf(ns) === run)) forgetRun(run);
   }
   return failed;
 }
