@@ -10,6 +10,14 @@
  * Prints how long libtorrent took to its first verified item; durations are
  * reported, never judged (the deadlines only catch hangs).
  *
+ * Then BEP 43: 20 `p2p-node lookup`s (read-only one-shot nodes, `ro: 1` on
+ * every query) through a fresh libtorrent session as their only entry point.
+ * libtorrent's routing table (dht_live_nodes) must hold none of their ports
+ * or ids, though it holds the bootstrap nodes, and it must send nothing to
+ * their dead ports in the 5 s after. The control, showing the check can
+ * fail: an in-process DhtNode without readOnly doing the same lookup through
+ * libtorrent is in its table afterwards. Prints the counts.
+ *
  * Without python3-libtorrent the tests are SKIPPED, loudly, never passed;
  * under CI=true that is a failure instead (.ci/run installs it).
  *
@@ -28,8 +36,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mutableTarget, RECORD_SALT } from '@p2p-node/dht-signal';
+import { DhtNode, mutableTarget, RECORD_SALT, RecordResolver } from '@p2p-node/dht-signal';
 import { endpointFromWire, formatHostPort, p2pnode } from '@p2p-node/protos';
 import { ChildCli } from '../src/child-cli.js';
 
@@ -41,6 +50,10 @@ const DHT_SIZE = 4;
 const ROUNDS = 3;
 /** The TCP port the record advertises; nothing listens on it, the test only reads it back. */
 const TCP_PORT = 4717;
+/** BEP 43 test: one-shot lookups through libtorrent, how many at once, and how long to watch what libtorrent sends after them. */
+const RO_LOOKUPS = 20;
+const RO_AT_ONCE = 4;
+const RO_WATCH_MS = 5000;
 
 function libtorrentMissing(): string | null {
   try {
@@ -78,6 +91,19 @@ interface LtServed {
   offLoopback: string[];
 }
 
+interface LtLive {
+  /** libtorrent's routing table (dht_live_nodes): endpoints and node ids. */
+  live: string[];
+  liveIds: string[];
+  /** Every endpoint that sent libtorrent a query so far: the node ids it used, its queries, and how many of them had `ro: 1`. */
+  queriers: Record<string, { ids: string[]; queries: number; ro: number }>;
+  /** Packets libtorrent's DHT sent, by address, since the previous request, over windowMs. */
+  sentTo: Record<string, number>;
+  /** Of them, libtorrent's own queries (pings, searches), not answers. */
+  queriedTo: Record<string, number>;
+  windowMs: number;
+}
+
 /** One run of fixtures/libtorrent-node.py: its JSON lines, waited for by key. */
 class LibtorrentNode {
   readonly child: ChildProcess;
@@ -105,11 +131,11 @@ class LibtorrentNode {
     this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
   }
 
-  /** The first event with `key`; fails on an {"error"} event, an exit or a timeout. */
-  waitFor(key: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  /** The first event with `key` (from the `from`-th on); fails on an {"error"} event, an exit or a timeout. */
+  waitFor(key: string, timeoutMs: number, from = 0): Promise<Record<string, unknown>> {
     const failed = this.events.find((e) => 'error' in e);
     if (failed) return Promise.reject(new Error(`libtorrent-node: ${String(failed.error)}`));
-    const seen = this.events.find((e) => key in e);
+    const seen = this.events.slice(from).find((e) => key in e);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`libtorrent-node printed no "${key}" within ${timeoutMs} ms; events: ${JSON.stringify(this.events)}; stderr: ${this.stderr.trim()}`)), timeoutMs);
@@ -124,6 +150,13 @@ class LibtorrentNode {
         reject(new Error(`libtorrent-node exited (${code}) before printing "${key}"; events: ${JSON.stringify(this.events)}; stderr: ${this.stderr.trim()}`));
       });
     });
+  }
+
+  /** libtorrent's routing table now, who queried it, and what it sent where since the previous call. */
+  async live(timeoutMs = 5000): Promise<LtLive> {
+    const from = this.events.length;
+    this.child.stdin!.write('live\n');
+    return (await this.waitFor('live', timeoutMs, from)) as unknown as LtLive;
   }
 
   /** Closes stdin (the script's signal to stop), then SIGKILL if it has not exited within `graceMs`. */
@@ -164,6 +197,10 @@ async function run(args: string[], timeoutMs = 20_000) {
 }
 
 const procs: ChildCli[] = [];
+/** The DHT ports of the rounds' libtorrent sessions (stopped at each round's end). */
+const roundLtPorts: number[] = [];
+/** In-process DHT nodes (the BEP 43 control), stopped in afterAll too. */
+const nodes: DhtNode[] = [];
 const libtorrents: LibtorrentNode[] = [];
 let dir: string;
 let bootstrap: string;
@@ -200,7 +237,7 @@ describe.skipIf(skip)('libtorrent-rasterbar reads p2p-node records (BEP 44) and 
 
   afterAll(async () => {
     // Everything this file started, by its own handle (PID), even after a failure.
-    await Promise.all([...libtorrents.map((l) => l.stop()), ...procs.map((c) => c.stop())]);
+    await Promise.all([...libtorrents.map((l) => l.stop()), ...procs.map((c) => c.stop()), ...nodes.map((n) => n.stop())]);
     if (dir) await rm(dir, { recursive: true, force: true });
     if (times.length > 0) {
       const list = (k: 'get' | 'session' | 'bootstrapped') => times.map((t) => t[k]).join(', ');
@@ -219,6 +256,7 @@ describe.skipIf(skip)('libtorrent-rasterbar reads p2p-node records (BEP 44) and 
       libtorrents.push(lt);
       const ltPort = Number((await lt.waitFor('ready', 15_000)).ready);
       expect(ltPort).toBeGreaterThan(0);
+      roundLtPorts.push(ltPort);
       const boot = await lt.waitFor('bootstrapped', 15_000);
       const got = await lt.waitFor('item', 20_000);
       const item = got.item as LtItem;
@@ -262,6 +300,104 @@ describe.skipIf(skip)('libtorrent-rasterbar reads p2p-node records (BEP 44) and 
       expect(served.errors.filter((e) => !e.q?.startsWith('p2p_node_'))).toEqual([]);
     }, 60_000);
   }
+
+  // BEP 43. One-shot CLI nodes (lookup, publish, dial) mark every query `ro: 1`,
+  // so that no routing table keeps their ports once they exit. Checked with a
+  // node nobody here wrote: libtorrent, joined to the p2p-node DHT, is the
+  // only entry point of RO_LOOKUPS lookups; its routing table (dht_live_nodes)
+  // must hold none of them, while it holds the bootstrap nodes (the read works)
+  // and, as the control, an in-process DhtNode without the flag that did the
+  // same lookup.
+  it(`BEP 43: ${RO_LOOKUPS} read-only \`p2p-node lookup\`s through libtorrent leave no port in its routing table, a node without ro does`, async () => {
+    const salt = Buffer.from(RECORD_SALT);
+    const lt = new LibtorrentNode(['--bootstrap', bootstrap, '--pubkey', pubkey, '--salt', salt.toString('utf8'), '--lifetime', '120']);
+    libtorrents.push(lt);
+    const ltPort = Number((await lt.waitFor('ready', 15_000)).ready);
+    await lt.waitFor('bootstrapped', 15_000);
+    // libtorrent has walked to the storers: it is in the DHT, and it can route a lookup to them.
+    await lt.waitFor('item', 20_000);
+    const ep = (port: number) => `${HOST}:${port}`;
+    const bootstrapEps = bootstrap.split(',');
+    const before = await lt.live();
+    for (const b of bootstrapEps) expect(before.live, 'the bootstrap nodes are in libtorrent\'s table (the read works)').toContain(b);
+
+    const codes: Array<number | null> = [];
+    for (let i = 0; i < RO_LOOKUPS; i += RO_AT_ONCE) {
+      const batch = Array.from({ length: Math.min(RO_AT_ONCE, RO_LOOKUPS - i) }, () =>
+        run(['lookup', pubkey, '--bootstrap', ep(ltPort), '--json', '--no-seen', '--timeout', '10000']),
+      );
+      for (const found of await Promise.all(batch)) {
+        codes.push(found.code);
+        expect(found.code, found.stderr).toBe(0);
+        expect((JSON.parse(found.stdout) as { seq: number }).seq).toBe(publishedSeq);
+      }
+    }
+    expect(codes).toEqual(Array(RO_LOOKUPS).fill(0));
+
+    // Right after the last lookup exited: whom libtorrent heard from, and its table.
+    const after = await lt.live();
+    const known = new Set([...bootstrapEps, ...Object.keys(before.queriers)]);
+    const lookupQueriers = Object.entries(after.queriers).filter(([e]) => !known.has(e));
+    const lookupEps = lookupQueriers.map(([e]) => e);
+    const lookupIds = lookupQueriers.flatMap(([, q]) => q.ids);
+    // Each lookup is a fresh node id; each asked libtorrent (its only entry point), every query read-only.
+    // (An OS that hands a later lookup an earlier one's port merges two into one endpoint, never two ids.)
+    expect(new Set(lookupIds).size, JSON.stringify(after.queriers)).toBe(RO_LOOKUPS);
+    for (const [e, q] of lookupQueriers) expect(q.ro, `queries from ${e} without ro: 1`).toBe(q.queries);
+    expect(after.live.filter((e) => lookupEps.includes(e)), 'lookup ports in libtorrent\'s routing table').toEqual([]);
+    expect(after.liveIds.filter((id) => lookupIds.includes(id)), 'lookup node ids in libtorrent\'s routing table').toEqual([]);
+    for (const b of bootstrapEps) expect(after.live).toContain(b);
+    const sum = (counts: Record<string, number>, eps: string[]) => eps.reduce((n, e) => n + (counts[e] ?? 0), 0);
+    const answered = sum(after.sentTo, lookupEps);
+    // Nothing told libtorrent of them as contacts: it only answered them, never asked them anything.
+    expect(sum(after.queriedTo, lookupEps), 'queries libtorrent sent to the lookups').toBe(0);
+
+    // Then, with every lookup gone: libtorrent sends nothing to their dead ports, and does not learn them later.
+    await sleep(RO_WATCH_MS);
+    const watched = await lt.live();
+    const toDead = Object.entries(watched.sentTo).filter(([e]) => lookupEps.includes(e));
+    const deadPackets = toDead.reduce((n, [, c]) => n + c, 0);
+    expect(toDead, `packets libtorrent sent to dead lookup ports in ${watched.windowMs} ms`).toEqual([]);
+    expect(watched.live.filter((e) => lookupEps.includes(e))).toEqual([]);
+
+    // The control: the same lookup by a node without the flag, through libtorrent alone. libtorrent must
+    // keep its port (else the checks above could not fail), though it is as dead as the lookups' once stopped.
+    const control = await DhtNode.start({ host: HOST, port: 0, bootstrap: [{ host: HOST, port: ltPort }] });
+    nodes.push(control);
+    const controlEp = ep(control.address().port);
+    try {
+      const record = await new RecordResolver(control).lookup(Buffer.from(pubkey, 'hex'));
+      expect(record.seq).toBe(publishedSeq);
+    } finally {
+      await control.stop();
+    }
+    const withControl = await lt.live();
+    const controlSent = withControl.sentTo[controlEp] ?? 0;
+    const controlAsked = withControl.queriedTo[controlEp] ?? 0;
+    const controlQueries = withControl.queriers[controlEp];
+    expect(controlQueries?.queries, 'the control asked libtorrent').toBeGreaterThan(0);
+    expect(controlQueries?.ro, 'the control\'s queries carry no ro').toBe(0);
+    expect(withControl.live, 'libtorrent keeps the control (no ro) in its table').toContain(controlEp);
+    // What libtorrent does with that dead entry: reported, not judged.
+    await sleep(RO_WATCH_MS);
+    const controlWatched = await lt.live();
+    const toControl = controlWatched.sentTo[controlEp] ?? 0;
+    const askedControl = controlWatched.queriedTo[controlEp] ?? 0;
+
+    expect(await lt.stop()).toBe(0);
+    const served = (await lt.waitFor('served', 1000)) as unknown as LtServed;
+    expect(served.offLoopback, 'libtorrent sent DHT packets off loopback').toEqual([]);
+    // The rest of its table: earlier rounds' libtorrent sessions (not read-only, so the bootstrap nodes kept them), now gone.
+    const earlierLt = after.live.filter((e) => roundLtPorts.some((p) => ep(p) === e)).length;
+    console.log(
+      `libtorrent interop: BEP 43: ${RO_LOOKUPS} read-only lookups (${lookupEps.length} ports, ${lookupQueriers.reduce((n, [, q]) => n + q.queries, 0)} queries, all ro) ` +
+        `left ${after.live.filter((e) => lookupEps.includes(e)).length} of their ports in libtorrent's table of ${after.live.length} ` +
+        `(${bootstrapEps.length} bootstrap nodes, ${earlierLt} stopped libtorrent sessions of earlier rounds; ${watched.live.length} nodes ${watched.windowMs} ms later); libtorrent sent ${answered} packets to them while they ran, ${deadPackets} in the ${watched.windowMs} ms after; ` +
+        `control without ro (${controlQueries?.queries} queries; libtorrent sent it ${controlSent} packets, ${controlAsked} of them queries, while it ran): ` +
+        `in the table ${withControl.live.includes(controlEp) ? 'yes' : 'no'}, ${controlWatched.live.includes(controlEp) ? 'still' : 'no longer'} after ${controlWatched.windowMs} ms, ` +
+        `in which libtorrent sent ${toControl} packets (${askedControl} queries) to its dead port`,
+    );
+  }, 120_000);
 });
 
 if (missing && process.env.CI === 'true') {
