@@ -44,6 +44,7 @@ export class DialLab {
   private publicBoxes: ImpairedBox<ImpairTarget>[] = [];
   private listeners: ChildProcess[] = [];
   private keys = 0;
+  private inputs = 0;
   private dir = mkdtempSync(join(tmpdir(), 'p2p-dial-lab-'));
   private down: Promise<void> | undefined;
 
@@ -86,10 +87,11 @@ export class DialLab {
    * `publicOneWayMs` says otherwise: the public hosts make up the difference
    * (and two public hosts are twice that apart).
    */
-  async impair(where: string[], oneWayMs: number, loss: number, opts: { publicOneWayMs?: number } = {}): Promise<void> {
+  async impair(where: string[], oneWayMs: number, loss: number, opts: { publicOneWayMs?: number; passesPerPath?: number } = {}): Promise<void> {
     // Hosts are named `nat` or `nat#2`: the delay sits on their NAT boxes.
     const nats = where.map((w) => w.split('#')[0]!);
-    const passes = nats.length;
+    // How many of these boxes one peer-to-peer path crosses (all of them, unless several pairs share the boxes).
+    const passes = opts.passesPerPath ?? nats.length;
     // No peers named (a reset before another section): no delay anywhere.
     const natPassMs = passes > 0 ? oneWayMs / passes : 0;
     const publicPassMs = (opts.publicOneWayMs ?? natPassMs) - natPassMs;
@@ -113,6 +115,15 @@ export class DialLab {
    * The host behind NAT `where` (the first, or the one `where` names as
    * `nat#2`), or the public host of that name (refl1, refl2: no NAT in front).
    */
+  /**
+   * Draws `where`'s local ports (TCP and UDP) from [low, high] only: two
+   * hosts behind one NAT given the same range use the same port numbers at
+   * once, and the NAT must map one of them elsewhere (CGN port overloading).
+   */
+  setLocalPortRange(where: string, low: number, high: number): void {
+    nsExec(this.host(where).ns, 'sh', ['-c', `echo "${low} ${high}" > /proc/sys/net/ipv4/ip_local_port_range`]);
+  }
+
   host(where: string, index = 1): { name: string; ns: string } {
     const [nat, hash] = where.split('#');
     if (hash !== undefined) index = Number(hash);
@@ -172,7 +183,8 @@ export class DialLab {
   async dial(nat: string, publicKey: string, bytes: number, timeoutMs = 120_000, extra: string[] = []): Promise<DialResult> {
     const h = this.host(nat);
     const payload = randomBytes(bytes);
-    const input = join(this.dir, `in-${bytes}`);
+    // One file per dial: dials may run at once (two hosts behind one NAT), each with its own payload.
+    const input = join(this.dir, `in-${this.inputs++}`);
     writeFileSync(input, payload);
     const sent = createHash('sha256').update(payload).digest('hex');
     const t0 = performance.now();
@@ -189,6 +201,7 @@ export class DialLab {
     const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     clearTimeout(timer);
     const wallMs = performance.now() - t0;
+    rmSync(input, { force: true });
     const jsonLine = stderr.split('\n').find((l) => l.startsWith('{'));
     const stats = jsonLine ? (JSON.parse(jsonLine) as DialResult['stats']) : undefined;
     const intact = received === bytes && got.digest('hex') === sent;

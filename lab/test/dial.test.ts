@@ -81,7 +81,9 @@ describe('p2p-node dial through real NATs', () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
     let stopped = '';
-    const pairs = ['rst-rst', 'pp-seq', 'seq-pp', 'pp-rand', 'rand-pp', 'same-nat'];
+    const pairs = ['rst-rst', 'pp-seq', 'seq-pp', 'pp-rand', 'rand-pp', 'same-nat', 'cgn'];
+    // cgn runs two dials per trial, at the same moment from two hosts behind one NAT.
+    const dialsIn = (pair: string) => (pair === 'cgn' ? 2 * moreTrials : moreTrials);
 
     beforeAll(async () => {
       if (buildError) return;
@@ -92,8 +94,12 @@ describe('p2p-node dial through real NATs', () => {
     for (const pair of pairs) {
       for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
         test(`${pair} / ${condition}: every dial connects directly (under loss: or through the relay that won the race) and echoes intact`, () => {
-          const c = connectedCell(cells, pair, condition, moreTrials);
-          expectDirect(c!, condition, moreTrials);
+          const c = connectedCell(cells, pair, condition, dialsIn(pair));
+          if (pair === 'cgn') {
+            // Where the NAT moved a port both hosts held, the punch misses and the relay joins them: direct or relayed, never lost.
+            expect(c.direct + c.relayed, `${c.direct} direct, ${c.relayed} relayed`).toBe(dialsIn(pair));
+            expect(c.direct, 'no dial of the pair went direct').toBeGreaterThan(0);
+          } else expectDirect(c!, condition, dialsIn(pair));
           expect(c.pass).toBe(true);
         });
       }
