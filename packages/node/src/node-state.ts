@@ -1,6 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
-import { writeFileAtomic } from './atomic-file.js';
+import { readJsonStateFile, writeFileAtomic } from './state-file.js';
 
 /**
  * What a long-lived node keeps across restarts, as mainline clients do: its
@@ -28,22 +27,8 @@ export function nodeStatePathFor(keyPath: string): string {
  * next save): a lost node id only costs a fresh one, never a refusal to start.
  */
 export async function loadNodeState(path: string, warn: (why: string) => void): Promise<NodeState | undefined> {
-  let text: string;
-  try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size > MAX_FILE_BYTES) throw new Error(info.isFile() ? `${info.size} bytes, more than a node state file holds` : 'not a regular file');
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read ${path} (${(err as Error).message}); starting with a new DHT node id`);
-    return undefined;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    warn(`${path} is not JSON; starting with a new DHT node id`);
-    return undefined;
-  }
+  const json = await readJsonStateFile(path, MAX_FILE_BYTES, 'starting with a new DHT node id', warn);
+  if (json === undefined) return undefined;
   const state = (typeof json === 'object' && json !== null ? json : {}) as { kind?: unknown; nodeId?: unknown; externalIp?: unknown };
   if (state.kind !== KIND || typeof state.nodeId !== 'string' || !/^[0-9a-f]{40}$/.test(state.nodeId)) {
     warn(`${path} holds no ${KIND} with a 40-hex nodeId; starting with a new DHT node id`);

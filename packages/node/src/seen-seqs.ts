@@ -1,7 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { readJsonStateFile, writeFileAtomic } from './state-file.js';
 
 /**
  * The highest record seq this user has accepted per public key, kept in a
@@ -25,22 +24,8 @@ export function defaultSeenPath(): string {
  */
 export async function loadSeenSeqs(path: string, warn: (why: string) => void): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  let text: string;
-  try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size > MAX_FILE_BYTES) throw new Error(info.isFile() ? `${info.size} bytes, more than a seen-seq file holds` : 'not a regular file');
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read ${path} (${(err as Error).message}); starting with no memory of seen records`);
-    return seen;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    warn(`${path} is not JSON; starting with no memory of seen records`);
-    return seen;
-  }
+  const json = await readJsonStateFile(path, MAX_FILE_BYTES, 'starting with no memory of seen records', warn);
+  if (json === undefined) return seen;
   const entries = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { seqs?: unknown }).seqs : undefined;
   if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
     warn(`${path} holds no "seqs" object; starting with no memory of seen records`);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildCli, CLI_PATH } from '../src/child-cli.js';
 import { startBootstrapPair } from './bootstrap-pair.js';
+import { dialProcess } from './dial-process.js';
 import { ExitCode } from '../src/exit-codes.js';
 
 let dir: string;
@@ -42,24 +43,8 @@ async function startListener(extra: string[] = []): Promise<{ key: string; child
   return { key, child };
 }
 
-/** Runs `dial`, feeding `input` on stdin; resolves with exit code, stdout bytes and stderr. */
-function dial(args: string[], input: Buffer, timeoutMs = 20_000): Promise<{ code: number | null; out: Buffer; err: string; ms: number }> {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const c = spawn(process.execPath, [CLI_PATH, 'dial', ...args, '--bootstrap', bootstrap, '--host', '127.0.0.1'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => out.push(d));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    c.stdin.on('error', () => undefined);
-    c.stdin.end(input);
-    const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out: Buffer.concat(out), err, ms: performance.now() - t0 });
-    });
-  });
-}
+/** Runs `dial` against this file's DHT, feeding `input` on stdin. */
+const dial = (args: string[], input: Buffer, timeoutMs = 20_000) => dialProcess(args, bootstrap, input, timeoutMs);
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

@@ -3,14 +3,14 @@
 // json, as real processes on loopback. No assertion here is about how long
 // anything takes; the waits only catch hangs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildCli, CLI_PATH } from '../src/child-cli.js';
+import { ChildCli } from '../src/child-cli.js';
 import { ExitCode } from '../src/exit-codes.js';
+import { dialProcess } from './dial-process.js';
 
 const WAIT_MS = 20_000;
 const LEVELS = ['error', 'warn', 'info', 'debug'];
@@ -58,22 +58,7 @@ async function keygen(name: string): Promise<{ file: string; key: string }> {
 }
 
 /** `dial` with `input` on stdin; resolves with its exit code, stdout and stderr. */
-function dial(key: string, input: Buffer): Promise<{ code: number | null; out: Buffer; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [CLI_PATH, 'dial', key, '--bootstrap', bootstrap, '--host', '127.0.0.1'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => out.push(d));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    c.stdin.on('error', () => undefined);
-    c.stdin.end(input);
-    const timer = setTimeout(() => c.kill('SIGKILL'), WAIT_MS);
-    c.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out: Buffer.concat(out), err });
-    });
-  });
-}
+const dial = (key: string, input: Buffer) => dialProcess([key], bootstrap, input, WAIT_MS);
 
 /** A CLI run expected to end by itself (usage errors). */
 async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
