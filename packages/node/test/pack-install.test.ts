@@ -179,8 +179,7 @@ describe('packed tarballs installed with npm', () => {
 });
 
 /** The scratch app: a listener and a dialer PeerNode on 127.0.0.1, one echo, both closed. */
-const APP = `import { PeerNode, type PeerNodeOptions, type PeerStream } from '@p2p-node/node';
-import { generateIdentity, type HostPort } from '@p2p-node/dht-signal';
+const APP = `import { PeerNode, generateIdentity, type HostPort, type PeerNodeOptions, type PeerStream } from '@p2p-node/node';
 
 const bootstrap: HostPort[] = process.argv.slice(2).map((arg) => {
   const [host, port] = arg.split(':');
