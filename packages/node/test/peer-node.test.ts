@@ -4,19 +4,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { DhtNode, generateIdentity, serveIntroducer, type HostPort, type Introducer } from '@p2p-node/dht-signal';
-import { startReflector, type Reflector } from '@p2p-node/punch';
+import type { Reflector } from '@p2p-node/punch';
 import net from 'node:net';
 import { PeerNode, type PeerStream } from '../src/peer-node.js';
 import { keyedStream, StreamOpenError } from '../src/keyed-stream.js';
 import { sessionKeys } from './keyed-pair.js';
+import { nodeWithReflector } from './relay-infra.js';
 import { DialError } from '../src/peer-errors.js';
 
 const infra: { dht: DhtNode; reflector: Reflector; introducer: Introducer }[] = [];
 let bootstrap: HostPort[];
 
 async function startInfra(host: string, seeds: HostPort[]) {
-  const dht = await DhtNode.start({ host, port: 0, bootstrap: seeds, queryTimeoutMs: 300 });
-  const reflector = await startReflector({ host, port: dht.address().port });
+  const { dht, reflector } = await nodeWithReflector(host, seeds);
   infra.push({ dht, reflector, introducer: serveIntroducer(dht) });
   return dht.address();
 }

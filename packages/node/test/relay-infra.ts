@@ -19,8 +19,7 @@ export async function startInfra(limits: Partial<RelayLimits> = {}, relayPort?: 
   const port = relayPort ? relayPort(relay) : relay.address().port;
   const parts: { dht: DhtNode; reflector: Reflector; introducer: Introducer }[] = [];
   for (const host of ['127.0.0.1', '127.0.0.2']) {
-    const dht = await DhtNode.start({ host, port: 0, bootstrap: parts.map((p) => p.dht.address()), queryTimeoutMs: 300 });
-    const reflector = await startReflector({ host, port: dht.address().port });
+    const { dht, reflector } = await nodeWithReflector(host, parts.map((p) => p.dht.address()));
     parts.push({ dht, reflector, introducer: serveIntroducer(dht, { relayPort: port }) });
   }
   return {
@@ -37,3 +36,23 @@ export async function startInfra(limits: Partial<RelayLimits> = {}, relayPort?: 
   };
 }
 
+
+/** Tries for a UDP port the system picks whose TCP twin is free too, as `p2p-node bootstrap --port 0` does. */
+const PORT_PAIR_ATTEMPTS = 8;
+
+/**
+ * A DHT node and a reflector on the same port number. The TCP twin of a
+ * system-picked UDP port may be held by any outgoing connection on this host
+ * (a suite run saw EADDRINUSE here once in ten): then another UDP port is tried.
+ */
+export async function nodeWithReflector(host: string, bootstrap: HostPort[]): Promise<{ dht: DhtNode; reflector: Reflector }> {
+  for (let attempt = 1; ; attempt++) {
+    const dht = await DhtNode.start({ host, port: 0, bootstrap, queryTimeoutMs: 300 });
+    try {
+      return { dht, reflector: await startReflector({ host, port: dht.address().port }) };
+    } catch (err) {
+      await dht.stop();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= PORT_PAIR_ATTEMPTS) throw err;
+    }
+  }
+}
