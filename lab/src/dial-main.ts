@@ -66,6 +66,13 @@ const PAIRS: Pair[] = [
   { id: 'n4rand-pp', label: 'home pp behind carrier random -> port-preserving (birthday)', dialer: 'n4rand', listener: 'pp2' },
   { id: 'pp-n4rand', label: 'port-preserving -> home pp behind carrier random (birthday)', dialer: 'pp1', listener: 'n4rand' },
   { id: 'n4rand-rand', label: 'home pp behind carrier random -> random (relay)', dialer: 'n4rand', listener: 'rand2', path: 'relayed' },
+  // A home NAT that is not port-preserving (Hn4X: home of kind H behind carrier cgX): the outer layer keeps what the inner one does.
+  { id: 'seqn4pp-pp', label: 'home sequential behind carrier pp -> port-preserving', dialer: 'seqn4pp', listener: 'pp2' },
+  { id: 'randn4pp-pp', label: 'home random behind carrier pp -> port-preserving (birthday)', dialer: 'randn4pp', listener: 'pp2' },
+  { id: 'randn4rand-pp', label: 'home random behind carrier random -> port-preserving (birthday)', dialer: 'randn4rand', listener: 'pp2' },
+  { id: 'seqn4seq-pp', label: 'home sequential behind carrier sequential -> port-preserving', dialer: 'seqn4seq', listener: 'pp2' },
+  { id: 'pp-randn4pp', label: 'port-preserving -> home random behind carrier pp (birthday)', dialer: 'pp1', listener: 'randn4pp' },
+  { id: 'randn4pp-rand', label: 'home random behind carrier pp -> random (relay)', dialer: 'randn4pp', listener: 'rand2', path: 'relayed' },
   // A random NAT running miniupnpd: the listener asks it for a port (UPnP-IGD or NAT-PMP) and is dialed there, not relayed.
   { id: 'pp-upnp', label: 'port-preserving -> random with a mapped port (UPnP/NAT-PMP)', dialer: 'pp1', listener: 'upnp1', method: 'port-mapped' },
   { id: 'rand-upnp', label: 'random -> random with a mapped port (UPnP/NAT-PMP)', dialer: 'rand1', listener: 'upnp1', method: 'port-mapped' },
@@ -167,14 +174,15 @@ async function main(): Promise<number> {
  * The NAT boxes for the hosts wanted: a name's kind is the name without its
  * digits (`hp` is the hairpin box); `v6X` is a box of kind X that also
  * routes global IPv6 behind a stateful firewall; `n4X` is a port-preserving home NAT
- * behind carrier box `cgX` of kind X, built first.
+ * behind carrier box `cgX` of kind X, built first, and `Hn4X` the same with a
+ * home NAT of kind H (seq, rand).
  */
 function natSpecs(hosts: Map<string, number>): NatSpec[] {
   const kindOf = (name: string) => (name === 'hp' ? 'hairpin' : name.replace(/\d+$/, '')) as NatKind;
   const carriers: NatSpec[] = [];
   const boxes: NatSpec[] = [];
   for (const [name, n] of hosts) {
-    const layered = /^n4([a-z]+)$/.exec(name);
+    const layered = /^(seq|rand)?n4([a-z]+)$/.exec(name);
     const dual = /^v6([a-z]+\d*)$/.exec(name);
     if (dual) {
       boxes.push({ name, kind: kindOf(dual[1]!), hosts: n, ipv6: true });
@@ -184,9 +192,9 @@ function natSpecs(hosts: Map<string, number>): NatSpec[] {
       boxes.push({ name, kind: kindOf(name), hosts: n });
       continue;
     }
-    const carrier = `cg${layered[1]}`;
-    if (!carriers.some((c) => c.name === carrier)) carriers.push({ name: carrier, kind: layered[1] as NatKind, hosts: 0 });
-    boxes.push({ name, kind: 'pp', hosts: n, behind: carrier });
+    const carrier = `cg${layered[2]}`;
+    if (!carriers.some((c) => c.name === carrier)) carriers.push({ name: carrier, kind: layered[2] as NatKind, hosts: 0 });
+    boxes.push({ name, kind: (layered[1] ?? 'pp') as NatKind, hosts: n, behind: carrier });
   }
   return [...carriers, ...boxes];
 }

@@ -146,6 +146,11 @@ describe('p2p-node dial through real NATs', () => {
       ['n4rand-pp', 'direct'],
       ['pp-n4rand', 'direct'],
       ['n4rand-rand', 'relayed'],
+      // A home NAT that is not port-preserving: sequential through a preserving carrier, random through a random one.
+      ['seqn4pp-pp', 'direct'],
+      ['randn4rand-pp', 'direct'],
+      ['pp-randn4pp', 'direct'],
+      ['randn4pp-rand', 'relayed'],
     ];
 
     beforeAll(async () => {
