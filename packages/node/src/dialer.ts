@@ -13,6 +13,7 @@ import {
   type VerifiedRecord,
 } from '@p2p-node/dht-signal';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { bothIpv6, connectPeer, PunchError, type ConnectResult } from '@p2p-node/punch';
 import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { freeTcpPort } from './free-port.js';
@@ -22,6 +23,7 @@ import { NoiseDialer, SessionError, type SessionKeys } from './noise-session.js'
 import { dialerSideOf, sideOf } from './offer.js';
 import { canPunch, choosePath, type PathChoice, type RelayMode } from './path-choice.js';
 import { DialError } from './peer-errors.js';
+import { openCircuitEarly } from './early-circuit.js';
 import { openCircuit, RelayError } from './relay-client.js';
 import { circuitToken } from './relay-wire.js';
 import type { SignalAnswer, Signaling } from './signaling.js';
@@ -53,7 +55,11 @@ export interface DialOptions {
    * By default the stream is handed over as soon as the socket is connected
    * and keyed, so the first bytes leave at once (they are encrypted to the
    * dialed key either way); a peer that then fails to prove itself ends the
-   * stream with a StreamOpenError instead.
+   * stream with a StreamOpenError instead. Where the relay is the only path,
+   * the stream is handed over once the relay's TCP connection is up, and a
+   * circuit that then does not form (the relay busy, the peer never there)
+   * ends it with a RelayError (code relay-busy or relay-failed); with
+   * waitForPeer such a dial rejects with a DialError of that code.
    */
   waitForPeer?: boolean;
   /**
@@ -86,8 +92,8 @@ export function dial(ctx: DialContext, publicKey: Uint8Array, opts: DialOptions 
 }
 
 type Signaled = { answer: SignalAnswer; keys: SessionKeys };
-/** A socket to the peer, not yet keyed, and how it came about. */
-type Connected = { socket: Socket; how: ConnectionPath; where: string };
+/** A socket to the peer (or a relay circuit), not yet keyed, and how it came about. */
+type Connected = { socket: Socket | Duplex; how: ConnectionPath; where: string };
 
 /** The state of one dial while it runs: ports, offers, answers and the time each phase took. */
 class DialRun {
@@ -272,7 +278,10 @@ class DialRun {
         relayOutcome = 'running';
         const relay = path.relay;
         this.ctx.progress('relay', `${path.punch ? 'no punched socket yet: ' : ''}meeting the peer at relay ${fmt(relay)}`);
-        openCircuit(relay, circuitToken(signaled.keys.hash), { timeoutMs: CIRCUIT_TIMEOUT_MS, signal: stopRelay.signal }).then(
+        // The relay as the only path: our first flight rides behind the hello (see openCircuitEarly). Raced
+        // against a punch, a circuit wins only once the relay says it is spliced.
+        const open = path.punch ? openCircuit : openCircuitEarly;
+        open(relay, circuitToken(signaled.keys.hash), { timeoutMs: CIRCUIT_TIMEOUT_MS, signal: stopRelay.signal }).then(
           (socket) => win({ socket, how: describeRelayed(relay), where: `relay ${fmt(relay)}` }),
           (err: unknown) => {
             relayOutcome = { error: err };
@@ -302,6 +311,8 @@ class DialRun {
     this.ctx.progress('open', `connected to ${connected.where} (${connected.how.method}); opening the secure stream`);
     const tOpen = performance.now();
     const stream = await keyedStream(connected.socket, true, keys, OPEN_TIMEOUT_MS, { zeroRtt: !this.opts.waitForPeer }).catch((err: Error) => {
+      // A relay circuit that never formed (busy, the peer never came): what it is, not a wrong key.
+      if (err instanceof RelayError) throw new DialError(err.code, `no path to ${hex(this.publicKey)}: ${err.message}`, { cause: err });
       throw new DialError('wrong-key', `the peer at ${connected.where} did not prove it holds ${hex(this.publicKey)}: ${err.message}`, { cause: err });
     });
     const { ms } = this;

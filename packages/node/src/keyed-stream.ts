@@ -1,4 +1,5 @@
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import SecretStream from '@hyperswarm/secret-stream';
 import { P2pNodeError } from '@p2p-node/protos';
 import type { SessionKeys } from './noise-session.js';
@@ -27,11 +28,12 @@ export class StreamOpenError extends P2pNodeError {
  * does not come (timeout, garbage, a socket cut before it), the stream is
  * destroyed with a StreamOpenError: an error, never a silent loss.
  */
-export function keyedStream(socket: Socket, initiator: boolean, keys: SessionKeys, timeoutMs: number, opts: { zeroRtt?: boolean } = {}): Promise<SecureStream> {
+export function keyedStream(socket: Socket | Duplex, initiator: boolean, keys: SessionKeys, timeoutMs: number, opts: { zeroRtt?: boolean } = {}): Promise<SecureStream> {
   // netcat semantics: one side's EOF must not end the other side's writes.
   socket.allowHalfOpen = true;
   // The header and OPEN are small back-to-back writes: Nagle would hold the second behind an ACK.
-  socket.setNoDelay(true);
+  // (A relay circuit that is not a bare socket set it on its own.)
+  if (socket instanceof Socket) socket.setNoDelay(true);
   const secret = new SecretStream(initiator, socket, { handshake: keys });
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -46,9 +48,10 @@ export function keyedStream(socket: Socket, initiator: boolean, keys: SessionKey
       secret.off('end', onEnd);
       return true;
     };
-    const fail = (why: string) => {
+    /** `own`: a typed failure of the connection itself (a relay circuit that never formed), reported as it is. */
+    const fail = (why: string, own?: P2pNodeError) => {
       if (!conclude()) return;
-      const err = new StreamOpenError(`the peer on this connection did not prove it holds the session keys (${why}): wrong key, or not the peer that answered in signaling`);
+      const err = own ?? new StreamOpenError(`the peer on this connection did not prove it holds the session keys (${why}): wrong key, or not the peer that answered in signaling`);
       // Handed over already (zeroRtt): the user's stream reports this error, first in
       // line since these listeners came before the wrapper's. Not yet: the promise does.
       stream.destroy(settled ? err : undefined);
@@ -58,7 +61,7 @@ export function keyedStream(socket: Socket, initiator: boolean, keys: SessionKey
         reject(err);
       }
     };
-    const onError = (err: Error) => fail(err.message);
+    const onError = (err: Error) => fail(err.message, err instanceof P2pNodeError ? err : undefined);
     const onClose = () => fail('connection closed');
     const onEnd = () => fail('the peer hung up');
     secret.on('error', onError);

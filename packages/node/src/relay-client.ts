@@ -53,19 +53,16 @@ export function openCircuit(relay: HostPort, token: Uint8Array, opts: OpenCircui
         buf = Buffer.concat([buf, chunk]);
         if (buf.length >= 2 + MAX_VERDICT_BYTES) break;
       }
-      let frame;
+      let rest;
       try {
-        frame = takeFrame(buf, MAX_VERDICT_BYTES);
-        if (!frame) return;
-        const verdict = readVerdict(frame.body);
-        if (verdict.status === 'busy') return done(new RelayError('relay-busy', `relay ${where} is busy: ${verdict.reason || 'no reason given'}`));
-        if (verdict.status !== 'spliced') return done(new RelayError('relay-failed', `relay ${where} refused the circuit: ${verdict.reason || verdict.status}`));
+        rest = takeSplicedVerdict(buf, where);
+        if (!rest) return;
       } catch (err) {
-        return done(new RelayError('relay-failed', `relay ${where} answered something else than a verdict: ${(err as Error).message}`));
+        return done(err as RelayError);
       }
       done();
       // The peer's first bytes may have come in the same segment as the verdict.
-      if (frame.rest.length > 0) socket.unshift(frame.rest);
+      if (rest.length > 0) socket.unshift(rest);
       resolve(socket);
     };
     const timer = setTimeout(() => done(new RelayError('relay-failed', `relay ${where}: the other side did not arrive within ${opts.timeoutMs} ms`)), opts.timeoutMs);
@@ -77,4 +74,24 @@ export function openCircuit(relay: HostPort, token: Uint8Array, opts: OpenCircui
     socket.on('end', onClose);
     socket.write(helloFrame(token));
   });
+}
+
+/**
+ * The relay's verdict at the front of `buf`: undefined while incomplete; the
+ * bytes after it (the peer's first) once it says spliced; a RelayError for
+ * anything else (busy with its reason, refused, not a verdict at all).
+ */
+export function takeSplicedVerdict(buf: Buffer, where: string): Buffer | undefined {
+  let frame;
+  let verdict;
+  try {
+    frame = takeFrame(buf, MAX_VERDICT_BYTES);
+    if (!frame) return undefined;
+    verdict = readVerdict(frame.body);
+  } catch (err) {
+    throw new RelayError('relay-failed', `relay ${where} answered something else than a verdict: ${(err as Error).message}`);
+  }
+  if (verdict.status === 'busy') throw new RelayError('relay-busy', `relay ${where} is busy: ${verdict.reason || 'no reason given'}`);
+  if (verdict.status !== 'spliced') throw new RelayError('relay-failed', `relay ${where} refused the circuit: ${verdict.reason || verdict.status}`);
+  return frame.rest;
 }

@@ -39,6 +39,8 @@ export interface RelayStats {
 /** Tokens once spliced are refused for this long (a peer never reuses one: each session has its own). */
 const USED_TOKEN_MS = 10 * 60_000;
 const MAX_USED_TOKENS = 65_536;
+/** How long a refused newcomer's remaining bytes are read and dropped before its connection is closed (see refuse). */
+const REFUSED_DRAIN_MS = 2_000;
 /** Connections still reading their hello, over all sources: beyond this a newcomer is dropped. */
 const MAX_UNIDENTIFIED = 1_024;
 
@@ -137,8 +139,13 @@ export class RelayServer {
         frame = takeFrame(buf, MAX_HELLO_BYTES);
         if (!frame) return;
         identify();
-        if (frame.rest.length > 0) throw new Error('bytes after the hello before the circuit is spliced');
-        this.join(socket, readHello(frame.body).toString('hex'));
+        const token = readHello(frame.body).toString('hex');
+        // Bytes behind the hello are the half's first flight (a dialer whose only path is this relay
+        // does not wait for the verdict): held here, paused, then forwarded after the verdict once
+        // spliced. Flow control bounds them: a paused socket stops reading at its high-water mark.
+        socket.pause();
+        if (frame.rest.length > 0) socket.unshift(frame.rest);
+        this.join(socket, token);
       } catch (err) {
         identify();
         this.refuse(socket, 'refused', `not a relay hello: ${(err as Error).message}`);
@@ -148,10 +155,21 @@ export class RelayServer {
     socket.on('close', onEarlyClose);
   }
 
+  /**
+   * The verdict, then our end of the connection. What the newcomer sends
+   * meanwhile (a first flight behind its hello) is read and dropped until it
+   * hangs up too, for REFUSED_DRAIN_MS at most: closing on unread bytes
+   * would answer them with a reset, which can reach the newcomer before the
+   * verdict and leave it a bare "connection reset" instead of the reason.
+   */
   private refuse(socket: Socket, status: 'busy' | 'refused', reason: string): void {
     this.counts[status]++;
     socket.end(verdictFrame(status, reason));
-    socket.destroySoon();
+    const timer = setTimeout(() => socket.destroy(), REFUSED_DRAIN_MS);
+    socket.once('close', () => clearTimeout(timer));
+    socket.once('end', () => socket.destroy());
+    socket.on('data', () => undefined);
+    socket.resume();
   }
 
   private join(socket: Socket, token: string): void {

@@ -10,6 +10,8 @@ import net, { type Server, type Socket } from 'node:net';
 import { generateIdentity, type HostPort } from '@p2p-node/dht-signal';
 import { PeerNode, type PeerStream } from '../src/peer-node.js';
 import { DialError } from '../src/peer-errors.js';
+import { RelayError } from '../src/relay-client.js';
+import { dialProcess } from './dial-process.js';
 import { startInfra, type Infra } from './relay-infra.js';
 
 /** A TCP tap in front of the relay: what it forwards is exactly what the relay sees. */
@@ -126,7 +128,7 @@ describe('relayed dials on loopback', () => {
 });
 
 describe('relay trouble', () => {
-  it('a relay at its limits: the dial fails with relay-busy and the relay\'s reason', async () => {
+  it('a relay at its limits: relay-busy with the relay\'s reason, on the stream, from dial() with waitForPeer, and as CLI exit 10', async () => {
     const infra = await startInfra({ maxCircuits: 1 });
     // Take the relay's one place with a half that waits for a partner.
     const squatter = net.connect(infra.relay.address().port, '127.0.0.1');
@@ -135,10 +137,26 @@ describe('relay trouble', () => {
     const p = await pair(infra.bootstrap);
     try {
       for (let i = 0; i < 50 && infra.relay.stats().circuits < 1; i++) await new Promise((r) => setTimeout(r, 20));
-      const err = await p.dialer.dial(p.listenerId.publicKey, { relay: 'only' }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(DialError);
-      expect((err as DialError).code).toBe('relay-busy');
-      expect((err as Error).message).toMatch(/is busy: relay busy: 1 circuits open/);
+      expect(infra.relay.stats().circuits).toBe(1);
+      // The relay as the only path: the stream is handed over at once and the verdict ends it.
+      const stream = await p.dialer.dial(p.listenerId.publicKey, { relay: 'only' });
+      stream.write(Buffer.from('never delivered'));
+      const err = await new Promise<Error>((resolve) => {
+        stream.on('data', () => undefined);
+        stream.once('error', resolve);
+        stream.once('end', () => resolve(new Error('ended cleanly')));
+      });
+      expect(err).toBeInstanceOf(RelayError);
+      expect((err as RelayError).code).toBe('relay-busy');
+      expect(err.message).toMatch(/is busy: relay busy: 1 circuits open/);
+      const waited = await p.dialer.dial(p.listenerId.publicKey, { relay: 'only', waitForPeer: true }).catch((e: unknown) => e);
+      expect(waited).toBeInstanceOf(DialError);
+      expect((waited as DialError).code).toBe('relay-busy');
+      expect((waited as Error).message).toMatch(/is busy: relay busy: 1 circuits open/);
+      const bootstrap = infra.bootstrap.map((b) => `${b.host}:${b.port}`).join(',');
+      const cli = await dialProcess([Buffer.from(p.listenerId.publicKey).toString('hex'), '--relay-only'], bootstrap, Buffer.from('hello'));
+      expect(cli.code, cli.err).toBe(10);
+      expect(cli.err).toMatch(/^p2p-node: no path to [0-9a-f]{64}: relay 127\.0\.0\.1:\d+ is busy: relay busy: 1 circuits open$/m);
     } finally {
       squatter.destroy();
       await p.close();

@@ -4,6 +4,7 @@ import { parseHostPortsOrNone } from '../cli-args.js';
 import { parsePublicKey, readKeyFile, toHex } from '../key-file.js';
 import { createCliPeer, logErr, parsePeerCliOptions } from '../cli-peer.js';
 import { StreamOpenError } from '../keyed-stream.js';
+import { RelayError } from '../relay-client.js';
 import { DialError } from '../peer-errors.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 
@@ -67,8 +68,13 @@ export function registerDial(program: Command): void {
           stream.once('end', resolve);
           stream.once('error', (err) =>
             reject(
-              // Zero round trip: a peer that cannot prove the key on the socket shows here, after "connected".
-              err instanceof StreamOpenError ? new DialError('wrong-key', `the peer at ${i.candidate} did not prove it holds ${toHex(target)}: ${err.message}`, { cause: err }) : err,
+              // Zero round trip: a peer that cannot prove the key on the socket shows here, after "connected",
+              // and so does a relay circuit that never formed (the relay busy, the peer never there).
+              err instanceof StreamOpenError
+                ? new DialError('wrong-key', `the peer at ${i.candidate} did not prove it holds ${toHex(target)}: ${err.message}`, { cause: err })
+                : err instanceof RelayError
+                  ? new DialError(err.code, `no path to ${toHex(target)}: ${err.message}`, { cause: err })
+                  : err,
             ),
           );
         });
