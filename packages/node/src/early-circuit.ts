@@ -75,7 +75,8 @@ class EarlyCircuit extends Duplex {
       this.pendingWrite = undefined;
       cb?.();
     });
-    socket.on('error', (err: Error) => this.destroy(this.head ? this.beforeSplice(err.message) : err));
+    // Before the verdict, a reset is the relay giving up on us (no partner, its limits): say so.
+    socket.on('error', (err: Error) => this.destroy(this.head ? this.beforeSplice(`cut the connection before splicing the circuit (${err.message})`) : err));
     // A close that is not the end of both directions is a cut: the keyed stream above makes it an error.
     socket.on('close', () => {
       if (!this.destroyed && !(this.peerEnded && this.writableFinished)) this.destroy(this.head ? this.beforeSplice('closed the connection before splicing the circuit') : undefined);

@@ -108,6 +108,16 @@ describe('early circuit half', () => {
     expect(err.message).toMatch(/before splicing the circuit/);
   });
 
+  it('a partner that never comes after we wrote our first flight: still relay-failed, whatever way the relay hangs up', async () => {
+    const r = await relay({ pairTimeoutMs: 300 });
+    const early = track(await openCircuitEarly(r.address(), token(), { timeoutMs: 5000 }));
+    early.write(randomBytes(300_000));
+    const err = await errorOf(early);
+    expect(err).toBeInstanceOf(RelayError);
+    expect((err as RelayError).code).toBe('relay-failed');
+    expect(err.message).toMatch(/before splicing the circuit/);
+  });
+
   it('no verdict within its own deadline: relay-failed, whatever the relay does', async () => {
     const r = await relay({ pairTimeoutMs: 60_000 });
     const early = track(await openCircuitEarly(r.address(), token(), { timeoutMs: 300 }));
