@@ -24,7 +24,7 @@ import { dialerSideOf, sideOf } from './offer.js';
 import { canPunch, choosePath, type PathChoice, type RelayMode } from './path-choice.js';
 import { DialError } from './peer-errors.js';
 import { openCircuitEarly } from './early-circuit.js';
-import { openCircuit, RelayError } from './relay-client.js';
+import { openCircuitAt, RelayError } from './relay-client.js';
 import { circuitToken } from './relay-wire.js';
 import type { SignalAnswer, Signaling } from './signaling.js';
 
@@ -216,7 +216,7 @@ class DialRun {
     const guessed = dialerSideOf(guess, { host: '0.0.0.0', port: 0 });
     if (!guessed) return false;
     const theirs = choosePath(this.mode, sideOf(answer.offer), guessed, answer.offer.relays, { provisional: true });
-    return !theirs.punch && theirs.relay !== undefined && theirs.relayAfterMs === 0;
+    return !theirs.punch && theirs.relays.length > 0 && theirs.relayAfterMs === 0;
   }
 
   /** One punch; undefined when it failed in a way a fresh port may fix. */
@@ -242,7 +242,7 @@ class DialRun {
    */
   private connect(signaled: Signaled, attempt: number, path: PathChoice): Promise<Connected | undefined> {
     const hex64 = hex(this.publicKey);
-    if (!path.punch && !path.relay) {
+    if (!path.punch && path.relays.length === 0) {
       const why = this.mode === 'never' ? 'relaying is off' : this.mode === 'only' ? 'the listener names no relay' : 'and the listener names no relay';
       const failure = this.mode === 'only' ? 'relay-failed' : 'punch-failed';
       const unpunchable = this.mode === 'only' ? '' : 'no punch can reach it (both NATs map ports unpredictably); ';
@@ -253,7 +253,7 @@ class DialRun {
     return new Promise((resolve, reject) => {
       let settled = false;
       let punchOutcome: 'running' | 'retry' | { error: unknown } = path.punch ? 'running' : { error: undefined };
-      let relayOutcome: 'waiting' | 'running' | { error: unknown } = path.relay ? 'waiting' : { error: undefined };
+      let relayOutcome: 'waiting' | 'running' | { error: unknown } = path.relays.length > 0 ? 'waiting' : { error: undefined };
       const win = (c: Connected) => {
         if (settled) return void c.socket.destroy();
         settled = true;
@@ -273,16 +273,21 @@ class DialRun {
         else reject(punchOutcome.error);
       };
       const startRelay = () => {
-        if (settled || relayOutcome !== 'waiting' || !path.relay) return;
+        if (settled || relayOutcome !== 'waiting' || path.relays.length === 0) return;
         clearTimeout(relayTimer);
         relayOutcome = 'running';
-        const relay = path.relay;
-        this.ctx.progress('relay', `${path.punch ? 'no punched socket yet: ' : ''}meeting the peer at relay ${fmt(relay)}`);
+        const { relays } = path;
+        const others = relays.length > 1 ? ` (then ${relays.slice(1).map(fmt).join(', ')})` : '';
+        this.ctx.progress('relay', `${path.punch ? 'no punched socket yet: ' : ''}meeting the peer at relay ${fmt(relays[0]!)}${others}`);
+        const token = circuitToken(signaled.keys.hash);
+        const opts = { timeoutMs: CIRCUIT_TIMEOUT_MS, signal: stopRelay.signal };
         // The relay as the only path: our first flight rides behind the hello (see openCircuitEarly). Raced
         // against a punch, a circuit wins only once the relay says it is spliced.
-        const open = path.punch ? openCircuit : openCircuitEarly;
-        open(relay, circuitToken(signaled.keys.hash), { timeoutMs: CIRCUIT_TIMEOUT_MS, signal: stopRelay.signal }).then(
-          (socket) => win({ socket, how: describeRelayed(relay), where: `relay ${fmt(relay)}` }),
+        const opening = path.punch
+          ? openCircuitAt(relays, token, { ...opts, onNext: (left, why) => this.ctx.progress('relay', `${why.message}; trying the next relay`) })
+          : openCircuitEarly(relays, token, opts).then(({ stream, relay }) => ({ socket: stream, relay }));
+        opening.then(
+          ({ socket, relay }) => win({ socket, how: describeRelayed(relay), where: `relay ${fmt(relay)}` }),
           (err: unknown) => {
             relayOutcome = { error: err };
             maybeLost();

@@ -8,6 +8,13 @@ import { helloFrame } from './relay-wire.js';
 const HIGH_WATER_MARK = 1024 * 1024;
 
 /**
+ * How long a relay's TCP handshake may take before the next relay is tried
+ * beside it: a few round trips to a public host, well under the kernel's
+ * own SYN retries (seconds) towards a relay that went silent.
+ */
+export const NEXT_RELAY_AFTER_MS = 500;
+
+/**
  * Our half of a relay circuit that does not wait for the relay's verdict
  * (zero round trip, as the dialer's keyed stream on a punched socket):
  * resolves once the TCP connection is up and the hello is written, so the
@@ -20,32 +27,60 @@ const HIGH_WATER_MARK = 1024 * 1024;
  * the stream, never a silent loss. Used where the relay is the dial's only
  * path (no punch can work, or relay-only): where a punch races the relay,
  * the first socket wins, and only a verdict says a circuit is one.
+ *
+ * Of several relays (the listener waits at each), the first whose TCP
+ * handshake completes is used: the next is tried at once when one refuses
+ * the connection, and beside it after NEXT_RELAY_AFTER_MS of silence.
  */
-export function openCircuitEarly(relay: HostPort, token: Uint8Array, opts: OpenCircuitOptions): Promise<Duplex> {
-  const where = formatHostPort(relay);
+export function openCircuitEarly(relays: HostPort[], token: Uint8Array, opts: OpenCircuitOptions): Promise<{ stream: Duplex; relay: HostPort }> {
   return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(new RelayError('relay-failed', `circuit at ${where} abandoned`));
-    const socket = connect({ host: relay.host, port: relay.port, noDelay: true, allowHalfOpen: true });
-    const done = (err?: RelayError) => {
+    const attempts: Socket[] = [];
+    const failures: string[] = [];
+    let next = 0;
+    let won = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (err?: RelayError) => {
+      clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      socket.off('error', onError);
-      socket.off('connect', onConnect);
       if (err) {
-        socket.destroy();
+        won = true;
+        for (const s of attempts) s.destroy();
         reject(err);
       }
     };
-    const onAbort = () => done(new RelayError('relay-failed', `circuit at ${where} abandoned`));
-    const onError = (err: Error) => done(new RelayError('relay-failed', `relay ${where}: ${err.message}`));
-    const onConnect = () => {
-      done();
-      const circuit = new EarlyCircuit(socket, where, opts.timeoutMs);
-      socket.write(helloFrame(token));
-      resolve(circuit);
+    const onAbort = () => finish(new RelayError('relay-failed', `circuit at ${relays.map(formatHostPort).join(', ')} abandoned`));
+    const tryNext = () => {
+      clearTimeout(timer);
+      if (won) return;
+      const relay = relays[next++];
+      if (!relay) {
+        // Every relay tried: fail once the last attempt under way has failed too.
+        if (failures.length === relays.length) finish(new RelayError('relay-failed', failures.join('; ') || 'no relay to meet at'));
+        return;
+      }
+      const socket = connect({ host: relay.host, port: relay.port, noDelay: true, allowHalfOpen: true });
+      attempts.push(socket);
+      const where = formatHostPort(relay);
+      socket.once('error', (err: Error) => {
+        if (won) return;
+        failures.push(`relay ${where}: ${err.message}`);
+        tryNext();
+      });
+      socket.once('connect', () => {
+        if (won) return void socket.destroy();
+        won = true;
+        finish();
+        for (const other of attempts) if (other !== socket) other.destroy();
+        socket.removeAllListeners('error');
+        const stream = new EarlyCircuit(socket, where, opts.timeoutMs);
+        socket.write(helloFrame(token));
+        resolve({ stream, relay });
+      });
+      if (next < relays.length) timer = setTimeout(tryNext, NEXT_RELAY_AFTER_MS);
     };
+    if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', onError);
-    socket.once('connect', onConnect);
+    tryNext();
   });
 }
 

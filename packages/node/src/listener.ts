@@ -326,7 +326,7 @@ export class Listener {
     const remote = dialerSideOf(request.offer, request.observedDialer);
     const mode = request.offer.relayUse ?? 'auto';
     // A provisional guess that proves wrong is followed by a new request, which calls this one off (relay half included).
-    const path: PathChoice = remote ? choosePath(mode, sideOf(mine), remote, mine.relays, { provisional: request.offer.provisional === true }) : { punch: false, relay: undefined, relayAfterMs: 0 };
+    const path: PathChoice = remote ? choosePath(mode, sideOf(mine), remote, mine.relays, { provisional: request.offer.provisional === true }) : { punch: false, relays: [], relayAfterMs: 0 };
     let handed = false;
     const handOnce = (stream: SecureStream, how: ConnectionPath, punchMs: number) => {
       if (handed || abort.signal.aborted) return void stream.destroy();
@@ -343,8 +343,8 @@ export class Listener {
     } else if (path.punch && remote) {
       tries.push(this.punchTo(request, remote, mine, keys, abort.signal).then((r) => handOnce(r.stream, r.how, r.punchMs), (err: Error) => void failures.push(err.message)));
     }
-    if (path.relay) {
-      const relay = path.relay;
+    // Our half waits at each relay the dialer may use (RELAYS_PER_DIAL): it takes the first that is up.
+    for (const relay of path.relays) {
       tries.push(this.relayTo(relay, keys, path.relayAfterMs, abort.signal).then((stream) => handOnce(stream, describeRelayed(relay), performance.now() - t0), (err: Error) => void failures.push(err.message)));
     }
     await Promise.all(tries);

@@ -16,11 +16,19 @@ export type RelayMode = 'auto' | 'never' | 'only';
  */
 export const RELAY_HEAD_START_MS = 3_500;
 
+/**
+ * How many of the listener's relays one dial may use. The listener waits
+ * at each of them; the dialer takes the first and moves on to the next when
+ * it is down (or, raced against a punch, refuses): a relay that died makes
+ * a redial a little slower, not a failure.
+ */
+export const RELAYS_PER_DIAL = 2;
+
 export interface PathChoice {
   /** Run the punch (or the direct connect). */
   punch: boolean;
-  /** The relay to meet the peer at, if any. */
-  relay: HostPort | undefined;
+  /** The relays to meet the peer at, in order (at most RELAYS_PER_DIAL; none when relaying is off or the listener names none). */
+  relays: HostPort[];
   /** When to go to the relay: 0 at once, or the punch's head start (see RELAY_HEAD_START_MS for from when). */
   relayAfterMs: number;
 }
@@ -44,7 +52,7 @@ export function canPunch(mine: PeerSide, theirs: PeerSide, directOnly = false): 
 
 /**
  * The one rule both ends apply to the same two offers, so that they meet at
- * the same relay at about the same moment: the listener's first relay, at
+ * the same relay at about the same moment: the listener's first relays, at
  * once when no punch can work (or the dialer asked for the relay only), else
  * after the punch's head start; none when the dialer said never. For a
  * `provisional` dialer offer only a direct punch counts, so a listener whose
@@ -53,8 +61,8 @@ export function canPunch(mine: PeerSide, theirs: PeerSide, directOnly = false): 
  * again, and one that can punch signals again (which calls that relay off).
  */
 export function choosePath(mode: RelayMode, mine: PeerSide, theirs: PeerSide, relays: HostPort[] | undefined, opts: { provisional?: boolean } = {}): PathChoice {
-  const relay = mode === 'never' ? undefined : relays?.[0];
-  if (mode === 'only') return { punch: false, relay, relayAfterMs: 0 };
-  if (!canPunch(mine, theirs, opts.provisional)) return { punch: false, relay, relayAfterMs: 0 };
-  return { punch: true, relay, relayAfterMs: RELAY_HEAD_START_MS };
+  const chosen = mode === 'never' ? [] : (relays ?? []).slice(0, RELAYS_PER_DIAL);
+  if (mode === 'only') return { punch: false, relays: chosen, relayAfterMs: 0 };
+  if (!canPunch(mine, theirs, opts.provisional)) return { punch: false, relays: chosen, relayAfterMs: 0 };
+  return { punch: true, relays: chosen, relayAfterMs: RELAY_HEAD_START_MS };
 }

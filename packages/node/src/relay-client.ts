@@ -77,6 +77,27 @@ export function openCircuit(relay: HostPort, token: Uint8Array, opts: OpenCircui
 }
 
 /**
+ * Our half at the first of `relays` that gives us a circuit, trying each in
+ * turn when the one before is down, refuses or is busy; `onNext` hears why
+ * one was left. The error, when none does: busy if any relay said so.
+ */
+export async function openCircuitAt(relays: HostPort[], token: Uint8Array, opts: OpenCircuitOptions & { onNext?: (left: HostPort, why: RelayError) => void }): Promise<{ socket: Socket; relay: HostPort }> {
+  let busy: RelayError | undefined;
+  let last: RelayError | undefined;
+  for (const [i, relay] of relays.entries()) {
+    try {
+      return { socket: await openCircuit(relay, token, opts), relay };
+    } catch (err) {
+      last = err as RelayError;
+      if (opts.signal?.aborted) throw last;
+      if (last.code === 'relay-busy') busy ??= last;
+      if (i < relays.length - 1) opts.onNext?.(relay, last);
+    }
+  }
+  throw busy ?? last ?? new RelayError('relay-failed', 'no relay to meet at');
+}
+
+/**
  * The relay's verdict at the front of `buf`: undefined while incomplete; the
  * bytes after it (the peer's first) once it says spliced; a RelayError for
  * anything else (busy with its reason, refused, not a verdict at all).

@@ -51,7 +51,7 @@ describe('early circuit half', () => {
   it('first at the relay: its bytes wait there and reach the other half intact, after the verdict', async () => {
     const r = await relay();
     const t = token();
-    const early = track(await openCircuitEarly(r.address(), t, { timeoutMs: 5000 }));
+    const early = track((await openCircuitEarly([r.address()], t, { timeoutMs: 5000 })).stream);
     const sent = randomBytes(200_000);
     early.end(sent);
     // The relay holds a waiting half before the partner comes.
@@ -71,7 +71,7 @@ describe('early circuit half', () => {
     const t = token();
     const waiting = openCircuit(r.address(), t, { timeoutMs: 5000 }).then(track);
     for (let i = 0; i < 100 && r.stats().waiting < 1; i++) await new Promise((res) => setTimeout(res, 10));
-    const early = track(await openCircuitEarly(r.address(), t, { timeoutMs: 5000 }));
+    const early = track((await openCircuitEarly([r.address()], t, { timeoutMs: 5000 })).stream);
     const sent = randomBytes(100_000);
     early.write(sent);
     const first = await waiting;
@@ -88,7 +88,7 @@ describe('early circuit half', () => {
     // A lone half takes the one place.
     const squatter = openCircuit(r.address(), token(), { timeoutMs: 5000 }).catch(() => undefined);
     for (let i = 0; i < 100 && r.stats().circuits < 1; i++) await new Promise((res) => setTimeout(res, 10));
-    const early = track(await openCircuitEarly(r.address(), token(), { timeoutMs: 5000 }));
+    const early = track((await openCircuitEarly([r.address()], token(), { timeoutMs: 5000 })).stream);
     early.write(Buffer.from('lost to a full relay'));
     const err = await errorOf(early);
     expect(err).toBeInstanceOf(RelayError);
@@ -101,7 +101,7 @@ describe('early circuit half', () => {
 
   it('a partner that never comes: the stream ends with relay-failed once the relay gives up', async () => {
     const r = await relay({ pairTimeoutMs: 300 });
-    const early = track(await openCircuitEarly(r.address(), token(), { timeoutMs: 5000 }));
+    const early = track((await openCircuitEarly([r.address()], token(), { timeoutMs: 5000 })).stream);
     const err = await errorOf(early);
     expect(err).toBeInstanceOf(RelayError);
     expect((err as RelayError).code).toBe('relay-failed');
@@ -110,7 +110,7 @@ describe('early circuit half', () => {
 
   it('a partner that never comes after we wrote our first flight: still relay-failed, whatever way the relay hangs up', async () => {
     const r = await relay({ pairTimeoutMs: 300 });
-    const early = track(await openCircuitEarly(r.address(), token(), { timeoutMs: 5000 }));
+    const early = track((await openCircuitEarly([r.address()], token(), { timeoutMs: 5000 })).stream);
     early.write(randomBytes(300_000));
     const err = await errorOf(early);
     expect(err).toBeInstanceOf(RelayError);
@@ -120,10 +120,30 @@ describe('early circuit half', () => {
 
   it('no verdict within its own deadline: relay-failed, whatever the relay does', async () => {
     const r = await relay({ pairTimeoutMs: 60_000 });
-    const early = track(await openCircuitEarly(r.address(), token(), { timeoutMs: 300 }));
+    const early = track((await openCircuitEarly([r.address()], token(), { timeoutMs: 300 })).stream);
     const err = await errorOf(early);
     expect((err as RelayError).code).toBe('relay-failed');
     expect(err.message).toMatch(/did not arrive within 300 ms/);
+  });
+
+  it('several relays: the first that takes the connection, the next at once when one refuses it', async () => {
+    const down = await relay();
+    const up = await relay();
+    const dead = down.address();
+    await down.close();
+    relays.splice(relays.indexOf(down), 1);
+    const t = token();
+    const { stream, relay: used } = await openCircuitEarly([dead, up.address()], t, { timeoutMs: 5000 });
+    track(stream);
+    expect(used).toEqual(up.address());
+    const other = track(await openCircuit(up.address(), t, { timeoutMs: 5000 }));
+    const got = readAll(other);
+    stream.end(Buffer.from('via the second relay'));
+    other.end();
+    expect((await got).toString()).toBe('via the second relay');
+    const both = await openCircuitEarly([up.address(), dead], token(), { timeoutMs: 5000 });
+    track(both.stream);
+    expect(both.relay).toEqual(up.address());
   });
 
   it('no relay there: rejects with relay-failed, no stream', async () => {
@@ -131,7 +151,7 @@ describe('early circuit half', () => {
     const { port } = r.address();
     await r.close();
     relays.splice(0);
-    const err = await openCircuitEarly({ host: '127.0.0.1', port }, token(), { timeoutMs: 1000 }).catch((e: unknown) => e);
+    const err = await openCircuitEarly([{ host: '127.0.0.1', port }], token(), { timeoutMs: 1000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RelayError);
     expect((err as RelayError).code).toBe('relay-failed');
   });

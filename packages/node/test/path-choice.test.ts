@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeOffer, encodeOffer } from '@p2p-node/dht-signal';
 import { predict, type MappingKind, type NatProfile } from '@p2p-node/punch';
 import { dialerSideOf, offerFrom, provisionalOffer, sideOf } from '../src/offer.js';
-import { canPunch, choosePath, RELAY_HEAD_START_MS, type RelayMode } from '../src/path-choice.js';
+import { canPunch, choosePath, RELAY_HEAD_START_MS, RELAYS_PER_DIAL, type RelayMode } from '../src/path-choice.js';
 
 function offer(mapping: MappingKind, ip: string, relays = [{ host: '203.0.113.10', port: 6882 }]) {
   const profile: NatProfile = {
@@ -38,8 +38,8 @@ describe('choosePath', () => {
         expect(canPunch(sideOf(dialer), sideOf(listener))).toBe(!noPunch);
         expect(fromDialer).toEqual(
           noPunch
-            ? { punch: false, relay: { host: '203.0.113.10', port: 6882 }, relayAfterMs: 0 }
-            : { punch: true, relay: { host: '203.0.113.10', port: 6882 }, relayAfterMs: RELAY_HEAD_START_MS },
+            ? { punch: false, relays: [{ host: '203.0.113.10', port: 6882 }], relayAfterMs: 0 }
+            : { punch: true, relays: [{ host: '203.0.113.10', port: 6882 }], relayAfterMs: RELAY_HEAD_START_MS },
         );
       });
     }
@@ -47,22 +47,22 @@ describe('choosePath', () => {
 
   it('never: no relay, whatever the NATs', () => {
     const r = offer('random', '203.0.113.102');
-    expect(choosePath('never', sideOf(offer('random', '203.0.113.101')), sideOf(r), r.relays)).toEqual({ punch: false, relay: undefined, relayAfterMs: 0 });
-    expect(choosePath('never', sideOf(offer('port-preserving', '203.0.113.101')), sideOf(r), r.relays).relay).toBeUndefined();
+    expect(choosePath('never', sideOf(offer('random', '203.0.113.101')), sideOf(r), r.relays)).toEqual({ punch: false, relays: [], relayAfterMs: 0 });
+    expect(choosePath('never', sideOf(offer('port-preserving', '203.0.113.101')), sideOf(r), r.relays).relays).toEqual([]);
   });
 
   it('only: the relay at once, no punch, even where a punch would work', () => {
     const pp = offer('port-preserving', '203.0.113.102');
     for (const mode of ['only'] as RelayMode[]) {
-      expect(choosePath(mode, sideOf(offer('port-preserving', '203.0.113.101')), sideOf(pp), pp.relays)).toEqual({ punch: false, relay: pp.relays![0], relayAfterMs: 0 });
+      expect(choosePath(mode, sideOf(offer('port-preserving', '203.0.113.101')), sideOf(pp), pp.relays)).toEqual({ punch: false, relays: pp.relays, relayAfterMs: 0 });
     }
   });
 
   it('a listener that names no relay: punch where possible, else nothing to try', () => {
     const none = offer('random', '203.0.113.102', []);
     expect(none.relays).toBeUndefined();
-    expect(choosePath('auto', sideOf(offer('random', '203.0.113.101')), sideOf(none), none.relays)).toEqual({ punch: false, relay: undefined, relayAfterMs: 0 });
-    expect(choosePath('auto', sideOf(offer('port-preserving', '203.0.113.101')), sideOf(none), none.relays)).toEqual({ punch: true, relay: undefined, relayAfterMs: RELAY_HEAD_START_MS });
+    expect(choosePath('auto', sideOf(offer('random', '203.0.113.101')), sideOf(none), none.relays)).toEqual({ punch: false, relays: [], relayAfterMs: 0 });
+    expect(choosePath('auto', sideOf(offer('port-preserving', '203.0.113.101')), sideOf(none), none.relays)).toEqual({ punch: true, relays: [], relayAfterMs: RELAY_HEAD_START_MS });
   });
 
   it('a provisional guess counts only a direct punch: a random listener goes to the relay at once, others punch the guess', () => {
@@ -82,12 +82,21 @@ describe('choosePath', () => {
     const v6 = (o: ReturnType<typeof offer>, host: string) => decodeOffer(encodeOffer({ ...o, ipv6Endpoints: [{ host, port: o.localPort }] }));
     const dialer = v6(offer('random', '203.0.113.101', []), '2001:db8:1::2');
     const listener = v6(offer('random', '203.0.113.102'), '2001:db8:2::2');
-    expect(choosePath('auto', sideOf(dialer), sideOf(listener), listener.relays)).toEqual({ punch: true, relay: listener.relays![0], relayAfterMs: RELAY_HEAD_START_MS });
+    expect(choosePath('auto', sideOf(dialer), sideOf(listener), listener.relays)).toEqual({ punch: true, relays: listener.relays, relayAfterMs: RELAY_HEAD_START_MS });
     expect(choosePath('auto', sideOf(listener), sideOf(dialer), listener.relays)).toEqual(choosePath('auto', sideOf(dialer), sideOf(listener), listener.relays));
     const guess = dialerSideOf(decodeOffer(encodeOffer({ ...provisionalOffer([], 40000), ipv6Endpoints: [{ host: '2001:db8:1::2', port: 40000 }] })), { host: '203.0.113.101', port: 1 })!;
     expect(choosePath('auto', sideOf(listener), guess, listener.relays, { provisional: true }).punch).toBe(true);
     const v4only = offer('random', '203.0.113.102');
-    expect(choosePath('auto', sideOf(dialer), sideOf(v4only), v4only.relays)).toEqual({ punch: false, relay: v4only.relays![0], relayAfterMs: 0 });
+    expect(choosePath('auto', sideOf(dialer), sideOf(v4only), v4only.relays)).toEqual({ punch: false, relays: v4only.relays, relayAfterMs: 0 });
+  });
+
+  it('a dial uses at most RELAYS_PER_DIAL of the listener\'s relays, in its order, on both ends', () => {
+    const many = offer('random', '203.0.113.102', [10, 11, 12].map((n) => ({ host: `203.0.113.${n}`, port: 6882 })));
+    const dialer = offer('random', '203.0.113.101', []);
+    const fromDialer = choosePath('auto', sideOf(dialer), sideOf(many), many.relays);
+    expect(fromDialer.relays).toEqual(many.relays!.slice(0, RELAYS_PER_DIAL));
+    expect(RELAYS_PER_DIAL).toBe(2);
+    expect(choosePath('auto', sideOf(many), sideOf(dialer), many.relays)).toEqual(fromDialer);
   });
 
   it('the relays and the dialer\'s relay use survive the wire', () => {

@@ -12,7 +12,7 @@ import { PeerNode, type PeerStream } from '../src/peer-node.js';
 import { DialError } from '../src/peer-errors.js';
 import { RelayError } from '../src/relay-client.js';
 import { dialProcess } from './dial-process.js';
-import { startInfra, type Infra } from './relay-infra.js';
+import { startInfra, startTwoRelayInfra, type Infra } from './relay-infra.js';
 
 /** A TCP tap in front of the relay: what it forwards is exactly what the relay sees. */
 function startTap(target: () => number): Promise<{ server: Server; seen: Buffer[]; port: number }> {
@@ -161,6 +161,31 @@ describe('relay trouble', () => {
       squatter.destroy();
       await p.close();
       await infra.stop();
+    }
+  });
+
+  it('a relay that is down: the dial meets the listener at its next relay, where it waits too', async () => {
+    const infra = await startTwoRelayInfra();
+    const p = await pair(infra.bootstrap);
+    try {
+      const [first, second] = infra.relays.map((r) => r.address());
+      // The listener names both relays, the first one first.
+      const answerRelays = await p.dialer.dial(p.listenerId.publicKey, { relay: 'only' }).then((s) => (s.destroy(), s.info.candidate));
+      expect(answerRelays).toBe(`${first!.host}:${first!.port}`);
+      await infra.relays[0]!.close();
+      const payload = randomBytes(64 * 1024);
+      for (const waitForPeer of [false, true]) {
+        const stream = await p.dialer.dial(p.listenerId.publicKey, { relay: 'only', waitForPeer });
+        expect(stream.info.path).toBe('relayed');
+        expect(stream.info.candidate).toBe(`${second!.host}:${second!.port}`);
+        const back = readAll(stream);
+        stream.end(payload);
+        expect(sha(await back)).toBe(sha(payload));
+      }
+      expect(infra.relays[1]!.stats().spliced).toBe(2);
+    } finally {
+      await p.close();
+      await infra.stop().catch(() => undefined);
     }
   });
 

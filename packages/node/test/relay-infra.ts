@@ -36,6 +36,30 @@ export async function startInfra(limits: Partial<RelayLimits> = {}, relayPort?: 
   };
 }
 
+/**
+ * As startInfra, but each introducer names a relay of its own, on its own
+ * address: a listener then names two relays, the first on 127.0.0.1.
+ */
+export async function startTwoRelayInfra(): Promise<{ bootstrap: HostPort[]; relays: RelayServer[]; stop(): Promise<void> }> {
+  const parts: { dht: DhtNode; reflector: Reflector; introducer: Introducer; relay: RelayServer }[] = [];
+  for (const host of ['127.0.0.1', '127.0.0.2']) {
+    const relay = await RelayServer.listen(host, 0);
+    const { dht, reflector } = await nodeWithReflector(host, parts.map((p) => p.dht.address()));
+    parts.push({ dht, reflector, relay, introducer: serveIntroducer(dht, { relayPort: relay.address().port }) });
+  }
+  return {
+    bootstrap: parts.map((p) => p.dht.address()),
+    relays: parts.map((p) => p.relay),
+    async stop() {
+      for (const p of parts) {
+        p.introducer.stop();
+        await p.reflector.close();
+        await p.dht.stop();
+        await p.relay.close();
+      }
+    },
+  };
+}
 
 /** Tries for a UDP port the system picks whose TCP twin is free too, as `p2p-node bootstrap --port 0` does. */
 const PORT_PAIR_ATTEMPTS = 8;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import net, { type Socket } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { RelayServer, type RelayLimits } from '../src/relay-server.js';
-import { openCircuit, RelayError } from '../src/relay-client.js';
+import { openCircuit, openCircuitAt, RelayError } from '../src/relay-client.js';
 import { circuitToken, helloFrame, readVerdict, takeFrame } from '../src/relay-wire.js';
 
 const relays: RelayServer[] = [];
@@ -51,6 +51,29 @@ function rawHalf(port: number, t: Uint8Array, localAddress: string): Promise<{ s
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const token = () => circuitToken(randomBytes(64));
+
+describe('openCircuitAt: the first relay that gives a circuit', () => {
+  it('moves on from a relay that is down, then from one that is busy, and says why', async () => {
+    const down = await relay();
+    const dead = down.address();
+    await down.close();
+    relays.splice(relays.indexOf(down), 1);
+    const full = await relay({ maxCircuits: 0 });
+    const good = await relay();
+    const t = token();
+    const left: string[] = [];
+    const [a, b] = await Promise.all([
+      openCircuitAt([dead, full.address(), good.address()], t, { timeoutMs: 5000, onNext: (_relay, why) => left.push(why.code) }),
+      openCircuitAt([good.address()], t, { timeoutMs: 5000 }),
+    ]);
+    sockets.push(a.socket, b.socket);
+    expect(a.relay).toEqual(good.address());
+    expect(left).toEqual(['relay-failed', 'relay-busy']);
+    // Nothing left: busy wins over down as the reason.
+    const err = await openCircuitAt([dead, full.address()], token(), { timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect((err as RelayError).code).toBe('relay-busy');
+  });
+});
 
 describe('relay server', () => {
   it('splices two halves with the same token and carries bytes both ways, half-close included', async () => {
