@@ -39,8 +39,11 @@ export function openCircuitEarly(relays: HostPort[], token: Uint8Array, opts: Op
     let next = 0;
     let won = false;
     let timer: NodeJS.Timeout | undefined;
+    // A relay that went silent is left to the kernel's SYN retries (minutes) no longer than this.
+    const deadline = setTimeout(() => finish(new RelayError('relay-failed', `no relay took the connection within ${opts.timeoutMs} ms (${relays.map(formatHostPort).join(', ')})`)), opts.timeoutMs);
     const finish = (err?: RelayError) => {
       clearTimeout(timer);
+      clearTimeout(deadline);
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) {
         won = true;
