@@ -124,6 +124,24 @@ export class DialLab {
     nsExec(this.host(where).ns, 'sh', ['-c', `echo "${low} ${high}" > /proc/sys/net/ipv4/ip_local_port_range`]);
   }
 
+  /**
+   * Makes the circuit relay on public host `refl` (refl1, refl2) go silent:
+   * its TCP port drops every packet, as a relay host that died would, while
+   * its DHT node and introducer keep serving. `false` lets it through again.
+   */
+  silenceRelay(refl: string, silent: boolean): void {
+    const ns = this.host(refl).ns;
+    if (silent) nsExec(ns, 'nft', ['-f', '-'], { input: `table inet labrelaydown {\n  chain input {\n    type filter hook input priority 0;\n    tcp dport ${DHT_PORT + 1} drop\n  }\n}\n` });
+    else nsExec(ns, 'nft', ['delete', 'table', 'inet', 'labrelaydown']);
+  }
+
+  /** The TCP endpoint of the circuit relay on public host `refl`. */
+  relayOf(refl: string): string {
+    const r = this.topo.reflectors.find((x) => x.name === refl);
+    if (!r) throw new Error(`no public host ${refl}`);
+    return `${r.ip}:${DHT_PORT + 1}`;
+  }
+
   host(where: string, index = 1): { name: string; ns: string } {
     const [nat, hash] = where.split('#');
     if (hash !== undefined) index = Number(hash);

@@ -32,6 +32,8 @@ interface Pair {
   sharedPortRange?: [low: number, high: number];
   /** Why a direct pair's dial may also end relayed without loss (the relay is then the right answer, not a failure). */
   mayRelay?: string;
+  /** The public host whose relay is silenced for the cell (the listener's first relay): every dial must meet at the next one. */
+  relayDown?: string;
 }
 const PAIRS: Pair[] = [
   { id: 'pp-pp', label: 'port-preserving -> port-preserving', dialer: 'pp1', listener: 'pp2' },
@@ -60,6 +62,8 @@ const PAIRS: Pair[] = [
   { id: 'rand-rand', label: 'random -> random (relay)', dialer: 'rand1', listener: 'rand2', path: 'relayed' },
   { id: 'seq-rand', label: 'sequential -> random (relay)', dialer: 'seq1', listener: 'rand1', path: 'relayed' },
   { id: 'rand-seq', label: 'random -> sequential (relay)', dialer: 'rand1', listener: 'seq1', path: 'relayed' },
+  // The listener's first relay gone silent (its host drops the relay port): both ends take its second relay.
+  { id: 'rand-rand-relay2', label: 'random -> random, first relay silent (second relay)', dialer: 'rand1', listener: 'rand2', path: 'relayed', relayDown: 'refl1' },
   // NAT444: a port-preserving home NAT (n4X) behind a carrier NAT of kind X (cgX); the profile sees both layers as one.
   { id: 'n4pp-pp', label: 'home pp behind carrier pp -> port-preserving', dialer: 'n4pp', listener: 'pp2' },
   { id: 'n4seq-pp', label: 'home pp behind carrier sequential -> port-preserving', dialer: 'n4seq', listener: 'pp2' },
@@ -105,6 +109,8 @@ export interface DialCell {
   onMethod: number;
   /** For an IPv6 pair: a connect from the dialer's host to the listener's over IPv6 with nothing sent first (must be 'blocked': a real firewall). */
   unsolicitedIpv6?: { fromOutside: string; fromItself: string };
+  /** With a silenced relay: the dials that still named it as their path (must be none). */
+  viaSilencedRelay?: number;
   /** Behind a upnp box: the ports miniupnpd forwarded while the listener ran, and after it stopped (must be none). */
   mappings?: { whileListening: number[]; afterStop: number[] };
   medianMs: number;
@@ -243,17 +249,22 @@ async function dialCell(lab: DialLab, pair: Pair, cond: (typeof CONDITIONS)[numb
   const { publicKey } = await lab.startListener(pair.listener);
   const second = along ? await lab.startListener(along.listener) : undefined;
   const results: DialResult[] = [];
-  // Back to back against one listener: each dial starts right after the previous stream closed.
-  for (let t = 0; t < trials; t++) {
-    if (along && second) results.push(...(await Promise.all([lab.dial(pair.dialer, publicKey, bytes), lab.dial(along.dialer, second.publicKey, bytes)])));
-    else results.push(await lab.dial(pair.dialer, publicKey, bytes));
-  }
   let bigOk = true;
   let big: DialResult | undefined;
-  if (bigBytes > 0 && (bigOn === 'all' || cond.oneWayMs === 0)) {
-    // 5% loss holds TCP to about 0.3 MB/s each way here: 100 MiB echoed takes ~5 min.
-    big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000);
-    bigOk = big.ok;
+  if (pair.relayDown) lab.silenceRelay(pair.relayDown, true);
+  try {
+    // Back to back against one listener: each dial starts right after the previous stream closed.
+    for (let t = 0; t < trials; t++) {
+      if (along && second) results.push(...(await Promise.all([lab.dial(pair.dialer, publicKey, bytes), lab.dial(along.dialer, second.publicKey, bytes)])));
+      else results.push(await lab.dial(pair.dialer, publicKey, bytes));
+    }
+    if (bigBytes > 0 && (bigOn === 'all' || cond.oneWayMs === 0)) {
+      // 5% loss holds TCP to about 0.3 MB/s each way here: 100 MiB echoed takes ~5 min.
+      big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000);
+      bigOk = big.ok;
+    }
+  } finally {
+    if (pair.relayDown) lab.silenceRelay(pair.relayDown, false);
   }
   const box = lab.topo.nats.get(pair.listener.split('#')[0]!);
   const upnp = box && MAPPING_KINDS.includes(box.kind) ? box : undefined;
@@ -271,6 +282,12 @@ async function dialCell(lab: DialLab, pair: Pair, cond: (typeof CONDITIONS)[numb
     c.mappings = { whileListening, afterStop: mappedPorts(upnp) };
     c.pass &&= whileListening.length > 0 && c.mappings.afterStop.length === 0;
   }
+  if (pair.relayDown) {
+    // Not one dial through the silenced relay.
+    const down = lab.relayOf(pair.relayDown);
+    c.viaSilencedRelay = results.filter((r) => r.stats?.candidate === down).length;
+    c.pass &&= c.viaSilencedRelay === 0;
+  }
   c.pass &&= bigOk;
   c.bigIntact = big ? big.ok : null;
   c.bigMs = big ? Math.round(big.wallMs) : null;
@@ -280,6 +297,7 @@ async function dialCell(lab: DialLab, pair: Pair, cond: (typeof CONDITIONS)[numb
   );
   for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
   if (c.unsolicitedIpv6) console.log(`    unsolicited IPv6 connect to the listener's host: ${c.unsolicitedIpv6.fromOutside} from the dialer's host, ${c.unsolicitedIpv6.fromItself} from its own; ${c.onMethod} dials over IPv6`);
+  if (c.viaSilencedRelay !== undefined) console.log(`    relay ${lab.relayOf(pair.relayDown!)} silenced: ${c.viaSilencedRelay} dials through it, ${c.onPath} through the next`);
   if (c.mappings) console.log(`    mapped by miniupnpd: ports ${c.mappings.whileListening.join(', ') || 'none'} while listening, ${c.mappings.afterStop.join(', ') || 'none'} after the listener stopped; ${c.onMethod} dials port-mapped`);
 }
 

@@ -112,7 +112,8 @@ describe('p2p-node dial through real NATs', () => {
     let cells: DialCell[] = [];
     let code: number | null = null;
     let stopped = '';
-    const pairs = ['rand-rand', 'seq-rand', 'rand-seq'];
+    // rand-rand-relay2: the listener's first relay silenced, so both ends must meet at its second.
+    const pairs = ['rand-rand', 'seq-rand', 'rand-seq', 'rand-rand-relay2'];
 
     beforeAll(async () => {
       if (buildError) return;
@@ -127,6 +128,7 @@ describe('p2p-node dial through real NATs', () => {
           expect(c.expectedPath).toBe('relayed');
           expect(c.onPath).toBe(moreTrials);
           if (condition === 'no delay') expect(c.bigIntact, 'the 100 MiB echo through the relay did not come back intact').toBe(true);
+          if (pair === 'rand-rand-relay2') expect(c.viaSilencedRelay, 'dials through the silenced relay').toBe(0);
           expect(c.pass).toBe(true);
         });
       }
