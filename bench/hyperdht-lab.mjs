@@ -29,17 +29,25 @@ export async function startHyperBootstrap(reflectors, perHost = 3) {
   return seeds.slice(0, reflectors.length).join(',');
 }
 
-/** Starts the echo server on `host`; resolves once it is announced, with its public key. */
-export async function startHyperServer(host, bootstrap) {
-  const child = run(host.ns, ['server', '--bootstrap', bootstrap]);
+/** Starts a blind relay on `host` (a public host); resolves once announced, with its public key. */
+export async function startHyperRelay(host, bootstrap) {
+  const child = run(host.ns, ['relay', '--bootstrap', bootstrap]);
+  const line = await waitForLine(child, /^\{/, 30_000);
+  return { child, publicKey: JSON.parse(line).publicKey, stop: () => stopProcess(child, 3_000) };
+}
+
+/** Starts the echo server on `host` (relaying through `relayThrough`, a relay's key, if given); resolves once it is announced, with its public key. */
+export async function startHyperServer(host, bootstrap, relayThrough) {
+  const child = run(host.ns, ['server', '--bootstrap', bootstrap, ...(relayThrough ? ['--relay-through', relayThrough] : [])]);
   const line = await waitForLine(child, /^\{/, 30_000);
   return { child, publicKey: JSON.parse(line).publicKey, stop: () => stopProcess(child, 3_000) };
 }
 
 /** One dial from a fresh process on `host`: its JSON result plus the process's wall time. */
-export async function hyperDial(host, bootstrap, publicKey, bytes, { timeoutMs = 30_000, ready = false } = {}) {
+export async function hyperDial(host, bootstrap, publicKey, bytes, { timeoutMs = 30_000, ready = false, relay } = {}) {
   const t0 = performance.now();
-  const args = ['dial', publicKey, '--bootstrap', bootstrap, '--bytes', String(bytes), '--timeout', String(timeoutMs), ...(ready ? ['--ready'] : [])];
+  const through = relay ? ['--relay-through', relay.publicKey, '--relay-host', relay.host] : [];
+  const args = ['dial', publicKey, '--bootstrap', bootstrap, '--bytes', String(bytes), '--timeout', String(timeoutMs), ...(ready ? ['--ready'] : []), ...through];
   const child = run(host.ns, args);
   let out = '';
   let err = '';

@@ -1,11 +1,18 @@
 // One hyperdht process for bench/vs-hyperdht.mjs, run inside a lab namespace:
 //   bootstrap --host IP --port N [--bootstrap IP:PORT,...]   a public DHT node; prints "ready"
-//   server --bootstrap IP:PORT,...                           echo server; prints {"publicKey":hex}
-//   dial KEY --bootstrap IP:PORT,... [--bytes 1024] [--ready]          one fresh dial; prints one JSON result line
+//   server --bootstrap IP:PORT,... [--relay-through KEY]    echo server; prints {"publicKey":hex}
+//   dial KEY --bootstrap IP:PORT,... [--bytes 1024] [--ready] [--relay-through KEY --relay-host IP]
+//                                                            one fresh dial; prints one JSON result line
+//   relay --bootstrap IP:PORT,...                            a blind relay (the blind-relay package on a
+//                                                            hyperdht node, as hyperdht's relayThrough
+//                                                            expects); prints {"publicKey":hex}
+// With --relay-through, both ends pair at that relay as soon as their handshake is done, beside any
+// punch (hyperdht's own way); the dial reports `relayed` when its stream runs through --relay-host.
 // The bootstrap list is always explicit and must stay in the lab's internet:
 // hyperdht's default list names public hosts, which the lab must never reach.
 import { randomBytes } from 'node:crypto';
 import DHT from 'hyperdht';
+import { Server as BlindRelay } from 'blind-relay';
 
 const LAB_INTERNET = /^203\.0\.113\.\d+$/;
 const [mode, ...rest] = process.argv.slice(2);
@@ -34,10 +41,30 @@ async function bootstrap() {
   process.once('SIGTERM', () => void node.destroy().then(() => process.exit(0)));
 }
 
+const relayThrough = () => {
+  const hex = arg('relay-through', '');
+  return hex ? { relayThrough: Buffer.from(hex, 'hex') } : {};
+};
+
+async function relay() {
+  const dht = new DHT({ bootstrap: bootstrapList(true) });
+  await dht.fullyBootstrapped();
+  const blind = new BlindRelay({ createStream: (opts) => dht.createRawStream({ ...opts, framed: true }) });
+  const srv = dht.createServer((sock) => {
+    sock.on('error', () => undefined);
+    // A peer going away errors its session: that must not end the relay.
+    blind.accept(sock, { id: sock.remotePublicKey }).on('error', () => undefined);
+  });
+  const keyPair = DHT.keyPair();
+  await srv.listen(keyPair);
+  print({ publicKey: keyPair.publicKey.toString('hex') });
+  process.once('SIGTERM', () => void dht.destroy().then(() => process.exit(0)));
+}
+
 async function server() {
   const dht = new DHT({ bootstrap: bootstrapList(true) });
   await dht.fullyBootstrapped();
-  const srv = dht.createServer((sock) => {
+  const srv = dht.createServer(relayThrough(), (sock) => {
     sock.on('data', (d) => sock.write(d));
     sock.on('end', () => sock.end());
     sock.on('error', () => undefined);
@@ -59,7 +86,8 @@ async function dial() {
   const dht = new DHT({ bootstrap: bootstrapList(true) });
   if (rest.includes('--ready')) await dht.fullyBootstrapped();
   const t0 = performance.now();
-  const sock = dht.connect(key);
+  const sock = dht.connect(key, relayThrough());
+  const relayHost = arg('relay-host', '');
   const result = await new Promise((resolve) => {
     const r = { ok: false, openMs: null, firstByteMs: null, echoMs: null };
     const timer = setTimeout(() => resolve({ ...r, error: `timeout after ${timeoutMs} ms` }), timeoutMs);
@@ -67,6 +95,8 @@ async function dial() {
     let received = 0;
     sock.once('open', () => {
       r.openMs = performance.now() - t0;
+      // hyperdht says nothing of the path: a stream through the relay has the relay as its far end.
+      if (relayHost) r.relayed = sock.rawStream?.remoteHost === relayHost;
       sock.write(payload);
     });
     sock.on('data', (d) => {
@@ -89,9 +119,9 @@ async function dial() {
   process.exit(result.ok ? 0 : 1);
 }
 
-const modes = { bootstrap, server, dial };
+const modes = { bootstrap, server, dial, relay };
 if (!modes[mode]) {
-  console.error('usage: hyperdht-peer.mjs bootstrap|server|dial ...');
+  console.error('usage: hyperdht-peer.mjs bootstrap|server|dial|relay ...');
   process.exit(2);
 }
 modes[mode]().catch((err) => {

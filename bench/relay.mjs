@@ -10,6 +10,13 @@
 //         with the relay (1 more: the dialer's first flight rides behind its
 //         hello, nothing waits for the relay's verdict); the first byte
 //         crosses the relay to the listener and back (2 more).
+//   hyperdht: the same random -> random pair through hyperdht's own relay (a
+//         blind-relay node on the first public host, relayThrough on both
+//         ends: hyperdht pairs there right after its handshake, beside its
+//         punch), what a user would pick instead; its clock starts at connect()
+//         on a node already fully bootstrapped (p2p-node's at dial(), once its
+//         node has heard from one bootstrap node), and only dials whose stream
+//         runs through the relay count.
 //   bytes: --mib MiB each way through `listen --echo`, SHA-256 checked, MiB/s
 //         from "connected" to the last byte, relayed vs punched, no delay. The
 //         lab's relays run with --relay-rate 0 here (the default limit, 16
@@ -25,6 +32,7 @@ import { DialLab } from '@p2p-node/lab/dial-lab';
 import { labUnavailable } from '@p2p-node/lab/lab';
 import { spawnInNs } from '@p2p-node/lab/procs';
 import { CLI_PATH } from '@p2p-node/node/child-cli';
+import { hyperDial, startHyperBootstrap, startHyperRelay, startHyperServer } from './hyperdht-lab.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -62,6 +70,9 @@ try {
     ['pp1', 'pp2', 'rand1', 'rand2'].map((name) => ({ name, kind: name.replace(/\d$/, ''), hosts: 1 })),
     { bootstrapArgs: ['--relay-rate', '0'] },
   );
+  const hyperBootstrap = await startHyperBootstrap(lab.topo.reflectors);
+  const refl1 = lab.topo.reflectors[0];
+  const hyperRelay = { ...(await startHyperRelay(refl1, hyperBootstrap)), host: refl1.ip };
   for (const publicOneWay of publics) {
     for (const c of CASES) {
       await lab.impair([c.dialer, c.listener], oneWay, 0, { publicOneWayMs: publicOneWay });
@@ -76,7 +87,18 @@ try {
       timeRows.push({ publicOneWay, label: c.label, want: c.want, rows });
       await lab.stopListeners();
     }
+    await lab.impair(['rand1', 'rand2'], oneWay, 0, { publicOneWayMs: publicOneWay });
+    const server = await startHyperServer(lab.host('rand2'), hyperBootstrap, hyperRelay.publicKey);
+    const rows = [];
+    for (let i = 0; i < dials; i++) {
+      const r = await hyperDial(lab.host('rand1'), hyperBootstrap, server.publicKey, 1024, { ready: true, relay: hyperRelay });
+      if (r.ok && r.relayed) rows.push({ total: r.openMs, firstByte: r.firstByteMs });
+      else console.error(`hyperdht relayed dial ${i}: ${r.ok ? 'not through the relay' : r.error}`);
+    }
+    timeRows.push({ publicOneWay, label: 'random -> random, hyperdht relayThrough', want: 'relayed', rows });
+    await server.stop();
   }
+  await hyperRelay.stop();
   await lab.impair([], 0, 0);
   const payload = randomBytes(mib * 1024 * 1024);
   const input = join(dir, 'input');
@@ -137,6 +159,15 @@ for (const { publicOneWay, label, want, rows } of timeRows) {
   const fb = rows.map((r) => r.firstByte).filter((x) => typeof x === 'number');
   const fmt = (xs) => (xs.length ? `${Math.round(q(xs, 50))} / ${Math.round(q(xs, 95))}` : '-');
   console.log(`| ${label} | ${publicOneWay} | ${rows.length}/${dials} | ${fmt(open)} | ${fmt(fb)} | ${min ? `${min.open} / ${min.firstByte}` : '-'} | ${min && open.length ? `${(q(open, 50) / min.open).toFixed(2)}x` : '-'} |`);
+}
+for (const publicOneWay of publics) {
+  const med = (label) => {
+    const row = timeRows.find((t) => t.publicOneWay === publicOneWay && t.label === label);
+    return row && row.rows.length ? { open: q(row.rows.map((r) => r.total), 50), firstByte: q(row.rows.map((r) => r.firstByte).filter((x) => typeof x === 'number'), 50) } : undefined;
+  };
+  const ours = med('random -> random (relayed)');
+  const theirs = med('random -> random, hyperdht relayThrough');
+  if (ours && theirs) console.log(`\nrelayed random -> random at ${publicOneWay} ms to the public hosts: p2p-node / hyperdht open ${(ours.open / theirs.open).toFixed(2)}x, first byte ${(ours.firstByte / theirs.firstByte).toFixed(2)}x`);
 }
 for (const rates of byteRows) {
   const m = (xs) => (xs.length ? q(xs, 50) : NaN);
