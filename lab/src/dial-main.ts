@@ -34,6 +34,8 @@ interface Pair {
   mayRelay?: string;
   /** The public host whose relay is silenced for the cell (the listener's first relay): every dial must meet at the next one. */
   relayDown?: string;
+  /** Extra `p2p-node dial` options for every dial of the pair. */
+  dialArgs?: string[];
 }
 const PAIRS: Pair[] = [
   { id: 'pp-pp', label: 'port-preserving -> port-preserving', dialer: 'pp1', listener: 'pp2' },
@@ -81,6 +83,8 @@ const PAIRS: Pair[] = [
   { id: 'pp-upnp', label: 'port-preserving -> random with a mapped port (UPnP/NAT-PMP)', dialer: 'pp1', listener: 'upnp1', method: 'port-mapped' },
   { id: 'rand-upnp', label: 'random -> random with a mapped port (UPnP/NAT-PMP)', dialer: 'rand1', listener: 'upnp1', method: 'port-mapped' },
   { id: 'rand-igd', label: 'random -> random with a mapped port (UPnP-IGD only)', dialer: 'rand1', listener: 'igd1', method: 'port-mapped' },
+  // The dialer's NAT maps a port on request (dial --port-mapping): the random listener connects to it instead of meeting at the relay.
+  { id: 'upnp-rand', label: 'random with a mapped port (dial --port-mapping) -> random', dialer: 'upnp1', listener: 'rand1', method: 'port-mapped', dialArgs: ['--port-mapping'] },
   // Global IPv6 behind stateful firewalls (v6X: a box of kind X that also routes IPv6): IPv4 alone could only relay these.
   { id: 'v6-v6', label: 'random + IPv6 -> random + IPv6 (IPv6 firewalls)', dialer: 'v6rand1', listener: 'v6rand2', method: 'ipv6' },
   // Both IPv4 NATs port-preserving: an IPv4 punch would work too, and IPv6 is preferred.
@@ -113,6 +117,8 @@ export interface DialCell {
   viaSilencedRelay?: number;
   /** Behind a upnp box: the ports miniupnpd forwarded while the listener ran, and after it stopped (must be none). */
   mappings?: { whileListening: number[]; afterStop: number[] };
+  /** Behind a upnp box on the dialer side: ports miniupnpd still forwards once the dials ended (must be none). */
+  dialerMappingsLeft?: number[];
   medianMs: number;
   p95Ms: number;
   phases: Record<string, number>;
@@ -256,11 +262,11 @@ async function dialCell(lab: DialLab, pair: Pair, cond: (typeof CONDITIONS)[numb
     // Back to back against one listener: each dial starts right after the previous stream closed.
     for (let t = 0; t < trials; t++) {
       if (along && second) results.push(...(await Promise.all([lab.dial(pair.dialer, publicKey, bytes), lab.dial(along.dialer, second.publicKey, bytes)])));
-      else results.push(await lab.dial(pair.dialer, publicKey, bytes));
+      else results.push(await lab.dial(pair.dialer, publicKey, bytes, undefined, pair.dialArgs));
     }
     if (bigBytes > 0 && (bigOn === 'all' || cond.oneWayMs === 0)) {
       // 5% loss holds TCP to about 0.3 MB/s each way here: 100 MiB echoed takes ~5 min.
-      big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000);
+      big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000, pair.dialArgs);
       bigOk = big.ok;
     }
   } finally {
@@ -282,6 +288,12 @@ async function dialCell(lab: DialLab, pair: Pair, cond: (typeof CONDITIONS)[numb
     c.mappings = { whileListening, afterStop: mappedPorts(upnp) };
     c.pass &&= whileListening.length > 0 && c.mappings.afterStop.length === 0;
   }
+  const dialerBox = lab.topo.nats.get(pair.dialer.split('#')[0]!);
+  if (dialerBox && MAPPING_KINDS.includes(dialerBox.kind)) {
+    // Each dial removes the mapping it made when its stream closes.
+    c.dialerMappingsLeft = mappedPorts(dialerBox);
+    c.pass &&= c.dialerMappingsLeft.length === 0;
+  }
   if (pair.relayDown) {
     // Not one dial through the silenced relay.
     const down = lab.relayOf(pair.relayDown);
@@ -298,6 +310,7 @@ async function dialCell(lab: DialLab, pair: Pair, cond: (typeof CONDITIONS)[numb
   for (const f of c.failures.slice(0, 3)) console.log(`    failure: ${f}`);
   if (c.unsolicitedIpv6) console.log(`    unsolicited IPv6 connect to the listener's host: ${c.unsolicitedIpv6.fromOutside} from the dialer's host, ${c.unsolicitedIpv6.fromItself} from its own; ${c.onMethod} dials over IPv6`);
   if (c.viaSilencedRelay !== undefined) console.log(`    relay ${lab.relayOf(pair.relayDown!)} silenced: ${c.viaSilencedRelay} dials through it, ${c.onPath} through the next`);
+  if (c.dialerMappingsLeft) console.log(`    dialer's NAT: ${c.onMethod} dials port-mapped, ports still mapped after the dials: ${c.dialerMappingsLeft.join(', ') || 'none'}`);
   if (c.mappings) console.log(`    mapped by miniupnpd: ports ${c.mappings.whileListening.join(', ') || 'none'} while listening, ${c.mappings.afterStop.join(', ') || 'none'} after the listener stopped; ${c.onMethod} dials port-mapped`);
 }
 

@@ -12,7 +12,8 @@
  * pairings no punch can join (random x random, sequential x random), which
  * must all go through a bootstrap node's relay, with one 100 MiB echo each;
  * and so do a random NAT running miniupnpd, whose listener must be dialed
- * at the port it mapped (and remove the mapping when it stops).
+ * at the port it mapped (and remove the mapping when it stops), and whose
+ * dialer (`dial --port-mapping`) must be connected to at the port it mapped.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -182,10 +183,12 @@ describe('p2p-node dial through real NATs', () => {
     // Without the mapping both pairs would be relayed (random listener) or birthday-punched.
     // igd1 speaks UPnP-IGD only; upnp1 both (NAT-PMP is asked first).
     const pairs = ['pp-upnp', 'rand-upnp', 'rand-igd'];
+    // The dialer's NAT maps the port (dial --port-mapping): the random listener connects to it.
+    const dialerPairs = ['upnp-rand'];
 
     beforeAll(async () => {
       if (buildError) return;
-      ({ code, cells, stopped } = await runCells(['--pairs', pairs.join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 15 * 60_000));
+      ({ code, cells, stopped } = await runCells(['--pairs', [...pairs, ...dialerPairs].join(','), '--trials', String(moreTrials), '--big-bytes', '0', '--failures', 'off'], 15 * 60_000));
     }, 16 * 60_000);
 
     for (const pair of pairs) {
@@ -196,6 +199,18 @@ describe('p2p-node dial through real NATs', () => {
           expectDirect(c, condition, moreTrials, 'port-mapped');
           expect(c.mappings?.whileListening.length, 'miniupnpd forwarded no port while the listener ran').toBeGreaterThan(0);
           expect(c.mappings?.afterStop, 'a mapping outlived the listener').toEqual([]);
+          expect(c.pass).toBe(true);
+        });
+      }
+    }
+
+    for (const pair of dialerPairs) {
+      for (const condition of ['no delay', '25 ms one-way', '25 ms + 5% loss']) {
+        test(`${pair} / ${condition}: the listener connects to the port the dialer's NAT mapped, and each dial removes its mapping`, () => {
+          const c = connectedCell(cells, pair, condition, moreTrials);
+          expect(c.expectedPath).toBe('direct');
+          expectDirect(c, condition, moreTrials, 'port-mapped');
+          expect(c.dialerMappingsLeft, 'a mapping outlived its dial').toEqual([]);
           expect(c.pass).toBe(true);
         });
       }

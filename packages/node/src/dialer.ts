@@ -1,10 +1,5 @@
 import {
   formatHostPort as fmt,
-  RecordExpiredError,
-  RecordInvalidError,
-  RecordNotFoundError,
-  RecordLookupIncompleteError,
-  SignalBusyError,
   type DhtNode,
   type Identity,
   type PunchOffer,
@@ -18,15 +13,19 @@ import { bothIpv6, connectPeer, PunchError, type ConnectResult } from '@p2p-node
 import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { freeTcpPort } from './free-port.js';
 import { keyedStream } from './keyed-stream.js';
+import { DialMapping } from './dial-mapping.js';
+import { lookupFailure, signal, unlessFinal, type Signaled } from './dial-signal.js';
+import type { MappedServer } from './mapped-server.js';
 import type { NatOffers } from './nat-offers.js';
-import { NoiseDialer, SessionError, type SessionKeys } from './noise-session.js';
+import type { SecureStream } from './secure-stream.js';
+import type { SessionKeys } from './noise-session.js';
 import { dialerSideOf, sideOf } from './offer.js';
 import { canPunch, choosePath, type PathChoice, type RelayMode } from './path-choice.js';
-import { DialError } from './peer-errors.js';
+import { DialError, relayDialError } from './peer-errors.js';
 import { openCircuitEarly } from './early-circuit.js';
 import { openCircuitAt, RelayError } from './relay-client.js';
 import { circuitToken } from './relay-wire.js';
-import type { SignalAnswer, Signaling } from './signaling.js';
+import type { Signaling } from './signaling.js';
 
 /** Per punch attempt; a dial makes up to PUNCH_ATTEMPTS (as go-libp2p does). */
 const PUNCH_TIMEOUT_MS = 6_000;
@@ -46,6 +45,8 @@ export interface DialContext {
   /** Introducers to try before the lookup returns (the bootstrap nodes by default). */
   earlyIntroducers: HostPort[];
   progress: (phase: string, detail: string) => void;
+  /** Asks our NAT for a mapping for one dial (DialOptions.portMapping); the node releases it at close if the dial has not. */
+  mapForDial?: (signal: AbortSignal) => Promise<MappedServer | undefined>;
 }
 
 export interface DialOptions {
@@ -74,6 +75,15 @@ export interface DialOptions {
    * 'never': direct paths only. 'only': straight to the relay (testing).
    */
   relay?: RelayMode;
+  /**
+   * Ask our NAT for a TCP port mapping (UPnP-IGD, NAT-PMP) for this dial
+   * and offer it, so the listener connects to us: a direct path where no
+   * punch can work (our NAT random, theirs random or sequential). It waits
+   * for the gateway (up to MAP_FOR_DIAL_MS) before the first request, so it
+   * is off by default. The mapping is removed when the stream closes (or
+   * the dial fails).
+   */
+  portMapping?: boolean;
 }
 
 /**
@@ -91,9 +101,8 @@ export function dial(ctx: DialContext, publicKey: Uint8Array, opts: DialOptions 
   return new DialRun(ctx, publicKey, opts).run();
 }
 
-type Signaled = { answer: SignalAnswer; keys: SessionKeys };
 /** A socket to the peer (or a relay circuit), not yet keyed, and how it came about. */
-type Connected = { socket: Socket | Duplex; how: ConnectionPath; where: string };
+type Connected = { socket: Socket | Duplex; how: ConnectionPath; where: string; keyed?: SecureStream };
 
 /** The state of one dial while it runs: ports, offers, answers and the time each phase took. */
 class DialRun {
@@ -104,6 +113,9 @@ class DialRun {
   private lookup!: Promise<VerifiedRecord | Error>;
   private profiled!: Promise<PunchOffer | Error>;
   private readonly ms = { lookupDone: 0, profile: 0, signal: 0, punch: 0, usedRecord: false };
+  /** A server our NAT maps a port to, which our offer names (see DialMapping). */
+  private mapped: DialMapping | undefined;
+  private readonly stopMapping = new AbortController();
 
   constructor(
     private readonly ctx: DialContext,
@@ -115,7 +127,21 @@ class DialRun {
     return performance.now() - this.t0;
   }
 
+  /** The dial; a mapping made for it lives as long as its stream, or ends with a failed dial. */
   async run(): Promise<PeerStream> {
+    try {
+      const stream = await this.dial();
+      const own = this.mapped?.server;
+      if (own) stream.once('close', () => void own.close());
+      return stream;
+    } catch (err) {
+      this.stopMapping.abort();
+      await this.mapped?.server.close();
+      throw err;
+    }
+  }
+
+  private async dial(): Promise<PeerStream> {
     this.ctx.progress('lookup', `looking up ${hex(this.publicKey)}`);
     this.localPort = await freeTcpPort();
     this.lookup = this.ctx.resolver
@@ -165,7 +191,8 @@ class DialRun {
   /** The early flight through the introducers we know; the record's introducers if none of them holds the listener. */
   private async firstAnswer(): Promise<Signaled> {
     const { ctx, publicKey } = this;
-    this.offer = ctx.offers.recent(this.localPort)?.offer ?? ctx.offers.provisional(this.localPort);
+    this.mapped = await this.mapping();
+    this.offer = this.mapped?.offer ?? ctx.offers.recent(this.localPort)?.offer ?? ctx.offers.provisional(this.localPort);
     this.introducers = this.opts.firstIntroducers ?? ctx.earlyIntroducers;
     const early = this.introducers.length > 0 ? await this.signal(this.introducers).catch(unlessFinal) : undefined;
     if (early) return early;
@@ -175,8 +202,15 @@ class DialRun {
     ctx.progress('signal', `record found (seq ${record.seq}); signaling through ${record.introducers.map(fmt).join(', ') || 'no introducer'}`);
     if (record.introducers.length === 0) throw new DialError('signal-failed', `the record of ${hex(publicKey)} names no introducer to signal through`);
     this.introducers = record.introducers;
-    this.offer = await realOffer(this.profiled);
+    if (!this.mapped) this.offer = await realOffer(this.profiled);
     return this.signal(this.introducers);
+  }
+
+  /** A mapping asked for this dial (portMapping), beside our profile. */
+  private async mapping(): Promise<DialMapping | undefined> {
+    const { ctx } = this;
+    if (!this.opts.portMapping || !ctx.mapForDial) return undefined;
+    return DialMapping.forDial(ctx.mapForDial(this.stopMapping.signal), this.profiled, ctx.offers, ctx.progress);
   }
 
   /** The listener punched at our provisional guess; the profile says whether it was right, else we signal again. */
@@ -268,7 +302,7 @@ class DialRun {
         const relayErr = relayOutcome.error;
         if (relayErr instanceof RelayError) {
           const first = punchOutcome === 'retry' || punchOutcome.error === undefined ? '' : 'the punch failed and ';
-          reject(new DialError(relayErr.code, `no path to ${hex64}: ${first}${relayErr.message}`, { cause: relayErr }));
+          reject(relayDialError(relayErr, hex64, first));
         } else if (punchOutcome === 'retry') resolve(undefined);
         else reject(punchOutcome.error);
       };
@@ -296,9 +330,14 @@ class DialRun {
       };
       const relayTimer = setTimeout(startRelay, path.relayAfterMs);
       if (!path.punch) return;
-      this.punchOnce(signaled, attempt, stopPunch.signal).then(
-        (r) => {
-          if (r) return win({ socket: r.socket, how: describe(r), where: `${r.winner.host}:${r.winner.port}` });
+      const theirs = sideOf(signaled.answer.offer);
+      const punching: Promise<Connected | undefined> =
+        this.mapped && !theirs.reachable
+          ? this.awaitPeerAtMapping(signaled, stopPunch.signal, this.mapped)
+          : this.punchOnce(signaled, attempt, stopPunch.signal).then((r) => r && { socket: r.socket, how: describe(r), where: `${r.winner.host}:${r.winner.port}` });
+      punching.then(
+        (c) => {
+          if (c) return win(c);
           punchOutcome = 'retry';
           startRelay();
           maybeLost();
@@ -312,12 +351,18 @@ class DialRun {
     });
   }
 
+  private awaitPeerAtMapping(signaled: Signaled, abort: AbortSignal, mapped: DialMapping): Promise<Connected> {
+    this.ctx.progress('punch', `answer via ${fmt(signaled.answer.introducer)} in ${Math.round(signaled.answer.rttMs)} ms; waiting for the peer at our mapped port ${fmt(mapped.server.mapping.external)}`);
+    return mapped.awaitPeer(signaled, this.publicKey, abort).then(({ stream, how, where }) => ({ socket: stream, keyed: stream, how, where }));
+  }
+
   private async open(connected: Connected, keys: SessionKeys): Promise<PeerStream> {
     this.ctx.progress('open', `connected to ${connected.where} (${connected.how.method}); opening the secure stream`);
     const tOpen = performance.now();
-    const stream = await keyedStream(connected.socket, true, keys, OPEN_TIMEOUT_MS, { zeroRtt: !this.opts.waitForPeer }).catch((err: Error) => {
+    // Accepted at our mapped port: the server keyed it, and the peer proved itself already.
+    const stream = connected.keyed ?? await keyedStream(connected.socket, true, keys, OPEN_TIMEOUT_MS, { zeroRtt: !this.opts.waitForPeer }).catch((err: Error) => {
       // A relay circuit that never formed (busy, the peer never came): what it is, not a wrong key.
-      if (err instanceof RelayError) throw new DialError(err.code, `no path to ${hex(this.publicKey)}: ${err.message}`, { cause: err });
+      if (err instanceof RelayError) throw relayDialError(err, hex(this.publicKey));
       throw new DialError('wrong-key', `the peer at ${connected.where} did not prove it holds ${hex(this.publicKey)}: ${err.message}`, { cause: err });
     });
     const { ms } = this;
@@ -330,12 +375,6 @@ class DialRun {
   }
 }
 
-/** A failed first flight falls back to the record; a refusal or a broken handshake ends the dial. */
-function unlessFinal(err: unknown): undefined {
-  if (err instanceof DialError && err.code === 'signal-failed') return undefined;
-  throw err;
-}
-
 async function realOffer(profiled: Promise<PunchOffer | Error>): Promise<PunchOffer> {
   const offer = await profiled;
   if (offer instanceof Error) throw new DialError('punch-failed', `could not profile our NAT: ${offer.message}`, { cause: offer });
@@ -346,37 +385,4 @@ async function realOffer(profiled: Promise<PunchOffer | Error>): Promise<PunchOf
 function guessHolds(real: PunchOffer, localPort: number): boolean {
   if (real.nat.mapping === 'none') return true;
   return real.nat.mapping === 'port-preserving' && real.publicEndpoints.some((e) => e.port === localPort);
-}
-
-/** One signed request with a fresh Noise handshake; the answer's refusal or a broken handshake end the dial. */
-async function signal(ctx: DialContext, publicKey: Uint8Array, introducers: HostPort[], offer: PunchOffer): Promise<Signaled> {
-  let noise: NoiseDialer;
-  try {
-    noise = new NoiseDialer(ctx.identity, publicKey);
-  } catch (err) {
-    // Not a point on the curve: no record can be signed by it either, so the lookup will say not-found.
-    throw new DialError('signal-failed', `${hex(publicKey)} is not a usable ed25519 public key`, { cause: err });
-  }
-  let answer: SignalAnswer;
-  try {
-    answer = await ctx.signaling.request(ctx.dht, ctx.identity, publicKey, introducers, offer, noise.message);
-  } catch (err) {
-    if (err instanceof SignalBusyError) throw new DialError('busy', `${hex(publicKey)} is busy, try again later: ${err.message}`, { cause: err });
-    throw new DialError('signal-failed', `could not signal ${hex(publicKey)}: ${(err as Error).message}`, { cause: err });
-  }
-  if (answer.refused) throw new DialError('refused', `${hex(publicKey)} refused the connection: this key is not in its allow list`);
-  try {
-    return { answer, keys: noise.finish(answer.session) };
-  } catch (err) {
-    if (err instanceof SessionError) throw new DialError('wrong-key', err.message, { cause: err });
-    throw err;
-  }
-}
-
-function lookupFailure(err: Error): DialError {
-  if (err instanceof RecordNotFoundError) return new DialError('not-found', err.message, { cause: err });
-  if (err instanceof RecordLookupIncompleteError) return new DialError('lookup-incomplete', err.message, { cause: err });
-  if (err instanceof RecordExpiredError) return new DialError('expired-record', err.message, { cause: err });
-  if (err instanceof RecordInvalidError) return new DialError('invalid-record', err.message, { cause: err });
-  return new DialError('lookup-failed', `lookup failed: ${err.message}`, { cause: err });
 }

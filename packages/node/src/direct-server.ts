@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import SecretStream from '@hyperswarm/secret-stream';
-import { HandshakeGate } from './handshake-gate.js';
+import { HandshakeGate, type GateSlot } from './handshake-gate.js';
 import { keyedStream } from './keyed-stream.js';
 import type { SessionKeys } from './noise-session.js';
 import type { SecureStream } from './secure-stream.js';
@@ -12,14 +12,27 @@ const EXPECT_FOR_MS = 30_000;
 const FIRST_FRAME_TIMEOUT_MS = 5_000;
 const OPEN_TIMEOUT_MS = 10_000;
 
+/** A connection whose first frame has been read. */
+interface Arrived {
+  socket: Socket;
+  head: Buffer;
+  slot: GateSlot;
+  from: string;
+  timer: NodeJS.Timeout;
+}
+
 interface Expected {
   keys: SessionKeys;
+  /** Our Noise role: the listener answered the dialer (responder); a dialer with a mapped port is the initiator. */
+  initiator: boolean;
   expiresAt: number;
   onStream: (stream: SecureStream, socket: Socket) => void;
 }
 
 /**
- * The accepting side of a listener with no NAT: dialers connect to its port.
+ * The accepting side of a listener with no NAT or a mapped port: dialers
+ * connect to its port (and, for a dialer with a mapped port, the listener
+ * it dialed connects to it).
  * Only a connection whose first frame names a handshake that we answered in
  * signaling is kept (its stream id is a hash of that handshake), so idle or
  * stray connections can never take the place of a dialer that signaled:
@@ -29,6 +42,8 @@ interface Expected {
 export class DirectServer {
   private readonly expected = new Map<string, Expected>();
   private readonly gate = new HandshakeGate();
+  /** Connections that named a handshake before it was expected (see accept), by stream id. */
+  private readonly early = new Map<string, Arrived & { onError: (why: string) => void }>();
   private constructor(private readonly server: Server) {}
 
   /** Connections still waiting for their first frame, and those that named a handshake. */
@@ -48,11 +63,29 @@ export class DirectServer {
     return direct;
   }
 
-  /** Expects one connection keyed by `keys` (the dialer we just answered). */
-  expect(keys: SessionKeys, onStream: Expected['onStream']): void {
+  /**
+   * Expects one connection keyed by `keys`: by default from the dialer we
+   * just answered (we are the Noise responder); with `initiator`, from the
+   * listener we dialed, which connects to our mapped port. The connecting
+   * end's first frame carries the stream id of its own role.
+   */
+  expect(keys: SessionKeys, onStream: Expected['onStream'], opts: { initiator?: boolean } = {}): void {
     const now = Date.now();
     for (const [id, e] of this.expected) if (e.expiresAt <= now) this.expected.delete(id);
-    this.expected.set(SecretStream.id(keys.hash, true).toString('hex'), { keys, expiresAt: now + EXPECT_FOR_MS, onStream });
+    const initiator = opts.initiator === true;
+    const id = SecretStream.id(keys.hash, !initiator).toString('hex');
+    const e: Expected = { keys, initiator, expiresAt: now + EXPECT_FOR_MS, onStream };
+    this.expected.set(id, e);
+    const arrived = this.early.get(id);
+    if (arrived) {
+      this.early.delete(id);
+      this.open(arrived, id, e, arrived.onError);
+    }
+  }
+
+  /** Stops expecting `keys` (the dial that expected them ended another way). */
+  forget(keys: SessionKeys, opts: { initiator?: boolean } = {}): void {
+    this.expected.delete(SecretStream.id(keys.hash, opts.initiator !== true).toString('hex'));
   }
 
   close(): Promise<void> {
@@ -66,31 +99,44 @@ export class DirectServer {
     if (!slot) return void socket.destroy();
     const timer = setTimeout(() => socket.destroy(), FIRST_FRAME_TIMEOUT_MS);
     let head = Buffer.alloc(0);
+    let waitingAs: string | undefined;
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
       if (head.length < HEADER_FRAME_BYTES) return;
       socket.off('data', onData);
       socket.pause();
-      clearTimeout(timer);
-      const id = head.subarray(3, 35).toString('hex');
-      const e = this.expected.get(id);
-      if (!e || head.readUIntLE(0, 3) !== 56) {
+      if (head.readUIntLE(0, 3) !== 56) {
+        clearTimeout(timer);
         slot.leave();
         return void socket.destroy();
       }
-      this.expected.delete(id);
-      slot.settle();
-      // Give secret-stream the bytes we peeked at, as if unread.
-      socket.unshift(head);
-      keyedStream(socket, false, e.keys, OPEN_TIMEOUT_MS).then(
-        (stream) => e.onStream(stream, socket),
-        (err: Error) => onError(`from ${from}: ${err.message}`),
-      ).finally(slot.leave);
+      const id = head.subarray(3, 35).toString('hex');
+      const e = this.expected.get(id);
+      if (e) return this.open({ socket, head, slot, from, timer }, id, e, onError);
+      // Not expected yet: a listener connecting to a dialer's mapped port can be faster than
+      // its answer to that dialer. It waits, still a waiting place in the gate, until the
+      // first-frame deadline or until its handshake is expected (see expect).
+      waitingAs = id;
+      this.early.set(id, { socket, head, slot, from, timer, onError });
     };
     socket.on('data', onData);
     socket.once('close', () => {
       clearTimeout(timer);
       slot.leave();
+      if (waitingAs !== undefined && this.early.get(waitingAs)?.socket === socket) this.early.delete(waitingAs);
     });
+  }
+
+  /** Hands a connection whose first frame names an expected handshake to the keyed stream. */
+  private open(c: Arrived, id: string, e: Expected, onError: (why: string) => void): void {
+    clearTimeout(c.timer);
+    this.expected.delete(id);
+    c.slot.settle();
+    // Give secret-stream the bytes we peeked at, as if unread.
+    c.socket.unshift(c.head);
+    keyedStream(c.socket, e.initiator, e.keys, OPEN_TIMEOUT_MS).then(
+      (stream) => e.onStream(stream, c.socket),
+      (err: Error) => onError(`from ${c.from}: ${err.message}`),
+    ).finally(c.slot.leave);
   }
 }

@@ -1,10 +1,11 @@
 import { isIPv4 } from 'node:net';
 import { formatHostPort as fmt, RecordPublisher, type DhtNode, type HostPort, type Identity, type PunchOffer, type PunchReply, type PunchRequest, type RecordContent } from '@p2p-node/dht-signal';
-import { connectPeer, gatewayTowards, mapPort, MappingKeeper, predict, type NatProfile, type PeerSide, type PortMapping } from '@p2p-node/punch';
+import { connectPeer, MappingKeeper, predict, type NatProfile, type PeerSide } from '@p2p-node/punch';
 import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { DirectServer } from './direct-server.js';
 import { freeTcpPort } from './free-port.js';
 import { keyedStream } from './keyed-stream.js';
+import { openMappedServer, type MappedServer } from './mapped-server.js';
 import type { NatOffers } from './nat-offers.js';
 import { answerNoise, type SessionKeys } from './noise-session.js';
 import { dialerSideOf, offerFrom, sideOf } from './offer.js';
@@ -71,8 +72,8 @@ export class Listener {
   /** When the newest request of each dialer key was issued (see supersedes). */
   private readonly newestRequest = new Map<string, number>();
   private introducers: HostPort[] = [];
-  /** The port mapping our NAT made for us, once made (see mapOurPort). */
-  private mapping: PortMapping | undefined;
+  /** The server our NAT maps a public port to, once mapped (see mapOurPort). */
+  private mapped: MappedServer | undefined;
   private mappingRun: Promise<void> | undefined;
   private readonly stopping = new AbortController();
 
@@ -115,7 +116,7 @@ export class Listener {
 
   /** Dialers connect to our server: we have no NAT, or it mapped a port to it. */
   private get reachable(): boolean {
-    return this.profile.mapping === 'none' || this.mapping !== undefined;
+    return this.profile.mapping === 'none' || this.mapped !== undefined;
   }
 
   private async run(): Promise<void> {
@@ -146,56 +147,33 @@ export class Listener {
     this.keeper?.stop();
     this.registration?.stop();
     await this.mappingRun;
-    await Promise.all([this.server?.close(), this.mapping?.release()]);
+    await (this.mapped ? this.mapped.close() : this.server?.close());
   }
 
   /**
    * Asks the NAT in front of us to map a TCP port to a server of ours
-   * (UPnP-IGD or NAT-PMP, see mapPort). When it does, we are reachable:
-   * the offer and record name the mapped endpoint (portMapped), dialers
-   * connect to it, and nothing is punched any more. Only when the route to
-   * our reflectors goes through a gateway (that is the NAT to ask), so a
-   * node on the same link as its DHT nodes never sends discovery at all.
+   * (openMappedServer). When it does, we are reachable: the offer and record
+   * name the mapped endpoint (portMapped), dialers connect to it, and
+   * nothing is punched any more.
    */
   private async mapOurPort(): Promise<void> {
     const { ctx } = this;
-    const reflector = ctx.reflectors[0];
-    const gateway = reflector ? await gatewayTowards(reflector.host) : undefined;
-    const localHost = gateway ? closestAddress(ctx.lanHosts(), gateway) : undefined;
-    if (!gateway || !localHost) return;
-    const port = await freeTcpPort();
-    const server = await DirectServer.listen(port, ctx.host, (why) => ctx.progress('accept-failed', why));
-    let mapping: PortMapping;
-    try {
-      mapping = await mapPort({
-        localPort: port,
-        localHost,
-        gateway,
-        signal: this.stopping.signal,
-        onRenewFailed: (err) => ctx.progress('port-mapping', `renewing ${fmt(mapping.external)} failed (${err.message}); trying again at the next renewal`),
-        ...(this.profile.publicIp ? { publicIp: this.profile.publicIp } : {}),
-      });
-    } catch (err) {
-      await server.close();
-      if (!this.stopping.signal.aborted) ctx.progress('port-mapping', `${(err as Error).message}; punching as before`);
-      return;
-    }
-    if (this.stopping.signal.aborted) {
-      await Promise.all([mapping.release(), server.close()]);
-      return;
-    }
-    this.mapping = mapping;
+    const mapped = await openMappedServer({
+      reflectors: ctx.reflectors,
+      lanHosts: ctx.lanHosts(),
+      host: ctx.host,
+      signal: this.stopping.signal,
+      progress: ctx.progress,
+      ...(this.profile.publicIp ? { publicIp: this.profile.publicIp } : {}),
+    }).catch((err: Error) => void ctx.progress('port-mapping', `${err.message}; punching as before`));
+    if (!mapped) return;
+    const { mapping, server, localPort: port } = mapped;
+    this.mapped = mapped;
     this.server = server;
     // The punch port's NAT mapping need not be kept alive any more: nobody is sent there.
     this.keeper?.stop();
-    this.current = {
-      publicEndpoints: [mapping.external],
-      lanEndpoints: ctx.lanHosts().map((host) => ({ host, port })),
-      nat: { ...this.current.nat, publicIp: mapping.external.host, portMapped: true },
-      localPort: port,
-      rttMs: this.current.rttMs,
-    };
-    ctx.progress('listen', `port mapped by ${mapping.protocol}: ${fmt(mapping.external)} -> ${localHost}:${port}; dialers connect directly`);
+    this.current = ctx.offers.mapped(this.current, mapping.external, port);
+    ctx.progress('listen', `port mapped by ${mapping.protocol}: ${fmt(mapping.external)} -> ${mapped.localHost}:${port}; dialers connect directly`);
     this.republish();
   }
 
@@ -337,7 +315,7 @@ export class Listener {
     const failures: string[] = [];
     const tries: Promise<void>[] = [];
     if (path.punch && this.server) {
-      const [candidate, method] = this.mapping ? [fmt(this.mapping.external), 'port-mapped'] : [`${this.ctx.host}:${this.localPort}`, 'reachable'];
+      const [candidate, method] = this.mapped ? [fmt(this.mapped.mapping.external), 'port-mapped'] : [`${this.ctx.host}:${this.localPort}`, 'reachable'];
       const how: ConnectionPath = { path: 'direct', candidate, method, strategy: 'connect', punch: { attempts: 0, refused: 0, rounds: 0 } };
       this.server.expect(keys, (stream) => handOnce(stream, how, 0));
     } else if (path.punch && remote) {
@@ -396,19 +374,6 @@ export class Listener {
       }),
     );
   }
-}
-
-/** Of our addresses, the one sharing the longest prefix with `gateway`: the LAN address the NAT forwards to. */
-function closestAddress(addresses: string[], gateway: string): string | undefined {
-  const bits = (ip: string) => ip.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
-  const g = bits(gateway);
-  const common = (ip: string) => {
-    const b = bits(ip);
-    let n = 0;
-    while (n < 32 && b[n] === g[n]) n++;
-    return n;
-  };
-  return addresses.filter((a) => a.split('.').length === 4).sort((a, b) => common(b) - common(a))[0];
 }
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {

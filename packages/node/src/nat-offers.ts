@@ -78,6 +78,22 @@ export class NatOffers {
     return this.withIpv6(offerFrom(last.profile, predict(last.profile), this.lanHosts(), last.profile.rttMs));
   }
 
+  /**
+   * The offer of a server our NAT forwards a public port to: the peer
+   * connects there, whatever `base` (our profile) says of other ports. No
+   * IPv6 endpoints: those are punched from the punch port, which a mapped
+   * side no longer uses.
+   */
+  mapped(base: PunchOffer, external: HostPort, localPort: number): PunchOffer {
+    return {
+      publicEndpoints: [external],
+      lanEndpoints: this.lanHosts().map((host) => ({ host, port: localPort })),
+      nat: { ...base.nat, publicIp: external.host, portMapped: true },
+      localPort,
+      rttMs: base.rttMs,
+    };
+  }
+
   /** What a dial sends before any profile: a guess of port preservation, to be confirmed (see PunchOffer.provisional). */
   provisional(localPort: number): PunchOffer {
     return this.withIpv6(provisionalOffer(this.lanHosts(), localPort));

@@ -1,4 +1,5 @@
 import { P2pNodeError } from '@p2p-node/protos';
+import type { RelayError } from './relay-client.js';
 
 /** Why a dial failed, for code (and exit codes) to branch on. */
 export type DialFailure =
@@ -30,4 +31,9 @@ export class DialError extends P2pNodeError {
   get failure(): DialFailure {
     return this.code;
   }
+}
+
+/** A relay circuit the dial needed that did not form (busy, or the peer never came), as the dial reports it; `why` says what came before. */
+export function relayDialError(err: RelayError, target: string, why = ''): DialError {
+  return new DialError(err.code, `no path to ${target}: ${why}${err.message}`, { cause: err });
 }

@@ -1,8 +1,10 @@
 import { DhtNode, RecordResolver, type HostPort, type Identity, type PunchOffer } from '@p2p-node/dht-signal';
 import type { PeerStream } from './connection-info.js';
+import { MAP_FOR_DIAL_MS } from './dial-mapping.js';
 import { dial, type DialOptions } from './dialer.js';
 import { ipv6Addresses, lanAddresses } from './lan-addresses.js';
 import { Listener, type ListenOptions } from './listener.js';
+import { openMappedServer, type MappedServer } from './mapped-server.js';
 import { NatOffers, PROFILE_REFRESH_MS } from './nat-offers.js';
 import { DialError } from './peer-errors.js';
 import type { SecureStream } from './secure-stream.js';
@@ -56,6 +58,8 @@ export class PeerNode {
   private readonly offers: NatOffers;
   private readonly live = new Set<SecureStream>();
   private listener: Listener | undefined;
+  /** Port mappings made for single dials (DialOptions.portMapping) and not yet released. */
+  private readonly dialMappings = new Set<MappedServer>();
   private closed = false;
 
   private constructor(
@@ -137,12 +141,30 @@ export class PeerNode {
       { dht: this.dht, identity: this.opts.identity, resolver: this.resolver, signaling: this.signaling, offers: this.offers,
         earlyIntroducers: this.opts.introducers ?? this.opts.bootstrap,
         progress: (p, d) => this.progress(p, d),
+        mapForDial: (signal) => this.mapForDial(signal),
       },
       publicKey,
       opts,
     );
     this.track(stream);
     return stream;
+  }
+
+  /** A port mapping for one dial, released by the dial (or by close()). */
+  private async mapForDial(signal: AbortSignal): Promise<MappedServer | undefined> {
+    const host = this.opts.host ?? '0.0.0.0';
+    const mapped = await openMappedServer({
+      reflectors: this.opts.reflectors ?? this.opts.bootstrap,
+      lanHosts: lanAddresses(host),
+      host,
+      timeoutMs: MAP_FOR_DIAL_MS,
+      signal,
+      progress: (p, d) => this.progress(p, d),
+    }).catch((err: Error) => void this.progress('port-mapping', `${err.message}; dialing without`));
+    if (!mapped) return undefined;
+    if (this.closed) return void (await mapped.close());
+    this.dialMappings.add(mapped);
+    return { ...mapped, close: () => (this.dialMappings.delete(mapped), mapped.close()) };
   }
 
   /** Stops publishing and listening, closes open streams, and stops the DHT node. */
@@ -153,6 +175,7 @@ export class PeerNode {
     this.offers.stop();
     await this.offers.settled();
     for (const s of this.live) s.destroy();
+    await Promise.all([...this.dialMappings].map((m) => m.close()));
     await this.dht.stop();
   }
 }

@@ -106,3 +106,62 @@ describe('a reachable listener under idle connections', () => {
     }
   });
 });
+
+describe("a dialer's server at its mapped port (the listener connects to it)", () => {
+  let server: DirectServer;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freeTcpPort();
+    server = await DirectServer.listen(port, '127.0.0.1', () => undefined);
+  });
+  afterAll(() => server.close());
+
+  /** The listener's side: connects and writes its header and OPEN as the Noise responder. */
+  async function listenerConnects(keys: ReturnType<typeof sessionKeys>['listener']) {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    return keyedStream(socket, false, keys, 5000);
+  }
+
+  it('keys a connection that arrives before the answer reached the dialer, once the dialer expects it', async () => {
+    const keys = sessionKeys();
+    // The listener is faster than its own answer: it connects and proves nothing yet to anyone.
+    const listenerSide = listenerConnects(keys.listener);
+    // Its first frame is in (held, not dropped) before the dialer expects the handshake.
+    for (let i = 0; i < 100 && server.gateCounts.waiting === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(server.gateCounts.waiting).toBe(1);
+    const accepted = new Promise<Buffer>((resolve) =>
+      server.expect(
+        keys.dialer,
+        (stream) => {
+          stream.on('error', () => undefined);
+          stream.once('data', (d: Buffer) => resolve(d));
+        },
+        { initiator: true },
+      ),
+    );
+    const stream = await listenerSide;
+    stream.write(Buffer.from('early'));
+    try {
+      expect((await accepted).toString()).toBe('early');
+    } finally {
+      stream.destroy();
+    }
+  });
+
+  it('keeps the roles apart: a dialer-role expectation is not met by a dialer-role connection', async () => {
+    const keys = sessionKeys();
+    let handed = false;
+    server.expect(keys.dialer, () => (handed = true), { initiator: true });
+    // A stranger replaying the dialer's own role (its stream id) names another handshake id: it waits, then is cut.
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    const wrongRole = keyedStream(socket, true, keys.dialer, 8000);
+    await expect(wrongRole).rejects.toThrow();
+    expect(handed).toBe(false);
+    server.forget(keys.dialer, { initiator: true });
+  }, 15_000);
+});

@@ -46,12 +46,15 @@ export type ConnectResult = Pick<PunchResult, 'socket' | 'winner' | 'attempts' |
 
 /**
  * One attempt to get a TCP socket to a peer: a plain connect when it has no
- * NAT or a mapped port (it listens), else the punch that both sides derive from the same two
+ * NAT or a mapped port (it listens) and we are not reachable ourselves or
+ * initiate, else the punch that both sides derive from the same two
  * predictions. Retries from fresh ports are the caller's: they need fresh
  * predictions, which only signaling carries.
  */
 export async function connectPeer(opts: ConnectPeerOptions): Promise<ConnectResult> {
-  if (opts.remote.reachable && opts.role === 'initiator') {
+  // Whoever can be reached is connected to: the initiator's peer when both can, the
+  // responder's when only the initiator can (a dialer with a mapped port).
+  if (opts.remote.reachable && (opts.role === 'initiator' || !opts.local.reachable)) {
     const endpoints = [...opts.remote.lanEndpoints, ...opts.remote.prediction.ports.map((port) => ({ host: opts.remote.prediction.publicIp, port }))];
     const { socket, winner } = await connectFirst(endpoints, opts.timeoutMs);
     return { socket, winner: { ...winner, method: opts.remote.portMapped ? 'port-mapped' : 'reachable' }, attempts: 1, refused: 0, rounds: 1 };

@@ -5,7 +5,7 @@ import { parsePublicKey, readKeyFile, toHex } from '../key-file.js';
 import { createCliPeer, logErr, parsePeerCliOptions } from '../cli-peer.js';
 import { StreamOpenError } from '../keyed-stream.js';
 import { RelayError } from '../relay-client.js';
-import { DialError } from '../peer-errors.js';
+import { DialError, relayDialError } from '../peer-errors.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 
 interface DialOptions {
@@ -16,6 +16,7 @@ interface DialOptions {
   queryTimeout?: string;
   firstIntroducers?: string;
   relay: boolean;
+  portMapping: boolean;
   relayOnly: boolean;
 }
 
@@ -32,6 +33,7 @@ export function registerDial(program: Command): void {
     .option('--first-introducers <list>', 'where the first request goes before the record is known, HOST:PORT,... or none to wait for the record (default: the bootstrap nodes)')
     .option('--no-relay', 'direct paths only: fail (exit 6) rather than go through the listener\'s relay')
     .option('--relay-only', 'go straight to the listener\'s relay, no punch (for testing a relay)', false)
+    .option('--port-mapping', 'ask our NAT for a port mapping (UPnP-IGD, NAT-PMP) and let the listener connect to it: a direct path where our NAT maps randomly; waits up to 2 s for the gateway', false)
     .addHelpText(
       'after',
       '\nEOF on stdin half-closes the stream; the peer closing ends the process.\nWhen no punch can work (or one is slow) the dial meets the listener at its relay, which carries only ciphertext; stderr says "relayed".\nExit codes: 0 clean close, 3 not found, 4 invalid record, 5 expired record, 6 no path (punch failed, and the relay if tried), 7 wrong key, 8 refused by the listener, 9 signaling failed, 10 relay busy, 11 listener busy (try again later), 12 lookup incomplete (out of time, or no DHT node answered).',
@@ -42,6 +44,7 @@ export function registerDial(program: Command): void {
       const config = parsePeerCliOptions(opts);
       const firstIntroducers = opts.firstIntroducers === undefined ? undefined : parseHostPortsOrNone(opts.firstIntroducers, '--first-introducers');
       if (opts.relayOnly && !opts.relay) throw new CliError('--relay-only and --no-relay contradict each other', ExitCode.usage);
+      if (opts.relayOnly && opts.portMapping) throw new CliError('--port-mapping and --relay-only contradict each other: a relayed dial has no use for a mapped port', ExitCode.usage);
       const relay = opts.relayOnly ? 'only' : opts.relay ? 'auto' : 'never';
       const identity = opts.key ? await readKeyFile(opts.key) : generateIdentity();
       const log = logErr;
@@ -49,7 +52,7 @@ export function registerDial(program: Command): void {
       // A dial process does not stay: read-only (BEP 43), so no routing table keeps its port.
       const node = await createCliPeer(identity, { ...config, dhtReadOnly: true });
       try {
-        const stream = await node.dial(target, { ...(firstIntroducers ? { firstIntroducers } : {}), relay });
+        const stream = await node.dial(target, { ...(firstIntroducers ? { firstIntroducers } : {}), relay, portMapping: opts.portMapping });
         const connectedAt = performance.now();
         const i = stream.info;
         log(`connected: ${toHex(target)} via ${i.candidate} (${i.path}, ${i.method}) in ${Math.round(performance.now() - t0)} ms`);
@@ -73,7 +76,7 @@ export function registerDial(program: Command): void {
               err instanceof StreamOpenError
                 ? new DialError('wrong-key', `the peer at ${i.candidate} did not prove it holds ${toHex(target)}: ${err.message}`, { cause: err })
                 : err instanceof RelayError
-                  ? new DialError(err.code, `no path to ${toHex(target)}: ${err.message}`, { cause: err })
+                  ? relayDialError(err, toHex(target))
                   : err,
             ),
           );
