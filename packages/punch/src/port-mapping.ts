@@ -63,6 +63,14 @@ const RELEASE_TIMEOUT_MS = 2_100;
 const RELEASE_ATTEMPTS = 3;
 const RENEW_TIMEOUT_MS = 10_000;
 const PMP_TIMEOUT_MS = 1_500;
+/**
+ * SSDP discovery is one multicast M-SEARCH and its unicast answers, UDP
+ * both ways; the library sends it once unless told an interval. Under 5%
+ * loss a lost search or answer left a listener unmapped (lab, rand-igd at
+ * 25 ms + 5% loss: "UPnP-IGD: no gateway found"), so it is sent again at
+ * this pace until a gateway answers or the deadline passes.
+ */
+const SSDP_SEARCH_EVERY_MS = 400;
 
 type Attempt = { gateway: Gateway; external: HostPort; protocol: PortMappingProtocol; remap: (signal: AbortSignal) => Promise<unknown> };
 
@@ -138,7 +146,7 @@ async function mapPmp(gatewayIp: string, opts: MapPortOptions, settings: Setting
 async function mapUpnp(opts: MapPortOptions, settings: Settings, signal: AbortSignal): Promise<Attempt> {
   const errors: string[] = [];
   try {
-    for await (const gateway of upnpNat({ description: settings.description, autoRefresh: false }).findGateways({ signal })) {
+    for await (const gateway of upnpNat({ description: settings.description, autoRefresh: false }).findGateways({ signal, searchInterval: SSDP_SEARCH_EVERY_MS })) {
       // The external port is the local one (the library's default), which its unmap relies on.
       const remap = (s: AbortSignal) => gateway.map(opts.localPort, opts.localHost, { protocol: 'TCP', ttl: settings.leaseSec * 1000, autoRefresh: false, signal: s });
       try {
