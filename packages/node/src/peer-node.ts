@@ -164,7 +164,8 @@ export class PeerNode {
     if (!mapped) return undefined;
     if (this.closed) return void (await mapped.close());
     this.dialMappings.add(mapped);
-    return { ...mapped, close: () => (this.dialMappings.delete(mapped), mapped.close()) };
+    // Held until released, so that close() waits for a release still under way (a lost unmap is asked again).
+    return { ...mapped, close: () => mapped.close().finally(() => this.dialMappings.delete(mapped)) };
   }
 
   /** Stops publishing and listening, closes open streams, and stops the DHT node. */
