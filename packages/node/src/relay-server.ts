@@ -16,7 +16,19 @@ export interface RelayLimits {
   pairTimeoutMs: number;
   /** How long a new connection has to send its hello. */
   helloTimeoutMs: number;
+  /** Refused connections drained at once (see refuse); past this a refused one is closed at once. */
+  maxRefusedDraining: number;
 }
+
+/**
+ * A refused connection no longer counts as unidentified but stays open while
+ * it drains, REFUSED_DRAIN_MS at most: without a cap, a flood of junk hellos
+ * would hold about twice its connection rate in open sockets. A few hundred
+ * (a quarter of MAX_UNIDENTIFIED) still drains an honest burst of BUSY
+ * answers from a full relay; past them a refused newcomer may see a reset
+ * instead of the reason, as before the drain existed.
+ */
+const MAX_REFUSED_DRAINING = 256;
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxCircuits: 256,
@@ -25,6 +37,7 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxDurationMs: 60 * 60_000,
   pairTimeoutMs: 10_000,
   helloTimeoutMs: 5_000,
+  maxRefusedDraining: MAX_REFUSED_DRAINING,
 };
 
 export interface RelayStats {
@@ -69,6 +82,7 @@ export class RelayServer {
   private readonly used = new Map<string, number>();
   private readonly sockets = new Set<Socket>();
   private unidentified = 0;
+  private draining = 0;
   private readonly counts = { spliced: 0, busy: 0, refused: 0, bytes: 0 };
 
   private constructor(
@@ -161,12 +175,24 @@ export class RelayServer {
    * hangs up too, for REFUSED_DRAIN_MS at most: closing on unread bytes
    * would answer them with a reset, which can reach the newcomer before the
    * verdict and leave it a bare "connection reset" instead of the reason.
+   * Past maxRefusedDraining drains at once, the connection is closed as soon
+   * as the verdict is written: a flood must not hold the sockets open.
    */
   private refuse(socket: Socket, status: 'busy' | 'refused', reason: string): void {
     this.counts[status]++;
     socket.end(verdictFrame(status, reason));
+    if (this.draining >= this.limits.maxRefusedDraining) return void socket.destroySoon();
+    this.drain(socket);
+  }
+
+  /** Reads and drops a refused newcomer's bytes until it hangs up or REFUSED_DRAIN_MS pass; counted in `draining` until closed. */
+  private drain(socket: Socket): void {
+    this.draining++;
     const timer = setTimeout(() => socket.destroy(), REFUSED_DRAIN_MS);
-    socket.once('close', () => clearTimeout(timer));
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.draining--;
+    });
     socket.once('end', () => socket.destroy());
     socket.on('data', () => undefined);
     socket.resume();

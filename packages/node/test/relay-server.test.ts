@@ -49,6 +49,46 @@ function rawHalf(port: number, t: Uint8Array, localAddress: string): Promise<{ s
   });
 }
 
+/**
+ * A connection whose hello the relay refuses, kept open from our side (allowHalfOpen: the relay's
+ * end does not end ours); resolves once the verdict and the relay's end have come.
+ */
+function refused(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => s.write(Buffer.from([0xff, 0xff, 1, 2, 3])));
+    sockets.push(s);
+    const parts: Buffer[] = [];
+    s.on('data', (c: Buffer) => parts.push(c));
+    s.once('error', reject);
+    s.once('end', () => {
+      s.off('error', reject);
+      s.on('error', () => undefined);
+      if (/not a relay hello/.test(Buffer.concat(parts).toString('latin1'))) resolve(s);
+      else reject(new Error('no verdict before the end'));
+    });
+  });
+}
+
+/**
+ * Whether the relay still reads this connection: 8 MiB is more than the kernel buffers hold
+ * between two sockets with no reader, so writing them completes only while the relay drains; a
+ * socket the relay closed answers with a reset, an error here.
+ */
+function stillRead(s: Socket): Promise<boolean> {
+  return new Promise((resolve) => s.write(Buffer.alloc(8 * 1024 * 1024), (err) => resolve(!err)));
+}
+
+/** Resolves once the relay has closed the connection: a byte written every 50 ms meets its reset then. */
+function closedByRelay(s: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const probe = setInterval(() => s.write(Buffer.from([0])), 50);
+    s.once('close', () => {
+      clearInterval(probe);
+      resolve();
+    });
+  });
+}
+
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const token = () => circuitToken(randomBytes(64));
 
@@ -130,6 +170,21 @@ describe('relay server', () => {
     await Promise.all([circuit(r, t), circuit(r, t)]);
     expect(r.stats().spliced).toBe(1);
   });
+
+  it('drains at most maxRefusedDraining refused connections at once, closes the others, and drains again once those are done', async () => {
+    const cap = 3;
+    const r = await relay({ maxRefusedDraining: cap });
+    const port = r.address().port;
+    // Ten refused at once, none hung up from our side: the relay still reads `cap` of them, the others it closed.
+    const first = await Promise.all(Array.from({ length: 10 }, () => refused(port)));
+    const read = await Promise.all(first.map(stillRead));
+    expect(read.filter(Boolean).length).toBe(cap);
+    expect(r.stats().refused).toBe(10);
+    // The drained ones end with their drain (REFUSED_DRAIN_MS); their places are free again.
+    await Promise.all(first.filter((_, i) => read[i]).map(closedByRelay));
+    const again = await Promise.all(Array.from({ length: cap + 1 }, () => refused(port)));
+    expect((await Promise.all(again.map(stillRead))).filter(Boolean).length).toBe(cap);
+  }, 20_000);
 
   it('answers BUSY with the reason at its circuit limit, while the circuit it holds carries on', async () => {
     const r = await relay({ maxCircuits: 1 });
