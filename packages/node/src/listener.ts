@@ -1,6 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { formatHostPort as fmt, RecordPublisher, type DhtNode, type HostPort, type Identity, type PunchOffer, type PunchReply, type PunchRequest, type RecordContent } from '@p2p-node/dht-signal';
-import { connectPeer, MappingKeeper, predict, type NatProfile, type PeerSide } from '@p2p-node/punch';
+import { connectPeer, MappingKeeper, PortMappingError, predict, type NatProfile, type PeerSide } from '@p2p-node/punch';
 import { describe, describeRelayed, withInfo, type ConnectionPath, type PeerStream } from './connection-info.js';
 import { DirectServer } from './direct-server.js';
 import { freeTcpPort } from './free-port.js';
@@ -165,7 +165,11 @@ export class Listener {
       signal: this.stopping.signal,
       progress: ctx.progress,
       ...(this.profile.publicIp ? { publicIp: this.profile.publicIp } : {}),
-    }).catch((err: Error) => void ctx.progress('port-mapping', `${err.message}; punching as before`));
+    }).catch(async (err: Error) => {
+      ctx.progress('port-mapping', `${err.message}; punching as before`);
+      // stop() waits for this run: a mapping whose answer was lost is asked to go first.
+      if (err instanceof PortMappingError) await err.cleanup;
+    });
     if (!mapped) return;
     const { mapping, server, localPort: port } = mapped;
     this.mapped = mapped;

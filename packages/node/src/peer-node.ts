@@ -1,4 +1,5 @@
 import { DhtNode, RecordResolver, type HostPort, type Identity, type PunchOffer } from '@p2p-node/dht-signal';
+import { PortMappingError } from '@p2p-node/punch';
 import type { PeerStream } from './connection-info.js';
 import { MAP_FOR_DIAL_MS } from './dial-mapping.js';
 import { dial, type DialOptions } from './dialer.js';
@@ -60,6 +61,8 @@ export class PeerNode {
   private listener: Listener | undefined;
   /** Port mappings made for single dials (DialOptions.portMapping) and not yet released. */
   private readonly dialMappings = new Set<MappedServer>();
+  /** Unmaps asked of a gateway whose answer to a dial's mapping request never came (PortMappingError.cleanup). */
+  private readonly unmapping = new Set<Promise<void>>();
   private closed = false;
 
   private constructor(
@@ -160,7 +163,13 @@ export class PeerNode {
       timeoutMs: MAP_FOR_DIAL_MS,
       signal,
       progress: (p, d) => this.progress(p, d),
-    }).catch((err: Error) => void this.progress('port-mapping', `${err.message}; dialing without`));
+    }).catch((err: Error) => {
+      this.progress('port-mapping', `${err.message}; dialing without`);
+      if (err instanceof PortMappingError) {
+        this.unmapping.add(err.cleanup);
+        void err.cleanup.then(() => this.unmapping.delete(err.cleanup));
+      }
+    });
     if (!mapped) return undefined;
     if (this.closed) return void (await mapped.close());
     this.dialMappings.add(mapped);
@@ -176,7 +185,7 @@ export class PeerNode {
     this.offers.stop();
     await this.offers.settled();
     for (const s of this.live) s.destroy();
-    await Promise.all([...this.dialMappings].map((m) => m.close()));
+    await Promise.all([...[...this.dialMappings].map((m) => m.close()), ...this.unmapping]);
     await this.dht.stop();
   }
 }

@@ -1,5 +1,6 @@
-import { pmpNat, upnpNat, type Gateway } from '@achingbrain/nat-port-mapper';
+import { upnpNat, type Gateway } from '@achingbrain/nat-port-mapper';
 import { formatHostPort, P2pNodeError, type HostPort } from '@p2p-node/protos';
+import { pmpRequest } from './pmp-request.js';
 
 /*
  * A TCP port mapping asked of the NAT in front of us, so that a listening
@@ -19,7 +20,14 @@ export type PortMappingProtocol = 'nat-pmp' | 'upnp-igd';
 
 /** No usable mapping: no gateway answered, or the one that did cannot make us reachable. */
 export class PortMappingError extends P2pNodeError {
-  constructor(message: string) {
+  /**
+   * @param cleanup Settles once a mapping the gateway may have made without our hearing of it
+   *   is asked to go (see mapPort); a process about to exit waits for it.
+   */
+  constructor(
+    message: string,
+    readonly cleanup: Promise<void> = Promise.resolve(),
+  ) {
     super('port-mapping-failed', message);
   }
 }
@@ -60,7 +68,6 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_LEASE_SEC = 3_600;
 /** Releasing talks to the NAT once more: never let a stuck gateway hold a shutdown. */
 const RELEASE_TIMEOUT_MS = 2_100;
-const RELEASE_ATTEMPTS = 3;
 const RENEW_TIMEOUT_MS = 10_000;
 const PMP_TIMEOUT_MS = 1_500;
 /**
@@ -72,7 +79,15 @@ const PMP_TIMEOUT_MS = 1_500;
  */
 const SSDP_SEARCH_EVERY_MS = 400;
 
-type Attempt = { gateway: Gateway; external: HostPort; protocol: PortMappingProtocol; remap: (signal: AbortSignal) => Promise<unknown> };
+/** A mapping made: where it is, how to ask for it again, and how to remove it. */
+type Attempt = {
+  external: HostPort;
+  protocol: PortMappingProtocol;
+  remap: (signal: AbortSignal) => Promise<unknown>;
+  unmap: (signal: AbortSignal) => Promise<unknown>;
+  /** Lets go of the client's sockets. */
+  stop: () => Promise<void>;
+};
 
 /**
  * Asks for a TCP mapping to localHost:localPort: NAT-PMP at the gateway
@@ -87,6 +102,8 @@ export async function mapPort(opts: MapPortOptions): Promise<PortMapping> {
   const deadline = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
   const settings: Settings = { description: opts.description ?? 'p2p-node', autoRefresh: false, leaseSec: opts.leaseSec ?? DEFAULT_LEASE_SEC };
   const failures: string[] = [];
+  /** A NAT-PMP gateway that did not answer in time: it may have mapped the port and its answer been lost. */
+  let unanswered: Unanswered | undefined;
   const tries: [string, () => Promise<Attempt>][] = [];
   // A box that does not speak NAT-PMP answers at once (ICMP) or never: the rest of the time is UPnP's.
   if (opts.gateway) tries.push([`NAT-PMP at ${opts.gateway}`, () => mapPmp(opts.gateway!, opts, settings, AbortSignal.any([deadline, AbortSignal.timeout(PMP_TIMEOUT_MS)]))]);
@@ -97,32 +114,52 @@ export async function mapPort(opts: MapPortOptions): Promise<PortMapping> {
     try {
       a = await attempt();
     } catch (err) {
+      if (err instanceof Unanswered) unanswered = err;
       failures.push(`${name}: ${(err as Error).message}`);
       continue;
     }
     if (opts.publicIp && a.external.host !== opts.publicIp) {
-      await release(a.gateway, opts.localPort);
+      await release(a);
       failures.push(`${name} mapped ${formatHostPort(a.external)}, but our public address is ${opts.publicIp} (another NAT beyond that gateway)`);
       continue;
     }
     return keepRenewed(a, settings, opts);
   }
   const why = failures.length > 0 ? failures.join('; ') : `nothing answered within ${timeoutMs} ms`;
-  throw new PortMappingError(`no port mapping for tcp ${opts.localHost}:${opts.localPort}: ${why}`);
+  // Under loss a NAT-PMP request can map the port while its answer is lost (lab, upnp-rand at
+  // 25 ms + 5% loss: a dial gave up on the gateway, went relayed, and left a port mapped for the
+  // lease's hour). Unmapping is keyed by our local port, so it is asked for whether or not a
+  // mapping exists: once as soon as the answer is given up on (see mapPmp), and, with nothing
+  // else mapped for the port, again until answered. In the background: a failure costs no time.
+  const u = unanswered;
+  const cleanup = u ? u.unmapped.then((done) => (done ? undefined : u.unmap(AbortSignal.timeout(RELEASE_TIMEOUT_MS)).then(() => undefined, () => undefined))) : Promise.resolve();
+  throw new PortMappingError(`no port mapping for tcp ${opts.localHost}:${opts.localPort}: ${why}`, cleanup);
+}
+
+/** A NAT-PMP gateway that gave no answer in time. */
+class Unanswered extends Error {
+  constructor(
+    readonly unmap: Attempt['unmap'],
+    /** One unmap, sent as soon as the answer was given up on: true once the gateway confirmed it. */
+    readonly unmapped: Promise<boolean>,
+    cause: unknown,
+  ) {
+    super((cause as Error).message, { cause });
+  }
 }
 
 /** The mapping as callers hold it: renewed at half its lease until released. */
-function keepRenewed({ gateway, external, protocol, remap }: Attempt, settings: Settings, opts: MapPortOptions): PortMapping {
+function keepRenewed(a: Attempt, settings: Settings, opts: MapPortOptions): PortMapping {
   const renewal = setInterval(() => {
-    remap(AbortSignal.timeout(RENEW_TIMEOUT_MS)).catch((err: Error) => opts.onRenewFailed?.(err));
+    a.remap(AbortSignal.timeout(RENEW_TIMEOUT_MS)).catch((err: Error) => opts.onRenewFailed?.(err));
   }, opts.renewEveryMs ?? (settings.leaseSec * 1000) / 2);
   renewal.unref();
   return {
-    external,
-    protocol,
+    external: a.external,
+    protocol: a.protocol,
     release: () => {
       clearInterval(renewal);
-      return release(gateway, opts.localPort);
+      return release(a);
     },
   };
 }
@@ -130,15 +167,18 @@ function keepRenewed({ gateway, external, protocol, remap }: Attempt, settings: 
 type Settings = { description: string; autoRefresh: false; leaseSec: number };
 
 async function mapPmp(gatewayIp: string, opts: MapPortOptions, settings: Settings, signal: AbortSignal): Promise<Attempt> {
-  const gateway = pmpNat(gatewayIp, { description: settings.description, autoRefresh: false });
   // 4.0.5 writes `ttl` into the request as seconds.
-  const remap = (s: AbortSignal) => gateway.map(opts.localPort, opts.localHost, { protocol: 'TCP', ttl: settings.leaseSec, autoRefresh: false, signal: s });
+  const remap = (s: AbortSignal) => pmpRequest(gatewayIp, (c, t) => c.map(opts.localPort, opts.localHost, { protocol: 'TCP', ttl: settings.leaseSec, autoRefresh: false, signal: t }), s);
+  const unmap = (s: AbortSignal, once?: boolean) => pmpRequest(gatewayIp, (c, t) => c.unmap(opts.localPort, { signal: t }), s, { once });
   try {
     const m = await remap(signal);
-    return { gateway, external: { host: m.externalHost, port: m.externalPort }, protocol: 'nat-pmp', remap };
+    return { external: { host: m.externalHost, port: m.externalPort }, protocol: 'nat-pmp', remap, unmap, stop: async () => undefined };
   } catch (err) {
-    await stopQuietly(gateway);
-    throw err;
+    if (!signal.aborted) throw err;
+    // Out of time: asked to unmap at once, one datagram, before any UPnP-IGD mapping of the same
+    // port could exist for a late copy to remove (see mapPort for the rest).
+    const unmapped = unmap(AbortSignal.timeout(RELEASE_TIMEOUT_MS / 3), true).then(() => true, () => false);
+    throw new Unanswered(unmap, unmapped, err);
   }
 }
 
@@ -151,7 +191,8 @@ async function mapUpnp(opts: MapPortOptions, settings: Settings, signal: AbortSi
       const remap = (s: AbortSignal) => gateway.map(opts.localPort, opts.localHost, { protocol: 'TCP', ttl: settings.leaseSec * 1000, autoRefresh: false, signal: s });
       try {
         const m = await remap(signal);
-        return { gateway, external: { host: m.externalHost, port: m.externalPort }, protocol: 'upnp-igd', remap };
+        const unmap = (s: AbortSignal) => gateway.unmap(opts.localPort, { signal: s });
+        return { external: { host: m.externalHost, port: m.externalPort }, protocol: 'upnp-igd', remap, unmap, stop: () => stopQuietly(gateway) };
       } catch (err) {
         errors.push(`${gateway.host}: ${(err as Error).message}`);
         await stopQuietly(gateway);
@@ -165,20 +206,14 @@ async function mapUpnp(opts: MapPortOptions, settings: Settings, signal: AbortSi
 
 /**
  * Unmaps (stop() alone does not, with autoRefresh off) and lets go of the
- * gateway's sockets. A NAT-PMP unmap is one UDP datagram the library does
- * not resend: under 5% loss one was lost and the mapping outlived the
- * listener (CI, rand-upnp at 25 ms + 5% loss), so it is asked up to three
- * times, each within a third of the release time.
+ * client's sockets, within RELEASE_TIMEOUT_MS. A NAT-PMP unmap is a UDP
+ * datagram: under 5% loss one was lost and the mapping outlived the
+ * listener (CI, rand-upnp at 25 ms + 5% loss); pmpRequest sends it again
+ * until answered. UPnP-IGD's SOAP rides on TCP.
  */
-async function release(gateway: Gateway, localPort: number): Promise<void> {
-  for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
-    const done = await gateway.unmap(localPort, { signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS / RELEASE_ATTEMPTS) }).then(
-      () => true,
-      () => false,
-    );
-    if (done) break;
-  }
-  await stopQuietly(gateway);
+async function release(a: Attempt): Promise<void> {
+  await a.unmap(AbortSignal.timeout(RELEASE_TIMEOUT_MS)).catch(() => undefined);
+  await a.stop();
 }
 
 async function stopQuietly(gateway: Gateway): Promise<void> {
