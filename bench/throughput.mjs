@@ -18,8 +18,8 @@
 // Usage: pnpm build && node bench/throughput.mjs [--mib 200] [--runs 3] [--where loopback,lab]
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChildCli, CLI_PATH } from '@p2p-node/node/child-cli';
@@ -33,6 +33,7 @@ const runs = Number(arg('runs', '3'));
 const where = arg('where', 'loopback,lab').split(',');
 const ECHO = fileURLToPath(new URL('./tcp-echo.mjs', import.meta.url));
 const LAB_PORT = 7001;
+const cores = availableParallelism();
 
 const dir = mkdtempSync(join(tmpdir(), 'p2p-throughput-'));
 const bytes = mib * 1024 * 1024;
@@ -41,8 +42,37 @@ const input = join(dir, 'input');
 writeFileSync(input, payload);
 const sentHash = createHash('sha256').update(payload).digest('hex');
 
-/** Feeds `input` to a client command's stdin; resolves with MiB/s of the data phase, or an error. */
+/** CPU time the whole machine spent busy so far, in seconds (/proc/stat: every process, ours and the kernel's). */
+function machineBusySeconds() {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+/**
+ * Samples machineBusySeconds every 20 ms; `at(t)` is the busy time at
+ * performance.now() `t`, interpolated. So a run reports how many cores its
+ * data phase kept busy: a run that fills every core is bound by CPU, and
+ * then p2p / plain cannot beat plain's CPU per byte over p2p's.
+ */
+function cpuSampler() {
+  const samples = [[performance.now(), machineBusySeconds()]];
+  const timer = setInterval(() => samples.push([performance.now(), machineBusySeconds()]), 20);
+  return {
+    stop: () => clearInterval(timer),
+    at: (t) => {
+      const i = samples.findIndex(([st]) => st >= t);
+      if (i <= 0) return samples[i === 0 ? 0 : samples.length - 1][1];
+      const [t0, b0] = samples[i - 1];
+      const [t1, b1] = samples[i];
+      return b0 + ((b1 - b0) * (t - t0)) / (t1 - t0);
+    },
+  };
+}
+
+/** Feeds `input` to a client command's stdin; resolves with MiB/s of the data phase and the CPU it used, or an error. */
 function measure(spawnClient, cmd, args, timeoutMs = 300_000) {
+  const cpu = cpuSampler();
   const child = spawnClient('sh', ['-c', `exec "$0" "$@" < "${input}"`, cmd, ...args]);
   const got = createHash('sha256');
   let received = 0;
@@ -62,11 +92,14 @@ function measure(spawnClient, cmd, args, timeoutMs = 300_000) {
   return new Promise((resolve) => {
     child.once('close', (code) => {
       clearTimeout(timer);
+      cpu.stop();
       const intact = received === bytes && got.digest('hex') === sentHash;
       if (code !== 0 || !intact || connectedAt === undefined) {
         return resolve({ error: `exit ${code}, ${received}/${bytes} bytes${intact ? '' : ' (not intact)'}: ${stderr.trim().split('\n').slice(-2).join(' | ')}` });
       }
-      resolve({ mibps: mib / ((lastAt - connectedAt) / 1000) });
+      const seconds = (lastAt - connectedAt) / 1000;
+      const cpuSeconds = cpu.at(lastAt) - cpu.at(connectedAt);
+      resolve({ mibps: mib / seconds, cpuSeconds, coresBusy: cpuSeconds / seconds });
     });
   });
 }
@@ -76,18 +109,24 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Alternates p2p and plain runs; prints one line per run and a summary row. */
 async function compare(label, p2p, plain) {
   const rows = { p2p: [], plain: [] };
+  const cpu = { p2p: [], plain: [] };
   for (let i = 0; i < runs; i++) {
     for (const [name, run] of [['p2p', p2p], ['plain', plain]]) {
       const r = await run();
       if (r.error) console.error(`${label} ${name} run ${i + 1}: FAILED ${r.error}`);
-      else rows[name].push(r.mibps);
-      console.error(`${label} ${name} run ${i + 1}: ${r.error ? 'failed' : `${r.mibps.toFixed(1)} MiB/s`}`);
+      else {
+        rows[name].push(r.mibps);
+        cpu[name].push(r.cpuSeconds);
+      }
+      console.error(`${label} ${name} run ${i + 1}: ${r.error ? 'failed' : `${r.mibps.toFixed(1)} MiB/s, machine CPU ${r.cpuSeconds.toFixed(2)} s (${r.coresBusy.toFixed(2)} of ${cores} cores busy)`}`);
     }
   }
   if (!rows.p2p.length || !rows.plain.length) return { label, failed: true };
   const a = median(rows.p2p);
   const b = median(rows.plain);
-  return { label, p2p: a, plain: b, ratio: a / b, n: `${rows.p2p.length}/${rows.plain.length}` };
+  const cpuP2p = median(cpu.p2p);
+  const cpuPlain = median(cpu.plain);
+  return { label, p2p: a, plain: b, ratio: a / b, n: `${rows.p2p.length}/${rows.plain.length}`, cpuP2p, cpuPlain };
 }
 
 async function loopback() {
@@ -169,9 +208,10 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`\nbench/throughput: ${mib} MiB each way per run, ${runs} runs each, median, node ${process.version}`);
-console.log('| path | p2p-node MiB/s | plain TCP MiB/s | p2p / plain |');
-console.log('|---|---|---|---|');
+console.log(`machine CPU: busy CPU-seconds of the whole machine (${cores} cores) during the data phase; CPU bound = plain CPU / p2p CPU, the ratio's ceiling when both runs keep every core busy`);
+console.log('| path | p2p-node MiB/s | plain TCP MiB/s | p2p / plain | machine CPU p2p / plain (s) | CPU bound |');
+console.log('|---|---|---|---|---|---|');
 for (const r of results) {
   if (r.failed) console.log(`| ${r.label} | failed${r.why ? `: ${r.why}` : ''} | | |`);
-  else console.log(`| ${r.label} | ${r.p2p.toFixed(1)} | ${r.plain.toFixed(1)} | ${r.ratio.toFixed(2)}x |`);
+  else console.log(`| ${r.label} | ${r.p2p.toFixed(1)} | ${r.plain.toFixed(1)} | ${r.ratio.toFixed(2)}x | ${r.cpuP2p.toFixed(2)} / ${r.cpuPlain.toFixed(2)} | ${(r.cpuPlain / r.cpuP2p).toFixed(2)}x |`);
 }
