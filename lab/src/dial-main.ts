@@ -4,7 +4,7 @@
  * the table and exits non-zero when a cell falls short of every trial.
  *
  * Options: --trials N (20), --bytes N (1 MiB per trial), --big-bytes N (100 MiB
- * once per cell; 0 skips), --big-on all|undelayed, --pairs pp-pp,pp-rst, --json FILE,
+ * once per cell; 0 skips), --big-on all|undelayed|lossless, --pairs pp-pp,pp-rst, --json FILE,
  * --failures on|off|only (on: after the table, each failure exit through the
  * lab, see dial-failures.ts; only: just those).
  */
@@ -264,7 +264,7 @@ async function dialCell(lab: DialLab, pair: Pair, cond: (typeof CONDITIONS)[numb
       if (along && second) results.push(...(await Promise.all([lab.dial(pair.dialer, publicKey, bytes), lab.dial(along.dialer, second.publicKey, bytes)])));
       else results.push(await lab.dial(pair.dialer, publicKey, bytes, undefined, pair.dialArgs));
     }
-    if (bigBytes > 0 && (bigOn === 'all' || cond.oneWayMs === 0)) {
+    if (bigBytes > 0 && (bigOn === 'all' || (bigOn === 'lossless' ? cond.loss === 0 : cond.oneWayMs === 0))) {
       // 5% loss holds TCP to about 0.3 MB/s each way here: 100 MiB echoed takes ~5 min.
       big = await lab.dial(pair.dialer, publicKey, bigBytes, 15 * 60_000, pair.dialArgs);
       bigOk = big.ok;

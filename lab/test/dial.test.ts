@@ -4,7 +4,8 @@
  * per cell. Skipped loudly without root/netns; a failure under CI=true.
  *
  * LAB_DIAL_TRIALS (default 20) dials per cell, each echoing 1 MiB, then one
- * 100 MiB echo per cell (about 5 min in each 5%-loss cell). The failure exits
+ * 100 MiB echo per cell without loss (through 5% loss it takes 6-7 min a
+ * cell: `pnpm lab:dial` runs it). The failure exits
  * run on their own (`--failures only`): one test per exit code. The pairings
  * beyond pp-pp and pp-rst (RST x RST, sequential and random on either side,
  * two hosts behind one hairpinning NAT)
@@ -50,7 +51,9 @@ describe('p2p-node dial through real NATs', () => {
     beforeAll(async () => {
       if (buildError) return;
       const json = join(mkdtempSync(join(tmpdir(), 'p2p-dial-lab-')), 'cells.json');
-      ({ code, out } = await runDialMain(['--trials', String(trials), '--failures', 'off', '--json', json], 45 * 60_000));
+      // 100 MiB where there is no loss: through 5% loss it takes 6-7 min per cell (CI, 2026-12-04:
+      // 383 s and 408 s, intact), a soak that `pnpm lab:dial` (--big-on all) runs by hand.
+      ({ code, out } = await runDialMain(['--trials', String(trials), '--big-on', 'lossless', '--failures', 'off', '--json', json], 45 * 60_000));
       try {
         ({ cells, stopped } = JSON.parse(readFileSync(json, 'utf8')) as { cells: DialCell[]; stopped: string });
       } catch {
@@ -64,7 +67,8 @@ describe('p2p-node dial through real NATs', () => {
         test(`${pair} / ${condition}: every dial connects directly (under loss: or through the relay that won the race) and echoes intact`, () => {
           const c = connectedCell(cells, pair, condition, trials);
           expectDirect(c!, condition, trials);
-          expect(c.bigIntact, 'the 100 MiB echo did not come back intact').toBe(true);
+          if (condition.includes('loss')) expect(c.bigIntact, 'no 100 MiB echo runs in a lossy cell here').toBeNull();
+          else expect(c.bigIntact, 'the 100 MiB echo did not come back intact').toBe(true);
           expect(c.pass).toBe(true);
         });
       }
