@@ -1,12 +1,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import SecretStream from '@hyperswarm/secret-stream';
 import { HandshakeGate, type GateSlot } from './handshake-gate.js';
 import { keyedStream } from './keyed-stream.js';
+import { HEADER_MESSAGE_BYTES, LENGTH_BYTES, streamId } from './secretstream-wire.js';
 import type { SessionKeys } from './noise-session.js';
 import type { SecureStream } from './secure-stream.js';
 
-/** secret-stream's first frame: a 3-byte length (56), the 32-byte stream id, the 24-byte secretstream header. */
-const HEADER_FRAME_BYTES = 3 + 32 + 24;
+/** The first message of a stream: a 3-byte length (56), the 32-byte stream id, the 24-byte secretstream header. */
+const HEADER_FRAME_BYTES = LENGTH_BYTES + HEADER_MESSAGE_BYTES;
 /** A dialer connects right after reading our answer; a handshake not used by then is dropped. */
 const EXPECT_FOR_MS = 30_000;
 const FIRST_FRAME_TIMEOUT_MS = 5_000;
@@ -73,7 +73,7 @@ export class DirectServer {
     const now = Date.now();
     for (const [id, e] of this.expected) if (e.expiresAt <= now) this.expected.delete(id);
     const initiator = opts.initiator === true;
-    const id = SecretStream.id(keys.hash, !initiator).toString('hex');
+    const id = streamId(keys.hash, !initiator).toString('hex');
     const e: Expected = { keys, initiator, expiresAt: now + EXPECT_FOR_MS, onStream };
     this.expected.set(id, e);
     const arrived = this.early.get(id);
@@ -85,7 +85,7 @@ export class DirectServer {
 
   /** Stops expecting `keys` (the dial that expected them ended another way). */
   forget(keys: SessionKeys, opts: { initiator?: boolean } = {}): void {
-    this.expected.delete(SecretStream.id(keys.hash, opts.initiator !== true).toString('hex'));
+    this.expected.delete(streamId(keys.hash, opts.initiator !== true).toString('hex'));
   }
 
   close(): Promise<void> {
@@ -105,7 +105,7 @@ export class DirectServer {
       if (head.length < HEADER_FRAME_BYTES) return;
       socket.off('data', onData);
       socket.pause();
-      if (head.readUIntLE(0, 3) !== 56) {
+      if (head.readUIntLE(0, LENGTH_BYTES) !== HEADER_MESSAGE_BYTES) {
         clearTimeout(timer);
         slot.leave();
         return void socket.destroy();
@@ -132,7 +132,7 @@ export class DirectServer {
     clearTimeout(c.timer);
     this.expected.delete(id);
     c.slot.settle();
-    // Give secret-stream the bytes we peeked at, as if unread.
+    // Give the keyed stream the bytes we peeked at, as if unread.
     c.socket.unshift(c.head);
     keyedStream(c.socket, e.initiator, e.keys, OPEN_TIMEOUT_MS).then(
       (stream) => e.onStream(stream, c.socket),
