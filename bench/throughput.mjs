@@ -15,7 +15,12 @@
 //             cross the same two kernel NATs; the p2p stream gets there by its
 //             own hole punch. Needs root (network namespaces).
 //
-// Usage: pnpm build && node bench/throughput.mjs [--mib 200] [--runs 3] [--where loopback,lab]
+// --base CLI: on loopback, also runs another build's CLI (e.g. a worktree of
+// an older commit, built: .../packages/node/dist/cli.js) as a third kind of
+// run in the same alternation, so a change to the stream is measured against
+// what it replaces in one run, not across runs on a machine whose load drifts.
+//
+// Usage: pnpm build && node bench/throughput.mjs [--mib 200] [--runs 3] [--where loopback,lab] [--base CLI]
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +36,7 @@ const arg = (name, dflt) => {
 const mib = Number(arg('mib', '200'));
 const runs = Number(arg('runs', '3'));
 const where = arg('where', 'loopback,lab').split(',');
+const baseCli = arg('base', undefined);
 const ECHO = fileURLToPath(new URL('./tcp-echo.mjs', import.meta.url));
 const LAB_PORT = 7001;
 const cores = availableParallelism();
@@ -106,12 +112,13 @@ function measure(spawnClient, cmd, args, timeoutMs = 300_000) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Alternates p2p and plain runs; prints one line per run and a summary row. */
-async function compare(label, p2p, plain) {
-  const rows = { p2p: [], plain: [] };
-  const cpu = { p2p: [], plain: [] };
+/** Alternates p2p, plain (and base) runs; prints one line per run and a summary row. */
+async function compare(label, p2p, plain, base) {
+  const rows = { p2p: [], plain: [], base: [] };
+  const cpu = { p2p: [], plain: [], base: [] };
+  const kinds = [['p2p', p2p], ['plain', plain], ...(base ? [['base', base]] : [])];
   for (let i = 0; i < runs; i++) {
-    for (const [name, run] of [['p2p', p2p], ['plain', plain]]) {
+    for (const [name, run] of kinds) {
       const r = await run();
       if (r.error) console.error(`${label} ${name} run ${i + 1}: FAILED ${r.error}`);
       else {
@@ -126,7 +133,8 @@ async function compare(label, p2p, plain) {
   const b = median(rows.plain);
   const cpuP2p = median(cpu.p2p);
   const cpuPlain = median(cpu.plain);
-  return { label, p2p: a, plain: b, ratio: a / b, n: `${rows.p2p.length}/${rows.plain.length}`, cpuP2p, cpuPlain };
+  const baseRow = rows.base.length ? { mibps: median(rows.base), cpu: median(cpu.base) } : undefined;
+  return { label, p2p: a, plain: b, ratio: a / b, n: `${rows.p2p.length}/${rows.plain.length}`, cpuP2p, cpuPlain, base: baseRow };
 }
 
 async function loopback() {
@@ -151,14 +159,31 @@ async function loopback() {
     infra.push({ stop: async () => echo.kill('SIGTERM') });
     const port = await new Promise((resolve) => echo.stdout.once('data', (d) => resolve(String(d).match(/ready (\d+)/)[1])));
     const local = (cmd, args) => spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const baseKey = baseCli ? await startBaseListener(bootstrap, infra) : undefined;
     return await compare(
       'loopback',
       () => measure(local, process.execPath, [CLI_PATH, 'dial', key, '--bootstrap', bootstrap, '--host', '127.0.0.1']),
       () => measure(local, process.execPath, [ECHO, 'client', '127.0.0.1', port]),
+      baseKey ? () => measure(local, process.execPath, [baseCli, 'dial', baseKey, '--bootstrap', bootstrap, '--host', '127.0.0.1']) : undefined,
     );
   } finally {
     await Promise.all(infra.map((c) => c.stop()));
   }
+}
+
+/** `listen --echo` of the --base build, under a key of its own; resolves with that key. */
+async function startBaseListener(bootstrap, infra) {
+  const keyFile = join(dir, 'base.key');
+  const kg = new ChildCli(['keygen', '--out', keyFile]);
+  await kg.exited;
+  const child = spawn(process.execPath, [baseCli, 'listen', '--echo', '--key', keyFile, '--bootstrap', bootstrap, '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  infra.push({ stop: async () => child.kill('SIGTERM') });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  for (let t0 = Date.now(); !/listening as/.test(stderr); await new Promise((r) => setTimeout(r, 20))) {
+    if (child.exitCode !== null || Date.now() - t0 > 15_000) throw new Error(`base listener not ready: ${stderr}`);
+  }
+  return kg.stdoutLines[0];
 }
 
 async function lab() {
@@ -214,4 +239,7 @@ console.log('|---|---|---|---|---|---|');
 for (const r of results) {
   if (r.failed) console.log(`| ${r.label} | failed${r.why ? `: ${r.why}` : ''} | | |`);
   else console.log(`| ${r.label} | ${r.p2p.toFixed(1)} | ${r.plain.toFixed(1)} | ${r.ratio.toFixed(2)}x | ${r.cpuP2p.toFixed(2)} / ${r.cpuPlain.toFixed(2)} | ${(r.cpuPlain / r.cpuP2p).toFixed(2)}x |`);
+}
+for (const r of results.filter((x) => x.base)) {
+  console.log(`\n${r.label}, --base ${baseCli}: ${r.base.mibps.toFixed(1)} MiB/s, machine CPU ${r.base.cpu.toFixed(2)} s; this build / base: ${(r.p2p / r.base.mibps).toFixed(2)}x the rate, ${(r.cpuP2p / r.base.cpu).toFixed(2)}x the CPU`);
 }
