@@ -124,7 +124,7 @@ export class RelayServer {
   toString(): string {
     const l = this.limits;
     const rate = l.bytesPerSecond > 0 ? `${(l.bytesPerSecond / 1048576).toFixed(1)} MiB/s each way per circuit` : 'no rate limit';
-    return `relay on tcp ${formatHostPort(this.address())} (at most ${l.maxCircuits} circuits, ${l.maxCircuitsPerIp} per IP, ${rate}, ${Math.round(l.maxDurationMs / 1000)} s per circuit)`;
+    return `relay on tcp ${formatHostPort(this.address())} (at most ${l.maxCircuits} circuits, ${l.maxCircuitsPerIp} per IP, ${rate}, ${Math.round(l.maxDurationMs / 1000)} s per circuit, ${l.maxRefusedDraining} refused draining at once)`;
   }
 
   private accept(socket: Socket): void {

@@ -85,6 +85,9 @@ const CASES: Record<string, Case> = {
   'bootstrap: --host not on this host': { args: () => ['bootstrap', '--host', FOREIGN_IP, '--port', '0'], code: usage, stderr: /^cannot bind DHT socket to 203\.0\.113\.77:0: .*EADDRNOTAVAIL.*not an address of this host/ },
   'bootstrap: UDP port in use': { args: () => ['bootstrap', '--host', '127.0.0.1', '--port', String(udpPort)], code: ExitCode.error, stderr: /^cannot bind DHT socket to 127\.0\.0\.1:\d+: .*EADDRINUSE/ },
   'bootstrap: TCP reflector port in use': { args: () => ['bootstrap', '--host', '127.0.0.1', '--port', String(tcpPort)], code: ExitCode.error, stderr: /^cannot (start the TCP reflector on|bind DHT socket to) 127\.0\.0\.1:\d+: .*EADDRINUSE/ },
+  'bootstrap: --relay-draining 0': { args: () => ['bootstrap', '--relay-draining', '0'], code: usage, stderr: /^--relay-draining must be a whole number 1-1000000, got "0"$/ },
+  'bootstrap: --relay-rate not a number': { args: () => ['bootstrap', '--relay-rate', 'fast'], code: usage, stderr: /^--relay-rate must be MiB per second \(0 for no limit\), got "fast"$/ },
+  'bootstrap: --relay-circuits 0': { args: () => ['bootstrap', '--relay-circuits', '0'], code: usage, stderr: /^--relay-circuits must be a whole number 1-1000000, got "0"$/ },
   'bootstrap: IPv6 DHT node': { args: () => ['bootstrap', '--bootstrap', '[::1]:7001'], code: usage, stderr: /IPv6 DHT nodes are not supported/ },
   'bootstrap: list entry without port': { args: () => ['bootstrap', '--bootstrap', '127.0.0.1'], code: usage, stderr: /^bad bootstrap list: "127\.0\.0\.1" is not HOST:PORT/ },
 

@@ -146,7 +146,7 @@ describe('status lines and json logs', () => {
   });
 
   it('text mode keeps the plain lines; --status-interval 1 prints status lines by itself', async () => {
-    const c = new ChildCli(['bootstrap', '--host', '127.0.0.1', '--port', '0', '--bootstrap', bootstrap.split(',')[0]!, '--status-interval', '1']);
+    const c = new ChildCli(['bootstrap', '--host', '127.0.0.1', '--port', '0', '--bootstrap', bootstrap.split(',')[0]!, '--status-interval', '1', '--relay-draining', '7']);
     try {
       await c.waitForLine(/^ready (\S+)/, WAIT_MS);
       // The ready line, exactly as before there was a logger.
@@ -156,7 +156,8 @@ describe('status lines and json logs', () => {
       expect(await c.stop()).toBe(0);
     }
     const lines = stderrLines(c);
-    expect(lines[0]).toMatch(/^relay on tcp 127\.0\.0\.1:\d+ \(at most /);
+    // The limits it runs with, the one set on the command line among them.
+    expect(lines[0]).toMatch(/^relay on tcp 127\.0\.0\.1:\d+ \(at most 256 circuits, 32 per IP, 16\.0 MiB\/s each way per circuit, 3600 s per circuit, 7 refused draining at once\)$/);
     expect(lines.at(-1)).toBe('SIGTERM: stopping');
     for (const l of lines.filter((l) => l.startsWith('status: '))) {
       expect(l).toMatch(/^status: \d+ nodes? in table, \d+ records? stored, \d+ listeners? registered, \d+ introductions? relayed, \d+ circuits? relayed \(\d+ open\), [\d.]+ [KMGT]?i?B relayed, up \S+$/);

@@ -20,6 +20,7 @@ interface BootstrapOptions extends LogCliOptions {
   relayPerIp: string;
   relayRate: string;
   relayDuration: string;
+  relayDraining: string;
   state?: string;
 }
 
@@ -38,6 +39,7 @@ export function registerBootstrap(program: Command): void {
     .option('--relay-per-ip <n>', 'most circuits at once with a half from one IP', String(d.maxCircuitsPerIp))
     .option('--relay-rate <MiB/s>', 'most bytes per second per circuit and direction, in MiB (0: no limit)', String(d.bytesPerSecond / MIB))
     .option('--relay-duration <s>', 'a circuit is cut after this many seconds', String(d.maxDurationMs / 1000))
+    .option('--relay-draining <n>', 'most refused connections kept open at once until the newcomer has read why (past this: closed at once)', String(d.maxRefusedDraining))
     .option('--state <file>', 'keep the DHT node id in this file across restarts (made if missing); without it each start takes a new id')
     .addHelpText('after', '\nPrints one line "ready HOST:PORT" on stdout when it serves, then the relay\'s limits on stderr; stops cleanly on SIGINT/SIGTERM.\nA status line (table, records, introductions, relay) goes to stderr every --status-interval seconds and on SIGUSR1.')
     .action(async (opts: BootstrapOptions) => {
@@ -145,5 +147,6 @@ function parseRelayLimits(opts: BootstrapOptions): Partial<RelayLimits> {
     maxCircuitsPerIp: parsePositiveInt(opts.relayPerIp, '--relay-per-ip', 1_000_000),
     bytesPerSecond: Math.round(rate * MIB),
     maxDurationMs: parsePositiveInt(opts.relayDuration, '--relay-duration', Math.floor(2 ** 31 / 1000) - 1) * 1000,
+    maxRefusedDraining: parsePositiveInt(opts.relayDraining, '--relay-draining', 1_000_000),
   };
 }
