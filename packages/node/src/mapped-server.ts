@@ -1,5 +1,5 @@
 import { formatHostPort as fmt, type HostPort } from '@p2p-node/protos';
-import { gatewayTowards, mapPort, type PortMapping } from '@p2p-node/punch';
+import { gatewayTowards, mapPort, PortMappingError, type PortMapping } from '@p2p-node/punch';
 import { DirectServer } from './direct-server.js';
 import { freeTcpPort } from './free-port.js';
 
@@ -18,6 +18,8 @@ export interface MappedServer {
 export interface MappedServerOptions {
   /** Our DHT nodes: the route towards the first tells which gateway is the NAT to ask. */
   reflectors: HostPort[];
+  /** The gateway to ask, where it is known already (tests: a NAT-PMP responder on loopback); else found by that route. */
+  gateway?: string;
   lanHosts: string[];
   /** The address the server binds. */
   host: string;
@@ -36,11 +38,12 @@ export interface MappedServerOptions {
  * goes through a gateway (that is the NAT to ask), so a node on the same
  * link as its DHT nodes never sends discovery at all. Undefined when there
  * is no such gateway or `signal` ended the attempt; a PortMappingError when
- * no gateway mapped. Nothing is left open then.
+ * no gateway mapped, also when `signal` ended an attempt that may have mapped
+ * (its cleanup settles once the unmap is done). Nothing is left open then.
  */
 export async function openMappedServer(opts: MappedServerOptions): Promise<MappedServer | undefined> {
   const reflector = opts.reflectors[0];
-  const gateway = reflector ? await gatewayTowards(reflector.host) : undefined;
+  const gateway = opts.gateway ?? (reflector ? await gatewayTowards(reflector.host) : undefined);
   const localHost = gateway ? closestAddress(opts.lanHosts, gateway) : undefined;
   if (!gateway || !localHost) return undefined;
   const localPort = await freeTcpPort();
@@ -58,7 +61,9 @@ export async function openMappedServer(opts: MappedServerOptions): Promise<Mappe
     });
   } catch (err) {
     await server.close();
-    if (opts.signal.aborted) return undefined;
+    // Called off, nothing to report; except that a gateway which may have mapped the port without
+    // our hearing of it is still being asked to unmap it, and the caller must be able to wait for that.
+    if (opts.signal.aborted && !(err instanceof PortMappingError)) return undefined;
     throw err;
   }
   if (opts.signal.aborted) {
