@@ -8,7 +8,7 @@ import { P2pNodeError } from '@p2p-node/protos';
  * punched socket: the first message rides in the dialer's signed request,
  * the second in the listener's signed answer (as hyperdht does through its
  * DHT relays). When the SYNs cross the keys already exist, so the TCP path
- * carries only the secret-stream headers and data: no handshake round trip
+ * carries only the stream headers and data (secretstream-wire.ts): no handshake round trip
  * after the punch. IK with the dialed key as the responder's static key
  * means only the holder of that key can read the first message or write the
  * second; the listener learns and checks the dialer's key from the first.
@@ -17,7 +17,7 @@ import { P2pNodeError } from '@p2p-node/protos';
  * message is covered by the request's signature and nonce).
  */
 
-/** Both sides' traffic keys and the handshake hash, as @hyperswarm/secret-stream takes them. */
+/** Both sides' traffic keys and the handshake hash, as the keyed stream (secretstream-wire.ts) takes them. */
 export interface SessionKeys {
   tx: Buffer;
   rx: Buffer;
