@@ -12,7 +12,7 @@ import { NoiseDialer, SessionError, type SessionKeys } from './noise-session.js'
 import { DialError } from './peer-errors.js';
 import type { SignalAnswer } from './signaling.js';
 
-/** The signaling steps of a dial, each failure as the DialError it is. */
+// The signaling steps of a dial, each failure as the DialError it is.
 
 const hex = (k: Uint8Array) => Buffer.from(k).toString('hex');
 
@@ -49,7 +49,7 @@ export async function signal(ctx: Pick<DialContext, 'dht' | 'identity' | 'signal
   }
 }
 
-
+/** A lookup that found no usable record, as the dial reports it. */
 export function lookupFailure(err: Error): DialError {
   if (err instanceof RecordNotFoundError) return new DialError('not-found', err.message, { cause: err });
   if (err instanceof RecordLookupIncompleteError) return new DialError('lookup-incomplete', err.message, { cause: err });
