@@ -5,6 +5,7 @@
  *
  * Options: --trials N (20), --bytes N (1 MiB per trial), --big-bytes N (100 MiB
  * once per cell; 0 skips), --big-on all|undelayed|lossless, --pairs pp-pp,pp-rst, --json FILE,
+ * --conditions none,d25,d25l5 (each in the order given, a repeated one run again: to chase a flaky cell),
  * --failures on|off|only (on: after the table, each failure exit through the
  * lab, see dial-failures.ts; only: just those).
  */
@@ -97,6 +98,7 @@ const CONDITIONS = [
   { id: 'd25', label: '25 ms one-way', oneWayMs: 25, loss: 0 },
   { id: 'd25l5', label: '25 ms + 5% loss', oneWayMs: 25, loss: 0.05 },
 ];
+type Condition = (typeof CONDITIONS)[number];
 
 export interface DialCell {
   pair: string;
@@ -148,6 +150,11 @@ async function main(): Promise<number> {
   const failuresArg = arg('failures', 'on');
   const wanted = failuresArg === 'only' ? [] : arg('pairs', DEFAULT_PAIRS).split(',');
   const pairs = PAIRS.filter((p) => wanted.includes(p.id));
+  const conditions = arg('conditions', CONDITIONS.map((c) => c.id).join(',')).split(',').map((id) => CONDITIONS.find((c) => c.id === id));
+  if (conditions.includes(undefined)) {
+    console.error(`lab:dial: --conditions takes ${CONDITIONS.map((c) => c.id).join(', ')}`);
+    return 2;
+  }
   const lab = new DialLab((s) => console.log(s));
   const onSignal = () => void lab.tearDown().then(() => process.exit(130));
   process.once('SIGINT', onSignal);
@@ -165,7 +172,7 @@ async function main(): Promise<number> {
       hosts.set(name!, Math.max(hosts.get(name!) ?? 1, Number(index ?? 1)));
     }
     await lab.setUp(natSpecs(hosts));
-    if (pairs.length) await dialTable(lab, pairs, cells, { trials, bytes, bigBytes, bigOn });
+    if (pairs.length) await dialTable(lab, pairs, cells, { trials, bytes, bigBytes, bigOn, conditions: conditions as Condition[] });
     if (failuresArg !== 'off') failures = await failureTable(lab);
   } catch (err) {
     stopped = (err as Error).stack ?? String(err);
@@ -225,13 +232,14 @@ interface CellOptions {
   bytes: number;
   bigBytes: number;
   bigOn: string;
+  conditions: Condition[];
 }
 
 async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: CellOptions): Promise<void> {
   console.log(`| pair | condition | connected | on its path (direct; port-mapped behind a upnp box; relayed where no punch works) | median ms | p95 ms | lookup / profile / signal / punch / open (median ms) | bytes echoed intact |`);
   console.log('|---|---|---|---|---|---|---|---|');
   for (const pair of pairs) {
-    for (const cond of CONDITIONS) {
+    for (const cond of o.conditions) {
       try {
         await dialCell(lab, pair, cond, cells, o);
       } catch (err) {
@@ -246,7 +254,7 @@ async function dialTable(lab: DialLab, pairs: Pair[], cells: DialCell[], o: Cell
 }
 
 /** One cell: a fresh listener behind the pair's NAT, `trials` dials back to back, the optional large echo, and the pair's own checks. */
-async function dialCell(lab: DialLab, pair: Pair, cond: (typeof CONDITIONS)[number], cells: DialCell[], o: CellOptions): Promise<void> {
+async function dialCell(lab: DialLab, pair: Pair, cond: Condition, cells: DialCell[], o: CellOptions): Promise<void> {
   const { trials, bytes, bigBytes, bigOn } = o;
   const along = pair.alongside;
   // Each path crosses two boxes (the dialers' shared one and its listener's), whatever the alongside pair adds.
