@@ -216,12 +216,12 @@ export class DialLab {
     });
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => void stopProcess(child), timeoutMs);
-    const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': the pipes may still hold the last bytes at exit, and the stats line is written last.
+    const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     clearTimeout(timer);
     const wallMs = performance.now() - t0;
     rmSync(input, { force: true });
-    const jsonLine = stderr.split('\n').find((l) => l.startsWith('{'));
-    const stats = jsonLine ? (JSON.parse(jsonLine) as DialResult['stats']) : undefined;
+    const stats = statsLine(stderr);
     const intact = received === bytes && got.digest('hex') === sent;
     const ok = exitCode === 0 && intact;
     return {
@@ -254,3 +254,12 @@ export class DialLab {
   }
 }
 
+/** The dial's `--json` stats: its line on stderr, or undefined when there is none or it does not parse (a failed dial, not a failed cell). */
+function statsLine(stderr: string): DialResult['stats'] | undefined {
+  const line = stderr.split('\n').find((l) => l.startsWith('{'));
+  try {
+    return line ? (JSON.parse(line) as DialResult['stats']) : undefined;
+  } catch {
+    return undefined;
+  }
+}

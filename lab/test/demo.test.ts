@@ -36,7 +36,8 @@ function run(args: string[], limitMs: number): Promise<{ code: number | null; ou
     const timer = setTimeout(() => child.kill('SIGINT'), limitMs);
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the output is read to its end by then.
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, out });
     });

@@ -321,8 +321,9 @@ function expectDirect(c: DialCell, condition: string, trials: number, method?: '
 function connectedCell(cells: DialCell[], pair: string, condition: string, trials: number): DialCell {
   const c = cells.find((x) => x.pair === pair && x.condition === condition);
   expect(c, 'lab:dial produced no result for this cell').toBeDefined();
-  expect(c!.trials).toBe(trials);
+  // Failures first: a cell that never ran ("cell aborted: ...") has no trials, and its reason is in them.
   expect(c!.failures, `${c!.successes}/${c!.trials} connected`).toEqual([]);
+  expect(c!.trials).toBe(trials);
   expect(c!.successes).toBe(trials);
   return c!;
 }
@@ -353,7 +354,8 @@ function runDialMain(args: string[], limitMs: number): Promise<{ code: number | 
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the output is read to its end by then.
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, out });
     });

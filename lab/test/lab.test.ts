@@ -66,7 +66,8 @@ function runLab(args: string[], timeoutMs: number, onLine?: (line: string, kill:
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the output is read to its end by then.
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, out });
     });

@@ -69,7 +69,8 @@ describe.skipIf(why !== null)('port mapping against miniupnpd in a lab NAT box',
     ]);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': out is read to its end by then.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     const t0 = Date.now();
     for (let i = 0; i < 100 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 50));
     const mapped = JSON.parse(out.split('\n')[0]!) as { external: { host: string; port: number }; protocol: string };

@@ -126,7 +126,8 @@ describe('listen --echo and dial', () => {
     let lErr = '';
     listener.stdout.on('data', (d: Buffer) => (lOut += d.toString()));
     listener.stderr.on('data', (d: Buffer) => (lErr += d.toString()));
-    const listenerExit = new Promise<number | null>((r) => listener.on('exit', r));
+    // 'close', not 'exit': lOut is read to its end by then.
+    const listenerExit = new Promise<number | null>((r) => listener.on('close', r));
     try {
       const t0 = Date.now();
       while (!/listening as/.test(lErr)) {

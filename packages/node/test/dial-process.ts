@@ -25,7 +25,8 @@ export function dialProcess(args: string[], bootstrap: string, input: Buffer, ti
     c.stdin.on('error', () => undefined);
     c.stdin.end(input);
     const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.on('exit', (code) => {
+    // 'close', not 'exit': stdout and stderr are read to their end by then.
+    c.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, out: Buffer.concat(out), err, ms: performance.now() - t0 });
     });

@@ -60,7 +60,8 @@ describe('a listener that stays busy', () => {
     child.stdout.resume();
     const code = await new Promise<number | null>((resolve) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.once('exit', (c) => {
+      // 'close', not 'exit': the last stderr line is read by then.
+      child.once('close', (c) => {
         clearTimeout(timer);
         resolve(c);
       });

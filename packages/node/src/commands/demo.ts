@@ -122,7 +122,8 @@ async function loopbackDemo(bytes: number): Promise<void> {
     dial.stdout.on('data', (d: Buffer) => (hash.update(d), (received += d.length)));
     dial.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     dial.stdin.end(payload);
-    const code = await new Promise<number | null>((resolve) => dial.once('exit', resolve));
+    // 'close', not 'exit': at exit the pipes may still hold the echo's last bytes and the stats line.
+    const code = await new Promise<number | null>((resolve) => dial.once('close', resolve));
     const wall = performance.now() - t;
     if (code !== 0) throw new Error(`dial exited ${code}: ${stderr.trim()}`);
     const stats = JSON.parse(stderr.split('\n').find((l) => l.startsWith('{')) ?? '{}');
