@@ -20,6 +20,9 @@
 // run in the same alternation, so a change to the stream is measured against
 // what it replaces in one run, not across runs on a machine whose load drifts.
 //
+// After the table: what the cipher alone costs for the same bytes (cipher-cost.mjs),
+// and the ratio the stream could reach if all else cost what plain TCP does.
+//
 // Usage: pnpm build && node bench/throughput.mjs [--mib 200] [--runs 3] [--where loopback,lab] [--base CLI]
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -28,6 +31,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChildCli, CLI_PATH } from '@p2p-node/node/child-cli';
+import { cipherCost } from './cipher-cost.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -239,6 +243,15 @@ console.log('|---|---|---|---|---|---|');
 for (const r of results) {
   if (r.failed) console.log(`| ${r.label} | failed${r.why ? `: ${r.why}` : ''} | | |`);
   else console.log(`| ${r.label} | ${r.p2p.toFixed(1)} | ${r.plain.toFixed(1)} | ${r.ratio.toFixed(2)}x | ${r.cpuP2p.toFixed(2)} / ${r.cpuPlain.toFixed(2)} | ${(r.cpuPlain / r.cpuP2p).toFixed(2)}x |`);
+}
+const measured = results.filter((r) => !r.failed);
+if (measured.length) {
+  // The cipher's own cost, measured now: what no framing or copying could win back.
+  const c = await cipherCost(mib);
+  console.log(`\ncipher alone (bench/cipher-cost.mjs): ${c.cpuSeconds.toFixed(2)} CPU-s for the 4 x ${mib} MiB an echo seals and opens, ${c.perThreadGBps.toFixed(2)} GB/s per thread with both busy`);
+  for (const r of measured) {
+    console.log(`${r.label}: with everything but the cipher as cheap as plain TCP, p2p / plain could reach at most ${(r.cpuPlain / (r.cpuPlain + c.cpuSeconds)).toFixed(2)}x (plain CPU / (plain CPU + cipher CPU))`);
+  }
 }
 for (const r of results.filter((x) => x.base)) {
   console.log(`\n${r.label}, --base ${baseCli}: ${r.base.mibps.toFixed(1)} MiB/s, machine CPU ${r.base.cpu.toFixed(2)} s; this build / base: ${(r.p2p / r.base.mibps).toFixed(2)}x the rate, ${(r.cpuP2p / r.base.cpu).toFixed(2)}x the CPU`);
