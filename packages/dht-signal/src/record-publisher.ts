@@ -94,9 +94,8 @@ export class RecordPublisher extends EventEmitter {
     const { storers, highestSeqSeen } = await this.findStorers();
     // Microseconds since the epoch keep seq increasing across restarts;
     // the network's own highest seq covers a clock that went backwards.
-    const seq = Math.max(Date.now() * 1000, this.lastSeq + 1, highestSeqSeen + 1);
-    const sig = Buffer.from(sign(this.id, signatureData(RECORD_SALT, seq, v)));
-    const storedOn = await this.put(storers, { v: Buffer.from(v), seq, sig });
+    const firstSeq = Math.max(Date.now() * 1000, this.lastSeq + 1, highestSeqSeen + 1);
+    const { storedOn, seq } = await this.put(storers, Buffer.from(v), firstSeq);
     this.lastSeq = seq;
     this.scheduleRepublish(content);
     const result = { seq, storedOn };
@@ -170,30 +169,35 @@ export class RecordPublisher extends EventEmitter {
     return { storers, highestSeqSeen };
   }
 
-  private async put(storers: KrpcPeer[], item: { v: Buffer; seq: number; sig: Buffer }): Promise<number> {
+  /** Puts `v` to the storers, in rounds while none has stored it; resolves with how many did and the seq they hold. */
+  private async put(storers: KrpcPeer[], v: Buffer, firstSeq: number): Promise<{ storedOn: number; seq: number }> {
     if (storers.length === 0) throw new RecordPublishError('no-nodes', 'no DHT node answered; is the bootstrap list right?');
     const rpc = this.dht.krpc;
-    const message = {
-      q: 'put',
-      a: { id: rpc.id, v: item.v, k: Buffer.from(this.id.publicKey), salt: Buffer.from(RECORD_SALT), seq: item.seq, sig: item.sig },
-    };
-    const send = (peer: KrpcPeer) =>
+    const send = (peer: KrpcPeer, seq: number, sig: Buffer) =>
       new Promise<'stored' | 'refused' | 'silent'>((resolve) =>
-        rpc.query(peer, message, (err, res) => resolve(!err ? 'stored' : krpcErrorOf(err, res) ? 'refused' : 'silent')),
+        rpc.query(peer, { q: 'put', a: { id: rpc.id, v, k: Buffer.from(this.id.publicKey), salt: Buffer.from(RECORD_SALT), seq, sig } }, (err, res) =>
+          resolve(!err ? 'stored' : krpcErrorOf(err, res) ? 'refused' : 'silent'),
+        ),
       );
     // A put and its answer are one datagram each way: on a lossy path every
     // storer can miss one (two storers at 5% loss per crossing: about 1% of
-    // publishes). Storers that stayed silent get the same put again (their
-    // tokens are still good); one that refused would refuse again.
+    // publishes). Storers that stayed silent get the put again (their tokens
+    // are still good); one that refused would refuse again. Each round signs
+    // the next seq: a silent storer may have stored the last round's put and
+    // lost only its answer, and BEP 44 storers refuse a seq they already hold
+    // (302), which would count a stored record as refused.
     let hits = 0;
     let silent = storers;
+    let seq = firstSeq;
     for (let round = 0; round < PUT_ROUNDS && hits === 0 && silent.length > 0; round++) {
-      const outcomes = await this.untilStopped(Promise.all(silent.map(send)), 'publish');
+      seq = firstSeq + round;
+      const sig = Buffer.from(sign(this.id, signatureData(RECORD_SALT, seq, v)));
+      const outcomes = await this.untilStopped(Promise.all(silent.map((peer) => send(peer, seq, sig))), 'publish');
       hits += outcomes.filter((o) => o === 'stored').length;
       silent = silent.filter((_, i) => outcomes[i] === 'silent');
     }
-    if (hits === 0) throw new RecordPublishError('all-refused', `none of ${storers.length} storers accepted seq ${item.seq}`);
-    return hits;
+    if (hits === 0) throw new RecordPublishError('all-refused', `none of ${storers.length} storers accepted seq ${seq}`);
+    return { storedOn: hits, seq };
   }
 
   private scheduleRepublish(content: RecordContent): void {

@@ -199,6 +199,35 @@ describe(`records in a ${SWARM_SIZE}-node DHT on 127.0.0.1`, () => {
     }
   });
 
+  it('a put stored but whose answer was lost is sent again under the next seq, which the storer accepts', async () => {
+    const publisher = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [swarm[0]!.address()], queryTimeoutMs: TEST_QUERY_TIMEOUT_MS });
+    // The first put to each storer arrives and is stored; only its answer is lost, as a lossy link would.
+    const rpc = publisher.krpc;
+    const query = rpc.query.bind(rpc);
+    const answerLost = new Set<string>();
+    const seqsSent: number[] = [];
+    rpc.query = ((peer, message, cb) => {
+      const key = `${peer.host}:${peer.port}`;
+      if (message.q !== 'put') return query(peer, message, cb);
+      seqsSent.push(message.a!.seq as number);
+      if (answerLost.has(key)) return query(peer, message, cb);
+      answerLost.add(key);
+      return query(peer, message, () => cb?.(Object.assign(new Error('query timed out'), { code: 'ETIMEDOUT' }), null, peer as never));
+    }) as typeof rpc.query;
+    try {
+      const id = generateIdentity();
+      const res = await new RecordPublisher(publisher, id).publish(content(6));
+      // The same seq again would be refused (302) by every storer that holds it: the second round must carry a higher one.
+      expect(answerLost.size).toBeGreaterThan(0);
+      expect(res.storedOn).toBe(answerLost.size);
+      expect(res.seq).toBe(Math.min(...seqsSent) + 1);
+      const found = await new RecordResolver(swarm[swarm.length - 1]!).lookup(id.publicKey);
+      expect(found.seq).toBe(res.seq);
+    } finally {
+      await publisher.stop();
+    }
+  });
+
   it('a lookup still running when its node stops fails with DhtStoppedError', async () => {
     const node = await DhtNode.start({ host: LOOPBACK, port: 0, bootstrap: [swarm[0]!.address()], queryTimeoutMs: TEST_QUERY_TIMEOUT_MS });
     const pending = new RecordResolver(node).lookup(generateIdentity().publicKey).catch((e: unknown) => e);
