@@ -97,6 +97,10 @@ export async function cipherCost(mib, alg, messageBytes = MESSAGE_BYTES) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--mib');
   const mib = i > 0 ? Number(process.argv[i + 1]) : 200;
+  if (!Number.isInteger(mib) || mib < 1) {
+    console.error(`cipher-cost: --mib takes a whole number of MiB (1 or more), got ${process.argv[i + 1]}`);
+    process.exit(2);
+  }
   const show = (name, kib, c) => console.log(`${name}, 4 x ${mib} MiB in ${kib} KiB messages on two threads at once: ${c.cpuSeconds.toFixed(2)} CPU-s, ${c.perThreadGBps.toFixed(2)} GB/s per thread`);
   show('libsodium secretstream (the stream\'s cipher)', MESSAGE_BYTES / 1024, await cipherCost(mib));
   if (process.argv.includes('--node-aead')) {

@@ -38,6 +38,10 @@ const arg = (name, dflt) => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const mib = Number(arg('mib', '200'));
+if (!Number.isInteger(mib) || mib < 1) {
+  console.error(`throughput: --mib takes a whole number of MiB (1 or more), got ${arg('mib')}`);
+  process.exit(2);
+}
 const runs = Number(arg('runs', '3'));
 const where = arg('where', 'loopback,lab').split(',');
 const baseCli = arg('base', undefined);
